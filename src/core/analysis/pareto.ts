@@ -1,0 +1,50 @@
+import type { Direction, FrozenTrial } from '../trial/frozen-trial.ts'
+
+/** True when `a` is at least as good as `b` in every objective and strictly better in one. */
+export function dominates(a: readonly number[], b: readonly number[], directions: readonly Direction[]): boolean {
+  let strictly = false
+  for (let i = 0; i < directions.length; i++) {
+    const sign = directions[i] === 'minimize' ? 1 : -1
+    const da = sign * a[i]
+    const db = sign * b[i]
+    if (da > db) return false
+    if (da < db) strictly = true
+  }
+  return strictly
+}
+
+/** Whether a trial satisfies its constraints (stored as system attribute `constraints`: feasible when all <= 0). */
+export function isFeasible(t: FrozenTrial): boolean {
+  const c = t.systemAttrs.constraints
+  return !Array.isArray(c) || c.every((v) => typeof v === 'number' && v <= 0)
+}
+
+/** The COMPLETE, feasible trials that no other such trial dominates, ordered by trial number. */
+export function paretoFront(trials: readonly FrozenTrial[], directions: readonly Direction[]): FrozenTrial[] {
+  const done = trials.filter((t) => t.state === 'COMPLETE' && t.values !== null && isFeasible(t))
+  return done
+    .filter((t) => !done.some((o) => o !== t && dominates(o.values!, t.values!, directions)))
+    .sort((a, b) => a.number - b.number)
+}
+
+/**
+ * The best COMPLETE trial of a single-objective study: feasible trials first, then the best value, then the
+ * earliest trial. Undefined when none has completed.
+ */
+export function bestTrial(trials: readonly FrozenTrial[], direction: Direction): FrozenTrial | undefined {
+  let best: FrozenTrial | undefined
+  let bestFeasible = false
+  for (const t of trials) {
+    if (t.state !== 'COMPLETE' || t.values === null) continue
+    const feasible = isFeasible(t)
+    if (best === undefined || (feasible && !bestFeasible)) {
+      best = t
+      bestFeasible = feasible
+      continue
+    }
+    if (feasible !== bestFeasible) continue
+    const better = direction === 'minimize' ? t.values[0] < best.values![0] : t.values[0] > best.values![0]
+    if (better || (t.values[0] === best.values![0] && t.number < best.number)) best = t
+  }
+  return best
+}

@@ -1,0 +1,94 @@
+import {
+  type Distribution,
+  finiteValues,
+  type ParamValue,
+  type ParamValues,
+  type SearchSpace,
+  snapToGrid,
+} from '../distributions/distribution.ts'
+import { SearchSpaceError } from '../errors.ts'
+import type { FrozenTrial } from '../trial/frozen-trial.ts'
+import type { Sampler } from './sampler.ts'
+
+/** Options of `GridSampler`. */
+export interface GridSamplerOptions {
+  /** The values to try per parameter. Use `gridFromSpace` to derive them from a declared space. */
+  readonly grid: Readonly<Record<string, readonly ParamValue[]>>
+}
+
+/**
+ * Tries every combination of the given values once. The whole grid is queued when the study is created,
+ * and each queued point is claimed atomically by one worker, so no point runs twice however many workers
+ * share the study; `isExhausted` ends the study when every point has been handed out.
+ */
+export class GridSampler implements Sampler {
+  readonly name = 'grid'
+  private readonly names: string[]
+  private readonly points: ParamValues[]
+
+  constructor(opts: GridSamplerOptions) {
+    this.names = Object.keys(opts.grid).sort()
+    for (const n of this.names)
+      if (opts.grid[n].length === 0)
+        throw new SearchSpaceError(`Grid for "${n}" is empty. Give at least one value per parameter.`)
+    this.points = cartesian(this.names, opts.grid)
+  }
+
+  /** Number of grid points. */
+  get size(): number {
+    return this.points.length
+  }
+
+  initialQueue(): readonly ParamValues[] {
+    return this.points
+  }
+
+  isExhausted(history: readonly FrozenTrial[]): boolean {
+    const seen = new Set(history.map((t) => this.key((t.systemAttrs.fixedParams as ParamValues | undefined) ?? t.params)))
+    return this.points.every((p) => seen.has(this.key(p)))
+  }
+
+  inferRelativeSpace(): SearchSpace {
+    return {}
+  }
+  sampleRelative(): ParamValues {
+    return {}
+  }
+  sampleIndependent(_ctx: unknown, param: string): ParamValue {
+    throw new SearchSpaceError(
+      `Parameter "${param}" is not in the grid (${this.names.join(', ')}). Add it to the grid or fix its value in the space.`,
+    )
+  }
+
+  private key(p: ParamValues): string {
+    return JSON.stringify(this.names.map((n) => p[n] ?? null))
+  }
+}
+
+function cartesian(names: readonly string[], grid: Readonly<Record<string, readonly ParamValue[]>>): ParamValues[] {
+  let out: Record<string, ParamValue>[] = [{}]
+  for (const n of names) out = out.flatMap((p) => grid[n].map((v) => ({ ...p, [n]: v })))
+  return out
+}
+
+/**
+ * Derives grid values from a space: every value of a finite distribution (categorical, int, stepped float);
+ * `levels` evenly spaced values (log-spaced for log distributions) of a continuous one.
+ */
+export function gridFromSpace(space: SearchSpace, opts: { levels?: number } = {}): Record<string, ParamValue[]> {
+  const levels = opts.levels ?? 5
+  if (!Number.isInteger(levels) || levels < 1)
+    throw new SearchSpaceError(`Grid levels must be a whole number >= 1, but got ${levels}.`)
+  return Object.fromEntries(Object.entries(space).map(([n, d]) => [n, valuesOf(d, levels)]))
+}
+
+function valuesOf(d: Distribution, levels: number): ParamValue[] {
+  if (d.kind === 'categorical') return [...d.choices]
+  const all = finiteValues(d)
+  if (all !== undefined && all.length <= levels) return all
+  const lo = d.log ? Math.log(d.low) : d.low
+  const hi = d.log ? Math.log(d.high) : d.high
+  const raw = Array.from({ length: levels }, (_, i) => (levels === 1 ? (lo + hi) / 2 : lo + ((hi - lo) * i) / (levels - 1)))
+  const vals = raw.map((x) => snapToGrid(d, d.log ? Math.exp(x) : x))
+  return [...new Set(vals)]
+}

@@ -1,0 +1,41 @@
+import type { Distribution, ParamValue, ParamValues, SearchSpace } from '../distributions/distribution.ts'
+import type { Rng } from '../rng.ts'
+import type { StudyInfo } from '../storage.ts'
+import type { FrozenTrial } from '../trial/frozen-trial.ts'
+
+/**
+ * What a sampler sees when it proposes values: a snapshot, never the storage.
+ * `history` holds every other trial of the study (RUNNING ones too, so a sampler can avoid
+ * proposing what a parallel worker is already running); `rng` is seeded from (study seed, trial number).
+ */
+export interface SamplingContext {
+  readonly study: StudyInfo
+  readonly trial: FrozenTrial
+  readonly history: readonly FrozenTrial[]
+  readonly rng: Rng
+}
+
+/**
+ * Proposes parameter values. The split follows Optuna's proven design:
+ *
+ * 1. When a trial is asked, `inferRelativeSpace` names the parameters the sampler wants to sample jointly
+ *    (usually those every finished trial shares), then `sampleRelative` proposes values for them at once.
+ * 2. Each `suggest*` call for a parameter not covered by the relative sample goes to `sampleIndependent`.
+ * 3. `afterTrial`, when present, is called once a trial that this process told has finished.
+ *
+ * Samplers are deterministic given the context: no Math.random(), no clocks.
+ */
+export interface Sampler {
+  readonly name: string
+  inferRelativeSpace(ctx: SamplingContext): SearchSpace
+  sampleRelative(ctx: SamplingContext, space: SearchSpace): ParamValues
+  sampleIndependent(ctx: SamplingContext, param: string, distribution: Distribution): ParamValue
+  afterTrial?(ctx: SamplingContext, finished: FrozenTrial): void
+  /**
+   * Configurations to queue once, when the study is created (e.g. every point of a grid). A sampler that
+   * returns them is finite: `isExhausted` tells the study when nothing is left to hand out.
+   */
+  initialQueue?(): readonly ParamValues[]
+  /** True when a finite sampler has nothing left to propose. */
+  isExhausted?(history: readonly FrozenTrial[]): boolean
+}

@@ -1,0 +1,302 @@
+import { bestTrial, paretoFront } from '../analysis/pareto.ts'
+import type { Distribution, ParamValues, SearchSpace } from '../distributions/distribution.ts'
+import { SamplerExhaustedError, StudyNotFoundError, WinnowError } from '../errors.ts'
+import type { Json } from '../json.ts'
+import { createRng, deriveSeed } from '../rng.ts'
+import { RandomSampler } from '../samplers/random-sampler.ts'
+import type { Sampler, SamplingContext } from '../samplers/sampler.ts'
+import { type Decision, noScheduler, type Scheduler } from '../schedulers/scheduler.ts'
+import type { Storage, StudyInfo } from '../storage.ts'
+import type { Direction, FrozenTrial, TrialId } from '../trial/frozen-trial.ts'
+import type { FinishedState } from '../trial/trial-state.ts'
+import { Trial, type TrialHost, TrialPruned } from './trial.ts'
+import { TrialCache } from './trial-cache.ts'
+
+/** Options of `Study.create`. */
+export interface CreateStudyOptions {
+  readonly storage: Storage
+  readonly name: string
+  /** @default ['minimize'] */
+  readonly directions?: readonly Direction[]
+  /** Objective names, one per direction. @default ['value'] or ['value0', 'value1', …] */
+  readonly metricNames?: readonly string[]
+  /** @default RandomSampler */
+  readonly sampler?: Sampler
+  /** @default no pruning */
+  readonly scheduler?: Scheduler
+  /** Seed of every random choice of the study; stored with it. @default a random seed */
+  readonly seed?: number
+  /** Continue the study when it exists instead of failing. @default false */
+  readonly loadIfExists?: boolean
+  readonly userAttrs?: Readonly<Record<string, Json>>
+  readonly systemAttrs?: Readonly<Record<string, Json>>
+}
+
+/** Options of `Study.load`. */
+export interface LoadStudyOptions {
+  readonly storage: Storage
+  readonly name: string
+  readonly sampler?: Sampler
+  readonly scheduler?: Scheduler
+}
+
+/** What an objective returns: one value per objective, or one number for a single objective. */
+export type ObjectiveResult = number | readonly number[]
+
+/** Options of `Study.optimize`. */
+export interface OptimizeOptions {
+  /** Number of trials this call runs. */
+  readonly trials: number
+  /** Trials in flight at once (useful when the objective awaits I/O or a subprocess). @default 1 */
+  readonly concurrency?: number
+  /** Stop starting new trials after this many milliseconds. */
+  readonly timeout?: number
+  /** Record an objective's exception as a FAIL trial and go on instead of rethrowing. @default false */
+  readonly catchErrors?: boolean
+}
+
+/** Options of `Study.tell`. */
+export interface TellOptions {
+  /** PRUNED or FAIL instead of COMPLETE (then no values are needed). */
+  readonly state?: FinishedState
+  /** Constraint values; the trial is feasible when all are <= 0. */
+  readonly constraints?: readonly number[]
+  readonly systemAttrs?: Readonly<Record<string, Json>>
+}
+
+/**
+ * A hyperparameter search: an ask/tell loop over a storage, a sampler and a scheduler.
+ *
+ * @example
+ * const study = await Study.create({ storage: new MemoryStorage(), name: 'quad', seed: 1 })
+ * await study.optimize((t) => (t.suggestFloat('x', -10, 10) - 2) ** 2, { trials: 50 })
+ * console.log((await study.bestTrial())?.params)
+ */
+export class Study implements TrialHost {
+  readonly sampler: Sampler
+  readonly scheduler: Scheduler
+  private readonly cache: TrialCache
+
+  private constructor(
+    readonly storage: Storage,
+    readonly info: StudyInfo,
+    sampler: Sampler | undefined,
+    scheduler: Scheduler | undefined,
+  ) {
+    this.sampler = sampler ?? new RandomSampler()
+    this.scheduler = scheduler ?? noScheduler
+    this.cache = new TrialCache(storage, info.id)
+  }
+
+  /** Creates a study (or loads it with `loadIfExists`); a finite sampler's points are queued on creation. */
+  static async create(opts: CreateStudyOptions): Promise<Study> {
+    const directions = opts.directions ?? ['minimize']
+    if (directions.length === 0) throw new WinnowError('invalid_config', 'A study needs at least one direction.')
+    const metricNames =
+      opts.metricNames ?? (directions.length === 1 ? ['value'] : directions.map((_, i) => `value${i}`))
+    if (metricNames.length !== directions.length)
+      throw new WinnowError(
+        'invalid_config',
+        `Study "${opts.name}" has ${directions.length} directions but ${metricNames.length} metric names. Give one name per direction.`,
+      )
+    const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31)
+    const { study, created } = await opts.storage.createStudy(
+      {
+        name: opts.name,
+        directions,
+        metricNames,
+        userAttrs: opts.userAttrs,
+        systemAttrs: { seed, sampler: opts.sampler?.name ?? 'random', ...opts.systemAttrs },
+      },
+      { loadIfExists: opts.loadIfExists },
+    )
+    const s = new Study(opts.storage, study, opts.sampler, opts.scheduler)
+    if (created && opts.sampler?.initialQueue) {
+      for (const params of opts.sampler.initialQueue()) await s.enqueue(params)
+    }
+    return s
+  }
+
+  /** Loads an existing study by name; StudyNotFoundError when it does not exist. */
+  static async load(opts: LoadStudyOptions): Promise<Study> {
+    const info = await opts.storage.findStudy(opts.name)
+    if (info === undefined) throw new StudyNotFoundError(`"${opts.name}" in ${opts.storage.url}`)
+    return new Study(opts.storage, info, opts.sampler, opts.scheduler)
+  }
+
+  get id() {
+    return this.info.id
+  }
+  get name(): string {
+    return this.info.name
+  }
+  get directions(): readonly Direction[] {
+    return this.info.directions
+  }
+  /** The study's seed (stored at creation). */
+  get seed(): number {
+    const s = this.info.systemAttrs.seed
+    return typeof s === 'number' ? s : 0
+  }
+
+  /** All trials, read incrementally (only what changed since the last call is fetched). */
+  async trials(): Promise<readonly FrozenTrial[]> {
+    return this.cache.refresh()
+  }
+
+  /**
+   * Starts a trial: claims a queued one if any (baseline, grid point, retry), else creates a new one and
+   * lets the sampler propose its relative sample. With `space`, every parameter in it is suggested and
+   * written before returning (the runner's case: a subprocess needs all values up front).
+   */
+  async ask(space?: SearchSpace): Promise<Trial> {
+    let frozen = await this.storage.claimWaitingTrial(this.id)
+    const history = (await this.cache.refresh()).filter((t) => t.id !== frozen?.id)
+    if (frozen === undefined) {
+      if (this.sampler.isExhausted?.(history))
+        throw new SamplerExhaustedError(
+          `Sampler "${this.sampler.name}" of study "${this.name}" has no configurations left.`,
+        )
+      frozen = await this.storage.createTrial(this.id, { state: 'RUNNING' })
+    }
+    const ctx: SamplingContext = {
+      study: this.info,
+      trial: frozen,
+      history,
+      rng: createRng(deriveSeed(this.seed, frozen.number)),
+    }
+    const fixed = (frozen.systemAttrs.fixedParams as ParamValues | undefined) ?? frozen.params
+    const relativeSpace = this.sampler.inferRelativeSpace(ctx)
+    const free = Object.fromEntries(Object.entries(relativeSpace).filter(([n]) => !Object.hasOwn(fixed, n)))
+    const relativeParams = Object.keys(free).length > 0 ? this.sampler.sampleRelative(ctx, free) : {}
+    const trial = new Trial(this, ctx, fixed, free, relativeParams)
+    if (space !== undefined) {
+      for (const [name, d] of Object.entries(space)) trial.suggest(name, d)
+      await trial.flush()
+    }
+    return trial
+  }
+
+  /**
+   * Finishes a trial: COMPLETE with its values, or PRUNED / FAIL via `opts.state`. A NaN value fails the
+   * trial (as in Optuna) instead of poisoning the sampler.
+   */
+  async tell(trial: Trial | TrialId, values?: ObjectiveResult, opts: TellOptions = {}): Promise<FrozenTrial> {
+    const id = trial instanceof Trial ? trial.id : trial
+    if (trial instanceof Trial) await trial.flush()
+    let state: FinishedState = opts.state ?? 'COMPLETE'
+    const systemAttrs: Record<string, Json> = { ...opts.systemAttrs }
+    if (opts.constraints !== undefined) systemAttrs.constraints = [...opts.constraints]
+    let vals: number[] | undefined
+    if (state === 'COMPLETE') {
+      vals = values === undefined ? [] : typeof values === 'number' ? [values] : [...values]
+      if (vals.length !== this.directions.length)
+        throw new WinnowError(
+          'invalid_value',
+          `Study "${this.name}" has ${this.directions.length} objective(s) but trial got ${vals.length} value(s). Return one value per direction.`,
+        )
+      if (vals.some((v) => !Number.isFinite(v))) {
+        systemAttrs.failReason = `objective returned a non-finite value ${JSON.stringify(vals.map(String))}`
+        state = 'FAIL'
+        vals = undefined
+      }
+    }
+    const finished = await this.storage.setTrialState(id, state, { values: vals, systemAttrs })
+    this.cache.put(finished)
+    if (this.sampler.afterTrial) {
+      const history = await this.cache.refresh()
+      this.sampler.afterTrial(
+        { study: this.info, trial: finished, history, rng: createRng(deriveSeed(this.seed, finished.number, 1)) },
+        finished,
+      )
+    }
+    return finished
+  }
+
+  /** Runs `trials` trials of an in-process objective, `concurrency` at a time. */
+  async optimize(
+    objective: (trial: Trial) => ObjectiveResult | Promise<ObjectiveResult>,
+    opts: OptimizeOptions,
+  ): Promise<void> {
+    const deadline = opts.timeout === undefined ? Number.POSITIVE_INFINITY : Date.now() + opts.timeout
+    let started = 0
+    let firstError: unknown
+    const worker = async () => {
+      while (started < opts.trials && Date.now() < deadline && firstError === undefined) {
+        started++
+        let trial: Trial
+        try {
+          trial = await this.ask()
+        } catch (e) {
+          if (e instanceof SamplerExhaustedError) return
+          throw e
+        }
+        try {
+          await this.tell(trial, await objective(trial))
+        } catch (e) {
+          if (e instanceof TrialPruned) {
+            await this.tell(trial, undefined, { state: 'PRUNED', systemAttrs: { pruneReason: e.reason } })
+            continue
+          }
+          await this.tell(trial, undefined, { state: 'FAIL', systemAttrs: { failReason: String(e) } })
+          if (!opts.catchErrors) firstError ??= e
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 1) }, worker))
+    if (firstError !== undefined) throw firstError
+  }
+
+  /** Queues a configuration (e.g. the baseline) to be the next trial asked; missing parameters are sampled. */
+  async enqueue(
+    params: ParamValues,
+    opts: { userAttrs?: Readonly<Record<string, Json>>; systemAttrs?: Readonly<Record<string, Json>> } = {},
+  ) {
+    return this.storage.createTrial(this.id, {
+      state: 'WAITING',
+      userAttrs: opts.userAttrs,
+      systemAttrs: { ...opts.systemAttrs, fixedParams: { ...params } },
+    })
+  }
+
+  /** The best COMPLETE trial (single objective); undefined before any completes. */
+  async bestTrial(): Promise<FrozenTrial | undefined> {
+    if (this.directions.length !== 1)
+      throw new WinnowError(
+        'invalid_config',
+        `Study "${this.name}" has several objectives; use paretoFront() instead of bestTrial().`,
+      )
+    return bestTrial(await this.trials(), this.directions[0])
+  }
+
+  /** The non-dominated COMPLETE trials (several objectives). */
+  async paretoFront(): Promise<FrozenTrial[]> {
+    return paretoFront(await this.trials(), this.directions)
+  }
+
+  // TrialHost: called by live trials.
+
+  /** @internal */
+  async flushParams(trial: TrialId, params: ParamValues, distributions: Readonly<Record<string, Distribution>>) {
+    await this.storage.setTrialParams(trial, params, distributions)
+  }
+
+  /** @internal */
+  async report(trial: Trial, step: number, value: number): Promise<Decision> {
+    if (!Number.isFinite(step) || step < 0)
+      throw new WinnowError(
+        'invalid_value',
+        `Step must be a finite number >= 0, but trial #${trial.number} reported step ${step}.`,
+      )
+    await this.storage.reportIntermediate(trial.id, step, value)
+    const history = await this.cache.refresh()
+    const self = history.find((t) => t.id === trial.id)
+    if (self === undefined) return { action: 'continue' }
+    return this.scheduler.decide({ study: this.info, history }, self)
+  }
+
+  /** @internal */
+  async setUserAttrs(trial: TrialId, attrs: Readonly<Record<string, Json>>) {
+    await this.storage.setTrialAttrs(trial, 'user', attrs)
+  }
+}

@@ -1,0 +1,61 @@
+import type { Distribution, ParamValues } from '../distributions/distribution.ts'
+import type { Json } from '../json.ts'
+import type { TrialState } from './trial-state.ts'
+
+/** Global trial id (unique across studies in one storage). */
+export type TrialId = number & { readonly __brand: 'TrialId' }
+
+/** Study id within one storage. */
+export type StudyId = number & { readonly __brand: 'StudyId' }
+
+/** One intermediate report of the objective metric, e.g. eval loss at a training step. */
+export interface IntermediateValue {
+  readonly step: number
+  readonly value: number
+}
+
+/**
+ * An immutable snapshot of a trial as stored. `number` is the per-study counter users see (0, 1, 2, …);
+ * `id` is the storage-wide id. `version` is the study version of the trial's last change.
+ */
+export interface FrozenTrial {
+  readonly id: TrialId
+  readonly studyId: StudyId
+  readonly number: number
+  readonly state: TrialState
+  readonly params: ParamValues
+  readonly distributions: Readonly<Record<string, Distribution>>
+  /** Objective values, one per direction; null until the trial is COMPLETE. */
+  readonly values: readonly number[] | null
+  /** Intermediate values of the first objective, sorted by step, one per step. */
+  readonly intermediate: readonly IntermediateValue[]
+  readonly userAttrs: Readonly<Record<string, Json>>
+  /** Attributes Winnow itself keeps: costs, exit info, checkpoint path, constraint values, … */
+  readonly systemAttrs: Readonly<Record<string, Json>>
+  /** Epoch milliseconds. */
+  readonly createdAt: number
+  readonly startedAt: number | null
+  readonly finishedAt: number | null
+  readonly heartbeatAt: number | null
+  readonly version: number
+}
+
+/** Optimization direction of one objective. */
+export type Direction = 'minimize' | 'maximize'
+
+/** The last intermediate value of a trial, if any. */
+export function lastIntermediate(t: FrozenTrial): IntermediateValue | undefined {
+  return t.intermediate.length > 0 ? t.intermediate[t.intermediate.length - 1] : undefined
+}
+
+/** The intermediate value reported at exactly `step`, if any. */
+export function intermediateAt(t: FrozenTrial, step: number): number | undefined {
+  // Intermediate values are sorted by step; a linear scan is fine for the few hundred evaluations of a run.
+  for (const iv of t.intermediate) if (iv.step === step) return iv.value
+  return undefined
+}
+
+/** A human label for messages: `#12 of study "lora"`. */
+export function trialLabel(t: Pick<FrozenTrial, 'number'>, studyName?: string): string {
+  return studyName === undefined ? `#${t.number}` : `#${t.number} of study "${studyName}"`
+}
