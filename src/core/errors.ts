@@ -48,11 +48,12 @@ export class TrialStateError extends WinnowError {
 
 /** Thrown when a study name or id does not exist in the storage. */
 export class StudyNotFoundError extends WinnowError {
-  constructor(what: string) {
-    super(
-      'study_not_found',
-      `Study ${what} does not exist. Run \`winnow studies\` to list the studies in this storage.`,
-    )
+  constructor(name: string, where = 'this storage', known: readonly string[] = []) {
+    const hint =
+      known.length > 0
+        ? `Studies there: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', …' : ''}.`
+        : 'Run `winnow studies` to list the studies, or pass --storage to look elsewhere.'
+    super('study_not_found', `Study "${name}" does not exist in ${where}. ${hint}`)
   }
 }
 

@@ -120,7 +120,7 @@ export class Study implements TrialHost {
   /** Loads an existing study by name; StudyNotFoundError when it does not exist. */
   static async load(opts: LoadStudyOptions): Promise<Study> {
     const info = await opts.storage.findStudy(opts.name)
-    if (info === undefined) throw new StudyNotFoundError(`"${opts.name}" in ${opts.storage.url}`)
+    if (info === undefined) throw new StudyNotFoundError(opts.name, opts.storage.url)
     return new Study(opts.storage, info, opts.sampler, opts.scheduler)
   }
 

@@ -1,0 +1,140 @@
+import { writeFileSync } from 'node:fs'
+import { type Command, Option } from 'commander'
+import { findBaseline, gainOver } from '../../core/analysis/baseline.ts'
+import { bestTrial, paretoFront } from '../../core/analysis/pareto.ts'
+import { UsageError } from '../../core/errors.ts'
+import type { FrozenTrial } from '../../core/trial/frozen-trial.ts'
+import { TRIAL_STATES } from '../../core/trial/trial-state.ts'
+import { trialsToCsv, trialsToJson } from '../../report/export.ts'
+import { requireStudy, usingStorage, withStorageOption } from '../context.ts'
+import { formatGain, formatNumber, formatParams, table } from '../format.ts'
+
+interface StorageOpts {
+  storage: string
+}
+
+/** `winnow studies | trials | best | export | delete`: read and manage what a storage holds. */
+export function registerStudyCommands(program: Command): void {
+  withStorageOption(program.command('studies').description('list the studies in a storage')).action(
+    async (opts: StorageOpts) =>
+      usingStorage(opts.storage, async (storage) => {
+        const studies = await storage.listStudies()
+        if (studies.length === 0) {
+          console.log(`No studies in ${storage.url}.`)
+          return
+        }
+        const rows = studies.map((s) => [
+          s.name,
+          s.directions.map((d, i) => `${s.metricNames[i]} (${d})`).join(', '),
+          ...(['COMPLETE', 'PRUNED', 'FAIL', 'RUNNING', 'WAITING', 'PAUSED'] as const).map((k) => String(s.counts[k])),
+          new Date(s.createdAt).toISOString().slice(0, 16).replace('T', ' '),
+        ])
+        console.log(
+          table(
+            ['study', 'objective', 'complete', 'pruned', 'failed', 'running', 'waiting', 'paused', 'created'],
+            rows,
+          ),
+        )
+      }),
+  )
+
+  withStorageOption(program.command('trials <study>').description('list the trials of a study'))
+    .addOption(new Option('--state <state>', 'only trials in this state').choices(TRIAL_STATES as string[]))
+    .option('--limit <n>', 'show only the last n trials', (v) => positiveInt(v, '--limit'))
+    .action(async (name: string, opts: StorageOpts & { state?: string; limit?: number }) =>
+      usingStorage(opts.storage, async (storage) => {
+        const info = await requireStudy(storage, name)
+        let { trials } = await storage.listTrials(info.id)
+        if (opts.state) trials = trials.filter((t) => t.state === opts.state)
+        if (opts.limit) trials = trials.slice(-opts.limit)
+        const baseline = findBaseline(trials)
+        const rows = trials.map((t) => [
+          `#${t.number}${t === baseline ? ' (baseline)' : ''}`,
+          t.state,
+          t.values ? t.values.map(formatNumber).join(', ') : lastValue(t),
+          t.values && baseline?.values && info.directions.length === 1
+            ? formatGain(gainOver(baseline.values[0], t.values[0], info.directions[0]))
+            : '-',
+          formatParams(t.params),
+        ])
+        console.log(table(['trial', 'state', info.metricNames.join(', '), 'vs baseline', 'params'], rows))
+      }),
+    )
+
+  withStorageOption(program.command('best <study>').description('show the best trial (or the Pareto front)'))
+    .option('--json', 'print JSON')
+    .action(async (name: string, opts: StorageOpts & { json?: boolean }) =>
+      usingStorage(opts.storage, async (storage) => {
+        const info = await requireStudy(storage, name)
+        const { trials } = await storage.listTrials(info.id)
+        const best =
+          info.directions.length === 1
+            ? [bestTrial(trials, info.directions[0])].filter((t) => t !== undefined)
+            : paretoFront(trials, info.directions)
+        if (opts.json) {
+          console.log(
+            JSON.stringify(
+              best.map((t) => ({ number: t.number, values: t.values, params: t.params })),
+              null,
+              2,
+            ),
+          )
+          return
+        }
+        if (best.length === 0) {
+          console.log(`Study "${name}" has no completed trial yet.`)
+          return
+        }
+        const baseline = findBaseline(trials)
+        for (const t of best) {
+          const gain =
+            baseline?.values && t.values && info.directions.length === 1
+              ? gainOver(baseline.values[0], t.values[0], info.directions[0])
+              : undefined
+          console.log(
+            `trial #${t.number}: ${info.metricNames.map((m, i) => `${m}=${formatNumber(t.values![i])}`).join(' ')}${gain !== undefined ? `  (${formatGain(gain)} vs baseline #${baseline!.number})` : ''}`,
+          )
+          for (const [k, v] of Object.entries(t.params)) console.log(`  ${k}: ${JSON.stringify(v)}`)
+        }
+      }),
+    )
+
+  withStorageOption(program.command('export <study>').description('export trials as CSV or JSON'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['csv', 'json']).default('csv'))
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .action(async (name: string, opts: StorageOpts & { format: 'csv' | 'json'; output?: string }) =>
+      usingStorage(opts.storage, async (storage) => {
+        const info = await requireStudy(storage, name)
+        const { trials } = await storage.listTrials(info.id)
+        const text = opts.format === 'csv' ? trialsToCsv(info, trials) : trialsToJson(info, trials)
+        if (opts.output) {
+          writeFileSync(opts.output, text)
+          console.error(`Wrote ${trials.length} trials to ${opts.output}.`)
+        } else process.stdout.write(text)
+      }),
+    )
+
+  withStorageOption(program.command('delete <study>').description('delete a study and all its trials'))
+    .option('-y, --yes', 'do not ask for confirmation (required when not interactive)')
+    .action(async (name: string, opts: StorageOpts & { yes?: boolean }) =>
+      usingStorage(opts.storage, async (storage) => {
+        const info = await requireStudy(storage, name)
+        if (!opts.yes)
+          throw new UsageError(`Deleting study "${name}" removes all its trials for good. Pass --yes to confirm.`)
+        await storage.deleteStudy(info.id)
+        console.log(`Deleted study "${name}" from ${storage.url}.`)
+      }),
+    )
+}
+
+function lastValue(t: FrozenTrial): string {
+  const last = t.intermediate.at(-1)
+  return last === undefined ? '-' : `${formatNumber(last.value)} @${last.step}`
+}
+
+/** Parses a positive integer flag value or throws a UsageError naming the flag. */
+export function positiveInt(v: string, flag: string): number {
+  const n = Number(v)
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a whole number > 0, but got "${v}".`)
+  return n
+}

@@ -1,0 +1,50 @@
+import { Command, CommanderError } from 'commander'
+import pc from 'picocolors'
+import { WinnowError } from '../core/errors.ts'
+import { registerStudyCommands } from './commands/study-commands.ts'
+
+/**
+ * The `winnow` command line: the one composition root. It parses flags, builds storage, samplers,
+ * schedulers and runners, and calls them; nothing else in the code base reads argv or the environment.
+ */
+export function buildProgram(): Command {
+  const program = new Command('winnow')
+    .description('Efficient hyperparameter tuning for LLM fine-tuning.')
+    .option('--debug', 'show stack traces of unexpected errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+  registerStudyCommands(program)
+  return program
+}
+
+/** Runs the CLI; a usage or config error prints one line and exits 2, anything unexpected exits 1. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram()
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' })
+    return 0
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2
+    const debug = argv.includes('--debug')
+    if (e instanceof WinnowError) {
+      process.stderr.write(`${pc.red('error')}: ${e.message}\n`)
+      if (debug && e.stack) process.stderr.write(`${e.stack}\n`)
+      return e.code === 'usage' ||
+        e.code === 'invalid_config' ||
+        e.code === 'study_not_found' ||
+        e.code === 'study_exists'
+        ? 2
+        : 1
+    }
+    process.stderr.write(`${pc.red('unexpected error')}: ${e instanceof Error ? e.message : String(e)}\n`)
+    if (debug) process.stderr.write(`${e instanceof Error ? e.stack : ''}\n`)
+    else process.stderr.write('Run again with --debug to see the stack trace, and please report it.\n')
+    return 1
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/bin/winnow.js')) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code
+  })
+}

@@ -1,0 +1,196 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { MemoryStorage } from '../../storage/memory/memory-storage.ts'
+import { GridSampler } from '../samplers/grid-sampler.ts'
+import type { Scheduler } from '../schedulers/scheduler.ts'
+import { Study } from './study.ts'
+import { TrialPruned } from './trial.ts'
+
+const newStudy = (opts: Partial<Parameters<typeof Study.create>[0]> = {}) =>
+  Study.create({ storage: new MemoryStorage(), name: 's', seed: 1, ...opts })
+
+describe('Study', () => {
+  test('ask / tell round trip and best trial', async () => {
+    const study = await newStudy()
+    for (let i = 0; i < 20; i++) {
+      const t = await study.ask()
+      const x = t.suggestFloat('x', -5, 5)
+      await study.tell(t, (x - 1) ** 2)
+    }
+    const trials = await study.trials()
+    assert.equal(trials.length, 20)
+    assert.deepEqual(
+      trials.map((t) => t.number),
+      [...Array(20).keys()],
+    )
+    const best = await study.bestTrial()
+    const minimum = Math.min(...trials.map((t) => t.values![0]))
+    assert.equal(best?.values?.[0], minimum)
+  })
+
+  test('the same seed reproduces the same parameters, also with concurrency', async () => {
+    const run = async (concurrency: number) => {
+      const study = await newStudy({ seed: 7 })
+      await study.optimize((t) => t.suggestFloat('x', 0, 1) + t.suggestInt('n', 1, 9), { trials: 12, concurrency })
+      return (await study.trials()).map((t) => t.params)
+    }
+    const a = await run(1)
+    assert.deepEqual(a, await run(1))
+    assert.deepEqual(a, await run(4))
+  })
+
+  test('an enqueued baseline is the first trial and keeps its values', async () => {
+    const study = await newStudy()
+    await study.enqueue({ lr: 2e-4, r: 16 }, { systemAttrs: { baseline: true } })
+    const t = await study.ask()
+    assert.equal(t.suggestFloat('lr', 1e-5, 1e-2, { log: true }), 2e-4)
+    assert.equal(t.suggestCategorical('r', [8, 16, 32]), 16)
+    const done = await study.tell(t, 1.5)
+    assert.equal(done.systemAttrs.baseline, true)
+    assert.equal(done.number, 0)
+  })
+
+  test('an enqueued value outside the space is refused with a clear error', async () => {
+    const study = await newStudy()
+    await study.enqueue({ lr: 5 })
+    const t = await study.ask()
+    assert.throws(() => t.suggestFloat('lr', 0, 1), /Enqueued value 5 for "lr" in trial #0 is outside its distribution/)
+  })
+
+  test('the same parameter name with another distribution is refused', async () => {
+    const study = await newStudy()
+    const t = await study.ask()
+    t.suggestFloat('x', 0, 1)
+    assert.equal(t.suggestFloat('x', 0, 1), t.suggested.x)
+    assert.throws(() => t.suggestInt('x', 0, 3), /already suggested .* different distribution/)
+  })
+
+  test('NaN fails the trial, wrong number of values is an error, TrialPruned prunes', async () => {
+    const study = await newStudy()
+    const t = await study.ask()
+    const failed = await study.tell(t, Number.NaN)
+    assert.equal(failed.state, 'FAIL')
+    const t2 = await study.ask()
+    await assert.rejects(study.tell(t2, [1, 2]), /has 1 objective\(s\) but trial got 2 value\(s\)/)
+    await study.optimize(
+      () => {
+        throw new TrialPruned('too slow')
+      },
+      { trials: 1 },
+    )
+    const last = (await study.trials()).at(-1)!
+    assert.equal(last.state, 'PRUNED')
+    assert.equal(last.systemAttrs.pruneReason, 'too slow')
+  })
+
+  test('telling a finished trial again is refused', async () => {
+    const study = await newStudy()
+    const t = await study.ask()
+    await study.tell(t, 1)
+    await assert.rejects(study.tell(t, 2), /is COMPLETE and cannot become COMPLETE/)
+  })
+
+  test('objective errors become FAIL trials and are rethrown unless catchErrors', async () => {
+    const study = await newStudy()
+    await assert.rejects(
+      study.optimize(
+        () => {
+          throw new Error('boom')
+        },
+        { trials: 3 },
+      ),
+      /boom/,
+    )
+    await study.optimize(
+      () => {
+        throw new Error('boom')
+      },
+      { trials: 2, catchErrors: true },
+    )
+    const states = (await study.trials()).map((t) => t.state)
+    assert.deepEqual(states, ['FAIL', 'FAIL', 'FAIL'])
+  })
+
+  test('multi-objective: Pareto front holds exactly the non-dominated trials', async () => {
+    const study = await newStudy({ directions: ['minimize', 'minimize'] })
+    const points = [
+      [1, 5],
+      [2, 2],
+      [5, 1],
+      [3, 3],
+      [6, 6],
+    ]
+    for (const p of points) await study.tell(await study.ask(), p)
+    const front = (await study.paretoFront()).map((t) => t.values)
+    assert.deepEqual(front, [
+      [1, 5],
+      [2, 2],
+      [5, 1],
+    ])
+    await assert.rejects(study.bestTrial(), /several objectives; use paretoFront/)
+  })
+
+  test('report returns the scheduler decision and stores intermediate values', async () => {
+    const stopAbove: Scheduler = {
+      name: 'stop-above',
+      decide: (_ctx, trial) =>
+        trial.intermediate.at(-1)!.value > 1 ? { action: 'prune', reason: 'above 1' } : { action: 'continue' },
+    }
+    const study = await newStudy({ scheduler: stopAbove })
+    const t = await study.ask()
+    t.suggestFloat('x', 0, 1)
+    assert.deepEqual(await t.report(1, 0.5), { action: 'continue' })
+    assert.deepEqual(await t.report(2, 1.5), { action: 'prune', reason: 'above 1' })
+    const stored = await study.storage.getTrial(t.id)
+    assert.deepEqual(stored.intermediate, [
+      { step: 1, value: 0.5 },
+      { step: 2, value: 1.5 },
+    ])
+    assert.equal(typeof stored.params.x, 'number')
+  })
+
+  test('conditional parameters (define-by-run)', async () => {
+    const study = await newStudy()
+    await study.optimize(
+      (t) => {
+        const method = t.suggestCategorical('method', ['full', 'lora'])
+        return method === 'lora' ? t.suggestInt('rank', 4, 64, { log: true }) : t.suggestFloat('lr', 0, 1)
+      },
+      { trials: 30 },
+    )
+    for (const t of await study.trials()) {
+      const keys = Object.keys(t.params).sort()
+      assert.deepEqual(keys, t.params.method === 'lora' ? ['method', 'rank'] : ['lr', 'method'])
+    }
+  })
+
+  test('grid sampler runs every point once with 4 concurrent workers, then stops', async () => {
+    const sampler = new GridSampler({ grid: { a: [1, 2, 3], b: ['x', 'y'] } })
+    const study = await newStudy({ sampler })
+    await study.optimize(
+      (t) => (t.suggestInt('a', 1, 3) as number) + (t.suggestCategorical('b', ['x', 'y']) === 'x' ? 0 : 10),
+      {
+        trials: 100,
+        concurrency: 4,
+      },
+    )
+    const seen = (await study.trials()).map((t) => `${t.params.a}${t.params.b}`).sort()
+    assert.deepEqual(seen, ['1x', '1y', '2x', '2y', '3x', '3y'])
+  })
+
+  test('a second process loading the study sees its trials (incremental reads)', async () => {
+    const storage = new MemoryStorage()
+    const a = await Study.create({ storage, name: 'shared', seed: 3 })
+    const b = await Study.create({ storage, name: 'shared', loadIfExists: true })
+    assert.equal(b.seed, 3)
+    await a.tell(await a.ask(), 1)
+    assert.equal((await b.trials()).length, 1)
+    await b.tell(await b.ask(), 2)
+    assert.deepEqual(
+      (await a.trials()).map((t) => t.values),
+      [[1], [2]],
+    )
+    await assert.rejects(Study.create({ storage, name: 'shared' }), /already exists/)
+    await assert.rejects(Study.load({ storage, name: 'nope' }), /Study "nope" does not exist/)
+  })
+})

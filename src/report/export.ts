@@ -1,0 +1,105 @@
+import type { StudyInfo } from '../core/storage.ts'
+import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
+
+/** The fixed leading columns of a trial export, in order. */
+const FIXED_COLUMNS = [
+  'number',
+  'state',
+  'baseline',
+  'started_at',
+  'finished_at',
+  'duration_s',
+  'wall_seconds',
+  'gpu_seconds',
+  'tokens',
+  'steps',
+] as const
+
+/**
+ * One flat record per trial with a stable column order: fixed columns, then objective values
+ * (`value_<metric>`), then parameters (`param_<name>`, sorted), then the intermediate values
+ * (`step_<n>`, sorted by step). Missing cells are empty.
+ */
+export function trialRecords(
+  study: StudyInfo,
+  trials: readonly FrozenTrial[],
+): { columns: string[]; rows: Record<string, string | number | null>[] } {
+  const paramNames = [...new Set(trials.flatMap((t) => Object.keys(t.params)))].sort()
+  const steps = [...new Set(trials.flatMap((t) => t.intermediate.map((iv) => iv.step)))].sort((a, b) => a - b)
+  const valueCols = study.metricNames.map((m) => `value_${m}`)
+  const columns = [
+    ...FIXED_COLUMNS,
+    ...valueCols,
+    ...paramNames.map((p) => `param_${p}`),
+    ...steps.map((s) => `step_${s}`),
+  ]
+  const rows = trials.map((t) => {
+    const row: Record<string, string | number | null> = {
+      number: t.number,
+      state: t.state,
+      baseline: t.systemAttrs.baseline === true ? 1 : 0,
+      started_at: t.startedAt === null ? null : new Date(t.startedAt).toISOString(),
+      finished_at: t.finishedAt === null ? null : new Date(t.finishedAt).toISOString(),
+      duration_s: t.startedAt !== null && t.finishedAt !== null ? (t.finishedAt - t.startedAt) / 1000 : null,
+      wall_seconds: num(t.systemAttrs.wallSeconds),
+      gpu_seconds: num(t.systemAttrs.gpuSeconds),
+      tokens: num(t.systemAttrs.tokens),
+      steps: t.intermediate.length > 0 ? t.intermediate[t.intermediate.length - 1].step : null,
+    }
+    valueCols.forEach((c, i) => {
+      row[c] = t.values?.[i] ?? null
+    })
+    for (const p of paramNames) {
+      const v = t.params[p]
+      row[`param_${p}`] = v === undefined ? null : typeof v === 'boolean' ? String(v) : v
+    }
+    for (const iv of t.intermediate) row[`step_${iv.step}`] = iv.value
+    return row
+  })
+  return { columns, rows }
+}
+
+function num(v: unknown): number | null {
+  return typeof v === 'number' ? v : null
+}
+
+/** CSV (RFC 4180 quoting) of `trialRecords`. */
+export function trialsToCsv(study: StudyInfo, trials: readonly FrozenTrial[]): string {
+  const { columns, rows } = trialRecords(study, trials)
+  const cell = (v: string | number | null | undefined) => {
+    if (v === null || v === undefined) return ''
+    const s = String(v)
+    return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
+  }
+  return [columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n') + '\n'
+}
+
+/** JSON document of a study and its full trials (params, values, states, costs, intermediate values). */
+export function trialsToJson(study: StudyInfo, trials: readonly FrozenTrial[]): string {
+  return `${JSON.stringify(
+    {
+      study: {
+        name: study.name,
+        directions: study.directions,
+        metricNames: study.metricNames,
+        userAttrs: study.userAttrs,
+        systemAttrs: study.systemAttrs,
+      },
+      trials: trials.map((t) => ({
+        number: t.number,
+        state: t.state,
+        values: t.values,
+        params: t.params,
+        distributions: t.distributions,
+        intermediate: t.intermediate,
+        userAttrs: t.userAttrs,
+        systemAttrs: t.systemAttrs,
+        createdAt: t.createdAt,
+        startedAt: t.startedAt,
+        finishedAt: t.finishedAt,
+      })),
+    },
+    null,
+    2,
+  )}\n`
+}
