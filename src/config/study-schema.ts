@@ -1,0 +1,174 @@
+import * as z from 'zod'
+import { DURATION_HINT, parseDuration } from './duration.ts'
+import { describeValue } from './error-map.ts'
+import { spaceSchema } from './space-schema.ts'
+import { samplerSchema, schedulerSchema } from './strategy-schema.ts'
+
+/** Study names: used in storage, file names and URLs. */
+export const STUDY_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/
+
+/** The default storage, relative to the study file. */
+export const DEFAULT_STORAGE = 'sqlite:winnow.db'
+
+/** A duration: `8h`, `30m`, `90s`, `1h30m` or a number of seconds; parsed to seconds. */
+export const durationSchema = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const seconds = parseDuration(v)
+  if (seconds !== undefined) return seconds
+  const what = typeof v === 'number' ? 'must be a positive duration' : 'is not a duration'
+  ctx.issues.push({ code: 'custom', input: v, message: `${what}, but got ${describeValue(v)}. ${DURATION_HINT}` })
+  return z.NEVER
+})
+
+/** A regular expression (JavaScript syntax), checked to compile. */
+export const regexSchema = z.string().superRefine((source, ctx) => {
+  if (source.includes('(?P<')) {
+    const fixed = source.replaceAll('(?P<', '(?<')
+    ctx.addIssue({
+      code: 'custom',
+      message: `uses Python's (?P<name>...) group syntax in ${JSON.stringify(source)}. Write (?<name>...) instead: ${JSON.stringify(fixed)}.`,
+    })
+    return
+  }
+  try {
+    new RegExp(source)
+  } catch (e) {
+    const why = (e as Error).message.replace(/^Invalid regular expression: /, '')
+    ctx.addIssue({
+      code: 'custom',
+      message: `is not a valid regular expression: ${why}. Fix the pattern (JavaScript syntax).`,
+    })
+  }
+})
+
+const metricSchema = z.strictObject({
+  name: z.string().min(1),
+  direction: z.enum(['minimize', 'maximize']).default('minimize'),
+})
+
+const commandSchema = z
+  .array(
+    z.string({
+      error: (iss) =>
+        typeof iss.input === 'number' || typeof iss.input === 'boolean'
+          ? `must be a string, but got ${iss.input}. Quote it: "${iss.input}".`
+          : undefined,
+    }),
+    {
+      error: (iss) => {
+        if (iss.code !== 'invalid_type' || typeof iss.input !== 'string') return undefined
+        const words = iss.input.trim().split(/\s+/).filter(Boolean)
+        return `must be a list of arguments, not a string (no shell is used, so nothing would split it). Write command: [${words.map((w) => JSON.stringify(w)).join(', ')}].`
+      },
+    },
+  )
+  .min(1)
+  .meta({ description: 'The training command as a list of arguments; {param} placeholders are replaced per argument.' })
+
+const gpusPerTrial = z
+  .number()
+  .positive({
+    error: (iss) =>
+      `must be > 0, but got ${describeValue(iss.input)}. Use 1 for one GPU per trial, 0.5 to share a GPU between two trials, or set gpus: none.`,
+    abort: true,
+  })
+  .refine(
+    (v) =>
+      v >= 1 ? Number.isInteger(v) : Number.isInteger(Math.round(1 / v)) && Math.abs(1 / v - Math.round(1 / v)) < 1e-9,
+    {
+      error: (iss) => `must be a whole number or a fraction 1/k (0.5, 0.25, ...), but got ${iss.input}. Round it.`,
+    },
+  )
+
+const STORAGE_SCHEMES = /^(sqlite:|postgres:\/\/|postgresql:\/\/|memory:?$)/
+
+/** The study file, as users write it (snake_case keys). Unknown keys are errors. */
+export const studySchema = z.strictObject({
+  name: z.string().regex(STUDY_NAME, {
+    error: (iss) =>
+      `must use letters, digits, -, _ or . (starting with a letter or digit), but got ${describeValue(iss.input)}. Rename it, e.g. "qwen-lora-sft".`,
+  }),
+  description: z.string().optional(),
+  metric: metricSchema.optional().meta({ description: 'The objective: {name, direction: minimize|maximize}.' }),
+  metrics: z.array(metricSchema).min(1).optional().meta({ description: 'Several objectives (multi-objective).' }),
+  command: commandSchema,
+  cwd: z.string().min(1).optional().meta({ description: 'Working directory of trials, relative to the study file.' }),
+  env: z
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+        error: (iss) =>
+          `is not an environment variable name, got ${describeValue(iss.input)}. Use letters, digits and _.`,
+      }),
+      z.union([z.string(), z.number(), z.boolean()]).transform(String),
+    )
+    .default({}),
+  space: spaceSchema,
+  baseline: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  sampler: samplerSchema.default({ type: 'auto' }),
+  scheduler: schedulerSchema.default({ type: 'none' }),
+  fidelity: z.strictObject({ data_fraction: z.array(z.number().gt(0).max(1)).min(1) }).optional(),
+  budget: z
+    .strictObject({
+      trials: z.number().int().min(1).optional(),
+      wall_time: durationSchema.optional(),
+      gpu_hours: z.number().positive().optional(),
+    })
+    .prefault({}),
+  resources: z
+    .strictObject({
+      concurrency: z.number().int().min(1).optional(),
+      gpus: z
+        .union([z.enum(['all', 'none']), z.number().int().min(0), z.array(z.number().int().min(0)).min(1)])
+        .default('all'),
+      gpus_per_trial: gpusPerTrial.default(1),
+    })
+    .prefault({}),
+  trial: z
+    .strictObject({
+      timeout: durationSchema.optional(),
+      grace_period: durationSchema.default(30),
+      python_unbuffered: z.boolean().default(true),
+    })
+    .prefault({}),
+  metrics_from: z
+    .strictObject({
+      protocol: z.boolean().default(true),
+      stdout_pattern: z
+        .union([regexSchema, z.array(regexSchema).min(1)])
+        .transform((v) => (typeof v === 'string' ? [v] : v))
+        .optional(),
+      step_pattern: regexSchema.optional(),
+    })
+    .prefault({}),
+  early_stopping: z
+    .strictObject({
+      patience: z.number().int().min(1).optional(),
+      min_delta: z.number().min(0).default(0),
+      divergence: z.strictObject({ nan: z.boolean().default(true), above: z.number().optional() }).prefault({}),
+    })
+    .optional(),
+  checkpoints: z
+    .strictObject({
+      keep: z.enum(['last', 'best-and-last', 'all']).default('best-and-last'),
+      delete_on_prune: z.boolean().default(true),
+    })
+    .prefault({}),
+  storage: z
+    .string()
+    .regex(STORAGE_SCHEMES, {
+      error: (iss) =>
+        `must be a storage URL, but got ${describeValue(iss.input)}. Use sqlite:winnow.db, postgres://user@host/db or memory:.`,
+    })
+    .default(DEFAULT_STORAGE),
+  retries: z.number().int().min(0).default(0),
+  // TODO(memory-model issue): the GPU-memory model fills in and validates this block; until then it is passed through.
+  memory: z
+    .looseObject({
+      model: z.union([z.string(), z.looseObject({ params: z.number().positive().optional() })]).optional(),
+      method: z.enum(['full', 'lora', 'qlora']).optional(),
+      gpu_memory_gb: z.number().positive().optional(),
+    })
+    .optional(),
+})
+
+/** The study file after zod parsing and defaults (snake_case, durations in seconds), before cross-field checks. */
+export type StudyFileConfig = z.output<typeof studySchema>
