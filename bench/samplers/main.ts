@@ -1,0 +1,132 @@
+/**
+ * Sampler benchmark: `npm run bench:samplers -- [--problems a,b] [--samplers random,tpe] [--seeds N] [--budget N]
+ * [--batch N] [--out file.jsonl] [--problem-module path] [--jobs 2] [--overhead]`.
+ *
+ * Runs every (problem, sampler, seed) with a real Study + MemoryStorage, writes one JSON line per run in the
+ * anchor's `sampler_run` schema, and prints median final regret and time per trial beside Optuna's anchor.
+ * `--overhead` instead runs bench/samplers/overhead.ts (time of ask + 10 suggestions after 1000 / 2000 trials).
+ */
+import { type ChildProcess, fork } from 'node:child_process'
+import { appendFileSync, mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { parseArgs } from 'node:util'
+import { UsageError } from '../../src/core/errors.ts'
+import { getProblem, loadProblemModule, problems } from '../problems/index.ts'
+import { parseSamplerSpec, registerAvailableSamplers, splitSpecs } from './registry.ts'
+import type { WinnowRunRecord } from './run-one.ts'
+import { formatTables } from './table.ts'
+import type { RunTask } from './worker.ts'
+
+const DEFAULT_PROBLEMS = [
+  'branin',
+  'hartmann3',
+  'hartmann6',
+  'rosenbrock4',
+  'ackley5',
+  'styblinski_tang8',
+  'levy10',
+  'lora-sft-surrogate',
+]
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      problems: { type: 'string' },
+      samplers: { type: 'string', default: 'random,tpe' },
+      seeds: { type: 'string', default: '10' },
+      budget: { type: 'string', default: '100' },
+      batch: { type: 'string', default: '1' },
+      out: { type: 'string' },
+      'problem-module': { type: 'string' },
+      jobs: { type: 'string', default: '2' },
+      overhead: { type: 'boolean', default: false },
+    },
+  })
+  if (values.overhead) {
+    const { runOverhead } = await import('./overhead.ts')
+    await runOverhead()
+    return
+  }
+  await registerAvailableSamplers()
+  const moduleProblems = values['problem-module'] ? await loadProblemModule(values['problem-module']) : {}
+  const from = { ...problems, ...moduleProblems }
+  const names = values.problems
+    ? values.problems.split(',').map((s) => s.trim())
+    : values['problem-module']
+      ? Object.keys(moduleProblems)
+      : DEFAULT_PROBLEMS
+  for (const n of names) getProblem(n, from)
+  const specs = splitSpecs(values.samplers!).map(parseSamplerSpec)
+  const seeds = positiveInt('seeds', values.seeds!)
+  const budget = positiveInt('budget', values.budget!)
+  const batch = positiveInt('batch', values.batch!)
+  const jobs = positiveInt('jobs', values.jobs!)
+  const tasks: RunTask[] = []
+  for (const problem of names)
+    for (const s of specs)
+      for (let seed = 0; seed < seeds; seed++)
+        tasks.push({ problem, sampler: s.label, seed, budget, batch, problemModule: values['problem-module'] })
+  if (values.out) mkdirSync(dirname(values.out), { recursive: true })
+  console.log(
+    `${tasks.length} runs (${names.length} problems × ${specs.length} samplers × ${seeds} seeds), ${jobs} jobs`,
+  )
+  const t0 = performance.now()
+  const runs = await runAll(tasks, jobs, (rec, done) => {
+    if (values.out) appendFileSync(values.out, `${JSON.stringify(rec)}\n`)
+    if (done % 20 === 0 || done === tasks.length)
+      console.log(`${done}/${tasks.length} done, ${((performance.now() - t0) / 1000).toFixed(0)} s`)
+  })
+  console.log('')
+  console.log(formatTables(runs, budget))
+}
+
+function positiveInt(name: string, v: string): number {
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, but got "${v}".`)
+  return n
+}
+
+/** Runs the tasks on `jobs` worker processes; calls `onRecord` as results arrive; returns them in task order. */
+async function runAll(
+  tasks: RunTask[],
+  jobs: number,
+  onRecord: (rec: WinnowRunRecord, done: number) => void,
+): Promise<WinnowRunRecord[]> {
+  const results: WinnowRunRecord[] = new Array(tasks.length)
+  let next = 0
+  let done = 0
+  const workerUrl = new URL('./worker.ts', import.meta.url)
+  const start = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const child: ChildProcess = fork(workerUrl, [], { execArgv: ['--import', 'tsx'] })
+      let current = -1
+      const feed = () => {
+        if (next >= tasks.length) {
+          child.kill()
+          resolve()
+          return
+        }
+        current = next++
+        child.send(tasks[current])
+      }
+      child.on('message', (m: { ready?: boolean; ok?: boolean; rec?: WinnowRunRecord; error?: string }) => {
+        if (m.ready) return feed()
+        if (!m.ok) {
+          child.kill()
+          reject(new Error(`Run ${JSON.stringify(tasks[current])} failed:\n${m.error}`))
+          return
+        }
+        results[current] = m.rec!
+        onRecord(m.rec!, ++done)
+        feed()
+      })
+      child.on('error', reject)
+    })
+  await Promise.all(Array.from({ length: Math.min(jobs, tasks.length) }, start))
+  return results
+}
+
+main().catch((e) => {
+  console.error(e instanceof UsageError ? e.message : e)
+  process.exit(e instanceof UsageError ? 2 : 1)
+})
