@@ -1,0 +1,33 @@
+import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
+import type { Budget } from './options.ts'
+
+/**
+ * Checks a run against its budget. Trials count every trial of the study except retries (a retry re-runs a
+ * failure, it is not a new configuration) and queued trials that never started; GPU-hours add up the stored
+ * `gpuSeconds` of every trial plus what running attempts have used so far; wall time is this run's.
+ */
+export class BudgetTracker {
+  constructor(private readonly b: Budget) {}
+
+  /** New trials that may still start (Infinity without a trial budget). */
+  trialsLeft(trials: readonly FrozenTrial[]): number {
+    if (this.b.trials === undefined) return Number.POSITIVE_INFINITY
+    const counted = trials.filter(
+      (t) => t.systemAttrs.retryOf === undefined && (t.state !== 'WAITING' || t.startedAt !== null),
+    ).length
+    return this.b.trials - counted
+  }
+
+  /** Whether this run's wall time is used up. */
+  wallTimeUsed(runStartedAt: number, now = Date.now()): boolean {
+    return this.b.wallTimeSeconds !== undefined && (now - runStartedAt) / 1000 >= this.b.wallTimeSeconds
+  }
+
+  /** Whether the study's GPU-hours are used up, counting `liveGpuSeconds` of running attempts. */
+  gpuHoursUsed(trials: readonly FrozenTrial[], liveGpuSeconds: number): boolean {
+    if (this.b.gpuHours === undefined) return false
+    let s = liveGpuSeconds
+    for (const t of trials) if (typeof t.systemAttrs.gpuSeconds === 'number') s += t.systemAttrs.gpuSeconds
+    return s / 3600 >= this.b.gpuHours
+  }
+}

@@ -1,0 +1,77 @@
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs'
+import { dirname } from 'node:path'
+import { StringDecoder } from 'node:string_decoder'
+
+/** How many log lines an exit record keeps. */
+export const LOG_TAIL_LINES = 50
+/** Lines longer than this are cut before parsing (a progress bar without newlines must not eat memory). */
+const MAX_LINE = 64 * 1024
+
+/**
+ * Appends a trial's stdout and stderr to its log file and splits them into lines for parsing, keeping the
+ * last lines for the exit record. Each stream keeps its own partial line so interleaved writes stay whole.
+ */
+export class LogCapture {
+  private readonly file: WriteStream
+  private readonly tail: string[] = []
+  private readonly partial = { stdout: '', stderr: '' }
+  private readonly decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') }
+
+  constructor(
+    path: string,
+    private readonly onLine: (line: string, stream: 'stdout' | 'stderr') => void,
+  ) {
+    mkdirSync(dirname(path), { recursive: true })
+    this.file = createWriteStream(path, { flags: 'a' })
+    // A full disk must not crash the runner; the trial's own exit status still tells what happened.
+    this.file.on('error', () => {})
+  }
+
+  /** Feeds a chunk of one stream. */
+  write(stream: 'stdout' | 'stderr', chunk: Buffer): void {
+    this.file.write(chunk)
+    let text = this.partial[stream] + this.decoders[stream].write(chunk)
+    let nl = text.indexOf('\n')
+    while (nl >= 0) {
+      this.line(text.slice(0, nl), stream)
+      text = text.slice(nl + 1)
+      nl = text.indexOf('\n')
+    }
+    this.partial[stream] = text.length > MAX_LINE ? text.slice(-MAX_LINE) : text
+  }
+
+  /** Adds a line written by Winnow itself (e.g. why it ended the trial). */
+  note(text: string): void {
+    const line = `[winnow] ${text}`
+    this.file.write(`${line}\n`)
+    this.pushTail(line)
+  }
+
+  /** Flushes partial lines and closes the file. */
+  async close(): Promise<void> {
+    for (const s of ['stdout', 'stderr'] as const) {
+      const rest = this.partial[s] + this.decoders[s].end()
+      this.partial[s] = ''
+      if (rest.length > 0) this.line(rest, s)
+    }
+    await new Promise<void>((resolve) => this.file.end(resolve))
+  }
+
+  /** The last lines seen. */
+  lastLines(): string[] {
+    return [...this.tail]
+  }
+
+  private line(raw: string, stream: 'stdout' | 'stderr'): void {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw
+    this.pushTail(line)
+    this.onLine(line.length > MAX_LINE ? line.slice(0, MAX_LINE) : line, stream)
+  }
+
+  private pushTail(line: string): void {
+    // Progress bars redraw with \r: keep only what follows the last one.
+    const cr = line.lastIndexOf('\r')
+    this.tail.push(cr >= 0 ? line.slice(cr + 1) : line)
+    if (this.tail.length > LOG_TAIL_LINES) this.tail.shift()
+  }
+}

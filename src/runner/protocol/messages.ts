@@ -1,0 +1,101 @@
+import { WinnowError } from '../../core/errors.ts'
+
+/** Metrics a trial reports: numbers (NaN allowed: it means divergence), plus strings for labels. */
+export type Metrics = Readonly<Record<string, number | string | boolean | null>>
+
+/** What a trial sends, over HTTP (`POST /v1/trials/{id}/{type}`) or as a `WINNOW {json}` stdout line. */
+export type TrialMessage =
+  | { readonly type: 'report'; readonly step: number | undefined; readonly metrics: Metrics }
+  | { readonly type: 'checkpoint'; readonly path: string; readonly step: number | undefined }
+  | { readonly type: 'complete'; readonly metrics: Metrics }
+  | { readonly type: 'fail'; readonly message: string }
+
+/** The answer to a report, as sent on the wire. */
+export interface WireDecision {
+  readonly action: 'continue' | 'prune' | 'pause'
+  readonly reason?: string
+  readonly rung?: number
+}
+
+/** The message types, in the order of the protocol doc. */
+export const MESSAGE_TYPES = ['report', 'checkpoint', 'complete', 'fail'] as const
+
+/** Thrown for a payload that breaks the protocol; the endpoint answers 400 with its message. */
+export class ProtocolError extends WinnowError {
+  constructor(message: string) {
+    super('invalid_value', message)
+  }
+}
+
+/**
+ * Checks a decoded payload of the given type and returns the typed message. JSON cannot hold NaN, so the
+ * strings "NaN", "Infinity" and "-Infinity" are read as those numbers (the clients send them so).
+ */
+export function parseMessage(type: string, body: unknown): TrialMessage {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new ProtocolError(`A ${type} message must be a JSON object, got ${JSON.stringify(body)?.slice(0, 80)}.`)
+  const o = body as Record<string, unknown>
+  switch (type) {
+    case 'report':
+      return { type, step: optionalStep(o.step, type), metrics: metrics(o.metrics ?? withoutKeys(o), type) }
+    case 'checkpoint':
+      if (typeof o.path !== 'string' || o.path === '')
+        throw new ProtocolError(`A checkpoint message needs a non-empty "path" string, got ${JSON.stringify(o.path)}.`)
+      return { type, path: o.path, step: optionalStep(o.step, type) }
+    case 'complete':
+      return { type, metrics: metrics(o.metrics ?? withoutKeys(o), type) }
+    case 'fail':
+      return { type, message: typeof o.message === 'string' ? o.message : JSON.stringify(o.message ?? 'failed') }
+    default:
+      throw new ProtocolError(`Unknown message type ${JSON.stringify(type)}; use one of ${MESSAGE_TYPES.join(', ')}.`)
+  }
+}
+
+/** Parses a `WINNOW {json}` stdout line; undefined for any other line (or a malformed one, reported by `onError`). */
+export function parseWinnowLine(line: string, onError?: (msg: string) => void): TrialMessage | undefined {
+  const m = /^\s*WINNOW\s+(\{.*\})\s*$/.exec(line)
+  if (m === null) return undefined
+  try {
+    const body = JSON.parse(m[1]) as Record<string, unknown>
+    return parseMessage(typeof body.type === 'string' ? body.type : 'report', body)
+  } catch (e) {
+    onError?.(`ignored malformed WINNOW line ${JSON.stringify(line.slice(0, 120))}: ${(e as Error).message}`)
+    return undefined
+  }
+}
+
+/** Reads a metric value as a number: numbers as is, numeric and "NaN"/"Infinity" strings as those, else undefined. */
+export function metricNumber(v: unknown): number | undefined {
+  if (typeof v === 'number') return v
+  if (v === 'NaN' || v === 'nan') return Number.NaN
+  if (v === 'Infinity' || v === 'inf') return Number.POSITIVE_INFINITY
+  if (v === '-Infinity' || v === '-inf') return Number.NEGATIVE_INFINITY
+  // "1.5" from a script that formats its numbers: a number, as a user would read it.
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v)
+  return undefined
+}
+
+function optionalStep(v: unknown, type: string): number | undefined {
+  if (v === undefined || v === null) return undefined
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+    throw new ProtocolError(`The "step" of a ${type} message must be a number >= 0, got ${JSON.stringify(v)}.`)
+  return v
+}
+
+function metrics(v: unknown, type: string): Metrics {
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new ProtocolError(`The "metrics" of a ${type} message must be an object, got ${JSON.stringify(v)}.`)
+  const out: Record<string, number | string | boolean | null> = {}
+  for (const [k, x] of Object.entries(v)) {
+    const n = metricNumber(x)
+    if (n !== undefined) out[k] = n
+    else if (typeof x === 'string' || typeof x === 'boolean' || x === null) out[k] = x
+  }
+  return out
+}
+
+/** The flat form `{"type":"report","step":1,"eval_loss":2}`: every key but the reserved ones is a metric. */
+function withoutKeys(o: Record<string, unknown>): Record<string, unknown> {
+  const { type: _t, step: _s, path: _p, message: _m, ...rest } = o
+  return rest
+}

@@ -1,0 +1,145 @@
+import type { Json } from '../core/json.ts'
+import type { Study } from '../core/study/study.ts'
+import type { TrialState } from '../core/trial/trial-state.ts'
+import { removeTrialCheckpoints } from './checkpoints.ts'
+import type { ExitInfo } from './executor/executor.ts'
+import { gpuSeconds } from './gpus.ts'
+import { metricNumber } from './protocol/messages.ts'
+import type { TrialAttempt } from './trial-attempt.ts'
+
+/** How an attempt was recorded. */
+export interface Outcome {
+  readonly state: TrialState
+  readonly values?: readonly number[]
+  readonly reason?: string
+  readonly retried: boolean
+  readonly wallSeconds: number
+  readonly gpuSeconds: number
+}
+
+/** Settings the recorder needs. */
+export interface OutcomeContext {
+  readonly study: Study
+  readonly metricNames: readonly string[]
+  readonly retries: number
+  readonly deleteOnPrune: boolean
+}
+
+/**
+ * Writes the end of an attempt to storage, in this order of precedence: interrupted by the run (re-queued
+ * as WAITING, or FAIL 'interrupted'); paused by the scheduler (PAUSED, checkpoint kept); pruned (scheduler or
+ * divergence); stopped early on a plateau (COMPLETE with its best value); failure reported by the trial;
+ * timeout; a clean exit or a `complete` message (COMPLETE with the final metrics, else the last report);
+ * otherwise FAIL with exit code, signal, log tail and OOM recognition. Costs add up over attempts.
+ */
+export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: OutcomeContext): Promise<Outcome> {
+  const prev = a.frozen.systemAttrs
+  const wall = exit.durationSeconds
+  const gpu = gpuSeconds(wall, a.lease)
+  const costs: Record<string, Json> = {
+    wallSeconds: num(prev.wallSeconds) + wall,
+    gpuSeconds: num(prev.gpuSeconds) + gpu,
+    attempts: num(prev.attempts) + 1,
+    ...(a.tokens !== undefined ? { tokens: a.tokens } : {}),
+    exit: {
+      code: exit.code,
+      signal: exit.signal,
+      durationSeconds: exit.durationSeconds,
+      logTail: exit.logTail.join('\n'),
+      ...(exit.killedBecause !== undefined ? { killedBecause: exit.killedBecause } : {}),
+    },
+  }
+  const done = (state: TrialState, extra: Partial<Outcome> = {}): Outcome => ({
+    state,
+    retried: false,
+    wallSeconds: wall,
+    gpuSeconds: gpu,
+    ...extra,
+  })
+  const id = a.trial.id
+  const storage = ctx.study.storage
+
+  if (a.interrupted !== undefined && exit.killedBecause !== undefined && a.stop?.kind !== 'pause') {
+    if (a.interrupted.requeue) {
+      await storage.setTrialState(id, 'WAITING', {
+        expectedState: 'RUNNING',
+        systemAttrs: { ...costs, interrupted: a.interrupted.reason },
+      })
+      return done('WAITING', { reason: a.interrupted.reason })
+    }
+    await ctx.study.tell(a.trial, undefined, {
+      state: 'FAIL',
+      systemAttrs: { ...costs, failure: 'interrupted', failReason: a.interrupted.reason },
+    })
+    return done('FAIL', { reason: a.interrupted.reason })
+  }
+  if (a.stop?.kind === 'pause') {
+    const d = a.stop.decision
+    const rung = d.action === 'pause' ? d.rung : 0
+    await storage.setTrialState(id, 'PAUSED', { expectedState: 'RUNNING', systemAttrs: { ...costs, rung } })
+    return done('PAUSED', { reason: `paused at rung ${rung}` })
+  }
+  if (a.stop?.kind === 'scheduler-prune' || a.stop?.kind === 'diverged') {
+    const reason = a.stop.decision.action === 'prune' ? a.stop.decision.reason : a.stop.kind
+    await ctx.study.tell(a.trial, undefined, { state: 'PRUNED', systemAttrs: { ...costs, pruneReason: reason } })
+    if (ctx.deleteOnPrune) await removeTrialCheckpoints(a.checkpointDir).catch(() => {})
+    return done('PRUNED', { reason })
+  }
+  if (a.stop?.kind === 'plateau') {
+    const values = finalValues(a, ctx.metricNames, true)
+    const reason = a.stop.decision.action === 'prune' ? a.stop.decision.reason : 'early stopping'
+    if (values !== undefined) {
+      await ctx.study.tell(a.trial, values, { systemAttrs: { ...costs, stoppedEarly: reason } })
+      return done('COMPLETE', { values, reason })
+    }
+  }
+  let failure: Record<string, Json> | undefined
+  if (a.failMessage !== undefined) failure = { failure: 'reported', failReason: a.failMessage }
+  else if (exit.killedBecause === 'timeout') failure = { failure: 'timeout', failReason: 'trial timed out' }
+  else if (exit.spawnError !== undefined) failure = { failure: 'spawn', failReason: exit.spawnError }
+  else if (exit.code === 0 || a.completeMetrics !== undefined) {
+    const values = finalValues(a, ctx.metricNames, false)
+    if (values !== undefined) {
+      const finished = await ctx.study.tell(a.trial, values, { systemAttrs: costs })
+      return done(finished.state, { values: finished.values ?? undefined })
+    }
+    failure = {
+      failure: 'no_metric',
+      failReason: `the trial exited without reporting ${ctx.metricNames.join(', ')}; report it (client report/complete, WINNOW lines or metricsFrom.stdoutPattern)`,
+    }
+  } else if (exit.oom) {
+    failure = { failure: 'oom', infeasible: true, failReason: 'out of memory' }
+  } else {
+    const how = exit.signal !== null ? `signal ${exit.signal}` : `exit code ${exit.code}`
+    failure = { failure: 'error', failReason: `trial exited with ${how}` }
+  }
+  await ctx.study.tell(a.trial, undefined, { state: 'FAIL', systemAttrs: { ...costs, ...failure } })
+  const retryCount = num(prev.retryCount)
+  const retried = failure.failure !== 'oom' && failure.failure !== 'no_metric' && retryCount < ctx.retries
+  if (retried)
+    await ctx.study.enqueue(a.trial.suggested, {
+      systemAttrs: {
+        retryOf: a.trial.number,
+        retryCount: retryCount + 1,
+        ...(a.frozen.systemAttrs.baseline === true ? { baseline: true } : {}),
+      },
+    })
+  return done('FAIL', { reason: String(failure.failReason), retried })
+}
+
+/** Objective values from `complete` metrics, falling back to the last report (or the best, after a plateau). */
+function finalValues(a: TrialAttempt, names: readonly string[], preferBest: boolean): number[] | undefined {
+  const out: number[] = []
+  for (const [i, name] of names.entries()) {
+    let v = metricNumber(a.completeMetrics?.[name])
+    if (v === undefined && i === 0 && preferBest) v = a.tracker.bestValue
+    if (v === undefined) v = metricNumber(a.lastMetrics?.[name])
+    if (v === undefined) return undefined
+    out.push(v)
+  }
+  return out
+}
+
+function num(v: Json | undefined): number {
+  return typeof v === 'number' ? v : 0
+}

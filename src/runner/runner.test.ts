@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, test } from 'node:test'
+import type { Scheduler } from '../core/schedulers/scheduler.ts'
+import type { RunnerEvent } from './events.ts'
+import { FIXTURES, isLive, liveGroupMembers, makeStudy, nodeArgv, PYTHON, testRunner } from './testing/harness.ts'
+
+/** Prunes every trial once it reports step >= `at`. */
+const pruneAt = (at: number): Scheduler => ({
+  name: 'prune-at',
+  decide: (_ctx, t) =>
+    t.intermediate.length > 0 && t.intermediate[t.intermediate.length - 1].step >= at
+      ? { action: 'prune', reason: `step ${at} reached` }
+      : { action: 'continue' },
+})
+
+const finished = (events: RunnerEvent[]) =>
+  events.filter((e): e is Extract<RunnerEvent, { type: 'trial-finished' }> => e.type === 'trial-finished')
+
+describe('runner with real trial processes', () => {
+  test('a Python trial using the client reports intermediate values and completes', async () => {
+    const study = await makeStudy()
+    const { runner } = testRunner(study, {
+      command: () => [PYTHON, join(FIXTURES, 'py_trial.py'), '--steps', '4'],
+      budget: { trials: 2 },
+      concurrency: 2,
+    })
+    const summary = await runner.run()
+    assert.equal(summary.completed, 2)
+    assert.equal(summary.stoppedBy, 'trials')
+    for (const t of await study.trials()) {
+      assert.equal(t.state, 'COMPLETE')
+      assert.deepEqual(
+        t.intermediate.map((iv) => iv.step),
+        [1, 2, 3, 4],
+      )
+      const lr = t.params.lr as number
+      assert.ok(Math.abs(t.intermediate[1].value - ((lr - 0.1) ** 2 + 0.5)) < 1e-9)
+      assert.ok(Math.abs((t.values?.[0] ?? 0) - ((lr - 0.1) ** 2 + 0.25)) < 1e-9)
+      assert.equal(t.systemAttrs.tokens, 400)
+      assert.ok((t.systemAttrs.wallSeconds as number) > 0)
+      assert.equal(t.systemAttrs.gpuSeconds, 0)
+      assert.match(t.systemAttrs.checkpoint as string, /trial-000\d\/state\.json$/)
+    }
+  })
+
+  test('a Node trial using the JS client reports and completes', async () => {
+    const study = await makeStudy()
+    const { runner } = testRunner(study, { command: () => nodeArgv('node-trial.ts', '3', '5') })
+    const summary = await runner.run()
+    assert.equal(summary.completed, 1)
+    const [t] = await study.trials()
+    assert.deepEqual(
+      t.intermediate.map((iv) => iv.step),
+      [1, 2, 3],
+    )
+    assert.deepEqual((t.systemAttrs.lastMetrics as Record<string, unknown>).tokens, 300)
+  })
+
+  test('a pruned trial receives the decision and exits by itself', async () => {
+    const study = await makeStudy({ scheduler: pruneAt(2) })
+    const { runner, events } = testRunner(study, {
+      command: () => [PYTHON, join(FIXTURES, 'py_trial.py'), '--steps', '50'],
+      gracePeriodSeconds: 5,
+    })
+    const summary = await runner.run()
+    assert.equal(summary.pruned, 1)
+    const [t] = await study.trials()
+    assert.equal(t.state, 'PRUNED')
+    assert.equal(t.intermediate.length, 2)
+    const exit = t.systemAttrs.exit as { code: number; killedBecause?: string; logTail: string }
+    assert.equal(exit.code, 0)
+    assert.equal(exit.killedBecause, undefined)
+    assert.match(exit.logTail, /stopping: prune step 2 reached/)
+    assert.ok(finished(events)[0].wallSeconds < 5)
+  })
+
+  test('a trial that ignores the decision (and SIGTERM) is killed with its process group after the grace period', async () => {
+    const study = await makeStudy({ scheduler: pruneAt(1) })
+    const { runner, dir } = testRunner(study, {
+      command: () => [join(FIXTURES, 'stubborn.sh'), join(dir, 'pids')],
+      metricsFrom: { protocol: 'stdout' },
+      gracePeriodSeconds: 0.5,
+    })
+    const t0 = Date.now()
+    await runner.run()
+    const took = (Date.now() - t0) / 1000
+    const [t] = await study.trials()
+    assert.equal(t.state, 'PRUNED')
+    const exit = t.systemAttrs.exit as { signal: string; killedBecause: string }
+    assert.equal(exit.signal, 'SIGKILL')
+    assert.match(exit.killedBecause, /did not exit within 0.5s of its prune decision/)
+    // Decision, 0.5 s to obey, SIGTERM (ignored), 0.5 s, SIGKILL: far below the script's 300 s sleep.
+    assert.ok(took < 4, `took ${took}s`)
+    const [leader, grandchild] = readFileSync(join(dir, 'pids'), 'utf8').trim().split(' ').map(Number)
+    assert.deepEqual(liveGroupMembers(leader), [])
+    assert.equal(isLive(grandchild), false)
+  })
+
+  test('an unmodified script is tuned by stdout/stderr pattern parsing', async () => {
+    const study = await makeStudy()
+    const { runner } = testRunner(study, {
+      command: (p) => [PYTHON, join(FIXTURES, 'pattern_trial.py'), String(p.lr)],
+      metricsFrom: {
+        protocol: 'none',
+        stdoutPattern: 'val loss (?<eval_loss>[0-9.]+)',
+        stepPattern: 'step (?<step>\\d+)',
+      },
+    })
+    await runner.run()
+    const [t] = await study.trials()
+    assert.equal(t.state, 'COMPLETE')
+    assert.deepEqual(
+      t.intermediate.map((iv) => iv.step),
+      [1, 2, 3, 4],
+    )
+    const lr = t.params.lr as number
+    assert.ok(Math.abs((t.values?.[0] ?? 0) - ((lr - 0.1) ** 2 + 0.25)) < 1e-4)
+  })
+
+  test('WINNOW {json} stdout lines report, checkpoint and complete', async () => {
+    const study = await makeStudy()
+    const { runner, dir } = testRunner(study, {
+      command: () => [join(FIXTURES, 'winnow-lines.sh')],
+      metricsFrom: { protocol: 'stdout' },
+    })
+    await runner.run()
+    const [t] = await study.trials()
+    assert.equal(t.state, 'COMPLETE')
+    assert.deepEqual(t.intermediate, [
+      { step: 10, value: 2.5 },
+      { step: 20, value: 1.5 },
+    ])
+    assert.deepEqual(t.values, [1.25])
+    assert.equal(t.systemAttrs.checkpoint, join(dir, 'ckpt', 'trial-0000', 'ck'))
+    assert.ok(existsSync(join(dir, 'logs', 'trial-0000.log')))
+  })
+})

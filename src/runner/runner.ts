@@ -1,0 +1,370 @@
+import { mkdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { WinnowError } from '../core/errors.ts'
+import type { Study } from '../core/study/study.ts'
+import type { Trial } from '../core/study/trial.ts'
+import type { TrialId } from '../core/trial/frozen-trial.ts'
+import { isFinished } from '../core/trial/trial-state.ts'
+import { BudgetTracker } from './budget.ts'
+import { trialCheckpointDir } from './checkpoints.ts'
+import type { RunnerEvent, RunSummary, StopReason } from './events.ts'
+import type { Executor } from './executor/executor.ts'
+import { LocalExecutor } from './executor/local-executor.ts'
+import { cudaVisibleDevices, type GpuLease, GpuPool } from './gpus.ts'
+import { isContinuation, nextTrial } from './next-trial.ts'
+import type { RunnerOptions } from './options.ts'
+import { ProtocolEndpoint } from './protocol/endpoint.ts'
+import { parseWinnowLine } from './protocol/messages.ts'
+import { StdoutMetricParser } from './protocol/stdout-metrics.ts'
+import { recordOutcome } from './record-outcome.ts'
+import { type AttemptContext, TrialAttempt } from './trial-attempt.ts'
+import { paramsFilePath, trialEnv } from './trial-env.ts'
+
+/**
+ * Turns a study into running trials: claims queued trials (baseline, retries, promotions, recovered ones)
+ * before asking the sampler for new ones, runs up to `concurrency` at a time within the GPU slots, feeds
+ * their reports to the scheduler, records how each ended, and stops at the budget.
+ *
+ * Crash safety: running trials heartbeat; a run first re-queues RUNNING trials whose heartbeat is stale
+ * (a dead worker's), and they re-run with the same parameters and trial number from their last checkpoint.
+ * On abort (Ctrl-C) or a wall-time / GPU budget stop, running trials are ended (SIGTERM → grace → SIGKILL)
+ * and re-queued as WAITING (or recorded FAIL with `onInterrupt: 'fail'`), so nothing is left RUNNING and the
+ * next run continues them.
+ */
+export class Runner {
+  private readonly study: Study
+  private readonly executor: Executor
+  private readonly gpus: GpuPool
+  private readonly concurrency: number
+  private readonly grace: number
+  private readonly metricNames: readonly string[]
+  private readonly logDir: string
+  private readonly checkpointRoot: string
+  private readonly cwd: string
+  private readonly budget: BudgetTracker
+  private readonly running = new Map<TrialId, { attempt: TrialAttempt; done: Promise<void> }>()
+  private endpoint: ProtocolEndpoint | undefined
+  private wakeUp: (() => void) | undefined
+  private exhausted = false
+  private counts = {
+    attempts: 0,
+    completed: 0,
+    pruned: 0,
+    failed: 0,
+    paused: 0,
+    requeued: 0,
+    recovered: 0,
+    gpuSeconds: 0,
+  }
+  private lastStaleCheck = 0
+
+  constructor(private readonly o: RunnerOptions) {
+    this.study = o.study
+    this.executor = o.executor ?? new LocalExecutor()
+    this.gpus = o.gpus instanceof GpuPool ? o.gpus : GpuPool.fromOptions(o.gpus)
+    this.concurrency = Math.max(1, Math.floor(o.concurrency ?? 1))
+    this.grace = o.gracePeriodSeconds ?? 10
+    this.metricNames = o.metricNames ?? o.study.info.metricNames
+    if (this.metricNames.length !== o.study.directions.length)
+      throw new WinnowError(
+        'invalid_config',
+        `Study "${o.study.name}" has ${o.study.directions.length} direction(s) but the runner got metrics ${JSON.stringify(this.metricNames)}. Give one metric name per direction.`,
+      )
+    this.cwd = resolve(o.cwd ?? process.cwd())
+    this.logDir = resolve(o.logDir ?? join('.winnow', 'logs', o.study.name))
+    this.checkpointRoot = resolve(o.checkpoints?.root ?? join('.winnow', 'checkpoints', o.study.name))
+    const hb = o.heartbeatSeconds ?? 10
+    const stale = o.staleAfterSeconds ?? 120
+    if (stale < 2 * hb)
+      throw new WinnowError(
+        'invalid_config',
+        `staleAfterSeconds (${stale}) must be at least twice heartbeatSeconds (${hb}), or live trials would be taken for dead ones.`,
+      )
+    this.budget = new BudgetTracker(o.budget ?? {})
+    if (o.metricsFrom?.stdoutPattern !== undefined)
+      new StdoutMetricParser(o.metricsFrom.stdoutPattern, o.metricsFrom.stepPattern) // validates early
+  }
+
+  /** Runs until the budget is used, the sampler is exhausted, or `signal` aborts; never leaves a trial RUNNING. */
+  async run(): Promise<RunSummary> {
+    const t0 = Date.now()
+    mkdirSync(this.logDir, { recursive: true })
+    mkdirSync(this.checkpointRoot, { recursive: true })
+    if ((this.o.metricsFrom?.protocol ?? 'http') === 'http') this.endpoint = await ProtocolEndpoint.start()
+    const onAbort = () => this.wake()
+    this.o.signal?.addEventListener('abort', onAbort)
+    const before = await this.study.trials()
+    this.emit({
+      type: 'run-started',
+      study: this.study.name,
+      budget: this.o.budget ?? {},
+      concurrency: this.concurrency,
+      finishedBefore: before.filter((t) => isFinished(t.state)).length,
+    })
+    const hbTimer = setInterval(() => void this.beat(), (this.o.heartbeatSeconds ?? 10) * 1000)
+    let stoppedBy: StopReason = 'done'
+    try {
+      await this.recoverStale(true)
+      for (;;) {
+        const stop = await this.stopReason(t0)
+        if (stop !== undefined) {
+          stoppedBy = stop
+          if (stop !== 'aborted') this.emit({ type: 'budget-exhausted', which: stop })
+          break
+        }
+        await this.recoverStale(false)
+        await this.fillSlots()
+        if (this.running.size === 0) {
+          const idle = await this.idleReason()
+          if (idle !== undefined) {
+            stoppedBy = idle
+            break
+          }
+        }
+        await this.sleep((this.o.pollSeconds ?? 1) * 1000)
+      }
+    } finally {
+      clearInterval(hbTimer)
+      const requeue = (this.o.onInterrupt ?? 'requeue') === 'requeue'
+      const why =
+        stoppedBy === 'aborted' ? 'interrupted' : stoppedBy === 'done' ? 'runner stopped' : `budget: ${stoppedBy}`
+      for (const { attempt } of this.running.values()) attempt.interrupt(why, requeue)
+      await Promise.all([...this.running.values()].map((r) => r.done))
+      this.o.signal?.removeEventListener('abort', onAbort)
+      await this.endpoint?.close()
+    }
+    const best = this.study.directions.length === 1 ? await this.study.bestTrial() : undefined
+    const summary: RunSummary = {
+      study: this.study.name,
+      stoppedBy,
+      ...this.counts,
+      ...(best?.values != null ? { best: { number: best.number, value: best.values[0] } } : {}),
+      wallSeconds: (Date.now() - t0) / 1000,
+    }
+    this.emit({ type: 'run-finished', summary })
+    return summary
+  }
+
+  private async stopReason(t0: number): Promise<StopReason | undefined> {
+    if (this.o.signal?.aborted) return 'aborted'
+    if (this.budget.wallTimeUsed(t0)) return 'wall_time'
+    const live = [...this.running.values()].reduce(
+      (s, { attempt: a }) => s + ((Date.now() - a.startedAt) / 1000) * a.lease.gpus,
+      0,
+    )
+    if (this.budget.gpuHoursUsed(await this.study.trials(), live)) return 'gpu_hours'
+    return undefined
+  }
+
+  /** Why an idle runner (nothing running here) stops, or undefined to keep waiting. */
+  private async idleReason(): Promise<StopReason | undefined> {
+    const trials = await this.study.trials()
+    // Another worker's trials (or a dead worker's, until they go stale) may still pause, fail or finish.
+    if (trials.some((t) => t.state === 'RUNNING')) return undefined
+    const left = this.budget.trialsLeft(trials)
+    if (trials.some((t) => t.state === 'WAITING' && (isContinuation(t) || left > 0))) return undefined
+    if (this.exhausted) return 'exhausted'
+    if (left <= 0) return 'trials'
+    return this.o.budget?.trials === undefined ? 'done' : undefined
+  }
+
+  /** Launches trials while slots, GPUs and budget allow. */
+  private async fillSlots(): Promise<void> {
+    while (this.running.size < this.concurrency && !this.o.signal?.aborted) {
+      const lease = this.gpus.tryAcquire()
+      if (lease === undefined) return
+      let trial: Trial | undefined
+      try {
+        trial = await this.next()
+      } catch (e) {
+        this.gpus.release(lease)
+        throw e
+      }
+      if (trial === undefined) {
+        this.gpus.release(lease)
+        return
+      }
+      await this.launch(trial, lease)
+    }
+  }
+
+  /** The next trial to run: a promotion, a queued or recovered trial, or a new one within the budget. */
+  private async next(): Promise<Trial | undefined> {
+    const r = await nextTrial(this.study, this.budget, this.exhausted, this.o.suggest)
+    if (r.exhausted) this.exhausted = true
+    return r.trial
+  }
+
+  private async launch(trial: Trial, lease: GpuLease): Promise<void> {
+    const frozen = trial.frozen
+    const checkpointDir = trialCheckpointDir(this.checkpointRoot, trial.number)
+    mkdirSync(checkpointDir, { recursive: true })
+    const resumeFrom = typeof frozen.systemAttrs.checkpoint === 'string' ? frozen.systemAttrs.checkpoint : undefined
+    const history = await this.study.trials()
+    const target =
+      typeof frozen.systemAttrs.target === 'number'
+        ? frozen.systemAttrs.target
+        : this.study.scheduler.initialTarget?.({ study: this.study.info, history }, frozen)
+    await this.study.storage.setTrialAttrs(trial.id, 'system', {
+      ...(target !== undefined ? { target } : {}),
+      ...(lease.indices.length > 0 ? { gpus: [...lease.indices] } : {}),
+    })
+    const params = trial.suggested
+    const actx: AttemptContext = {
+      study: this.study,
+      metricNames: this.metricNames,
+      earlyStopping: this.o.earlyStopping ?? {},
+      keep: this.o.checkpoints?.keep ?? 'last',
+      graceSeconds: this.grace,
+      cwd: this.cwd,
+      emit: (e) => this.emit(e),
+      warn: (m) => this.emit({ type: 'warning', message: m }),
+    }
+    const attempt = new TrialAttempt(actx, trial, frozen, lease, checkpointDir)
+    const key = String(trial.id)
+    const registration = this.endpoint?.register(key, (m) => attempt.onMessage(m))
+    const logFile = join(this.logDir, `trial-${String(trial.number).padStart(4, '0')}.log`)
+    const parser =
+      this.o.metricsFrom?.stdoutPattern !== undefined
+        ? new StdoutMetricParser(this.o.metricsFrom.stdoutPattern, this.o.metricsFrom.stepPattern)
+        : undefined
+    const useLines = (this.o.metricsFrom?.protocol ?? 'http') !== 'none'
+    const env = trialEnv({
+      trialId: trial.id,
+      trialNumber: trial.number,
+      study: this.study.name,
+      params,
+      paramsFile: paramsFilePath(this.logDir, trial.number),
+      checkpointDir,
+      resumeFrom,
+      target,
+      report: registration,
+      cudaVisibleDevices: cudaVisibleDevices(lease),
+      pythonUnbuffered: this.o.pythonUnbuffered ?? true,
+      userEnv: this.o.env,
+    })
+    const argv = this.o.command(params, {
+      trialNumber: trial.number,
+      trialId: trial.id,
+      checkpointDir,
+      resumeFrom,
+      target,
+    })
+    this.counts.attempts++
+    attempt.handle = this.executor.launch({
+      label: `#${trial.number} of study "${this.study.name}"`,
+      argv,
+      cwd: this.cwd,
+      env,
+      logFile,
+      timeoutSeconds: this.o.trialTimeoutSeconds,
+      graceSeconds: this.grace,
+      onLine: (line, stream) => {
+        const msg = useLines && stream === 'stdout' ? parseWinnowLine(line, (w) => actx.warn(w)) : undefined
+        if (msg !== undefined) void attempt.onMessage(msg).catch((e) => actx.warn(String(e)))
+        const parsed = parser?.line(line)
+        if (parsed !== undefined)
+          void attempt
+            .onMessage({ type: 'report', step: parsed.step, metrics: parsed.metrics })
+            .catch((e) => actx.warn(String(e)))
+      },
+    })
+    this.emit({
+      type: 'trial-started',
+      number: trial.number,
+      params,
+      resumed: resumeFrom !== undefined,
+      baseline: frozen.systemAttrs.baseline === true,
+      ...(target !== undefined ? { target } : {}),
+      gpus: lease.indices,
+      logFile,
+    })
+    const done = this.finish(attempt, key)
+    this.running.set(trial.id, { attempt, done })
+  }
+
+  private async finish(attempt: TrialAttempt, key: string): Promise<void> {
+    const exit = await attempt.handle!.exited
+    // Late messages (a report racing the exit) are still applied before the outcome is written.
+    await attempt.drain()
+    this.endpoint?.unregister(key)
+    this.gpus.release(attempt.lease)
+    try {
+      const out = await recordOutcome(attempt, exit, {
+        study: this.study,
+        metricNames: this.metricNames,
+        retries: this.o.retries ?? 0,
+        deleteOnPrune: this.o.checkpoints?.deleteOnPrune ?? false,
+      })
+      this.counts.gpuSeconds += out.gpuSeconds
+      const k = (
+        { COMPLETE: 'completed', PRUNED: 'pruned', FAIL: 'failed', PAUSED: 'paused', WAITING: 'requeued' } as const
+      )[out.state as 'COMPLETE']
+      if (k !== undefined) this.counts[k]++
+      this.emit({
+        type: 'trial-finished',
+        number: attempt.number,
+        state: out.state,
+        ...(out.values !== undefined ? { values: out.values } : {}),
+        baseline: attempt.frozen.systemAttrs.baseline === true,
+        ...(out.reason !== undefined ? { reason: out.reason } : {}),
+        wallSeconds: out.wallSeconds,
+        gpuSeconds: out.gpuSeconds,
+        ...(out.retried ? { retried: true } : {}),
+      })
+    } catch (e) {
+      this.emit({ type: 'warning', message: `could not record the end of trial #${attempt.number}: ${String(e)}` })
+    } finally {
+      this.running.delete(attempt.trial.id)
+      this.wake()
+    }
+  }
+
+  /** Re-queues RUNNING trials of dead workers (stale heartbeat); checked at start and every few polls. */
+  private async recoverStale(force: boolean): Promise<void> {
+    const stale = (this.o.staleAfterSeconds ?? 120) * 1000
+    if (!force && Date.now() - this.lastStaleCheck < stale / 4) return
+    this.lastStaleCheck = Date.now()
+    const mine = new Set(this.running.keys())
+    const requeued = (await this.study.storage.requeueStaleTrials(this.study.id, Date.now() - stale)).filter(
+      (t) => !mine.has(t.id),
+    )
+    if (requeued.length > 0) {
+      this.counts.recovered += requeued.length
+      this.emit({ type: 'trials-recovered', numbers: requeued.map((t) => t.number) })
+    }
+  }
+
+  private async beat(): Promise<void> {
+    for (const id of this.running.keys())
+      await this.study.storage
+        .heartbeat(id)
+        .catch((e) => this.emit({ type: 'warning', message: `heartbeat failed: ${String(e)}` }))
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((r) => {
+      const t = setTimeout(() => {
+        this.wakeUp = undefined
+        r()
+      }, ms)
+      this.wakeUp = () => {
+        clearTimeout(t)
+        this.wakeUp = undefined
+        r()
+      }
+    })
+  }
+
+  private wake(): void {
+    this.wakeUp?.()
+  }
+
+  private emit(e: RunnerEvent): void {
+    try {
+      this.o.onEvent?.(e)
+    } catch {
+      // A broken progress renderer must not stop the study.
+    }
+  }
+}

@@ -1,0 +1,186 @@
+import { resolve } from 'node:path'
+import type { Json } from '../core/json.ts'
+import type { Decision } from '../core/schedulers/scheduler.ts'
+import type { Study } from '../core/study/study.ts'
+import type { Trial } from '../core/study/trial.ts'
+import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
+import { type CheckpointRecord, retainCheckpoints } from './checkpoints.ts'
+import { type EarlyStoppingOptions, EarlyStopTracker } from './early-stopping.ts'
+import type { RunnerEvent } from './events.ts'
+import type { RunHandle } from './executor/executor.ts'
+import type { GpuLease } from './gpus.ts'
+import { type Metrics, metricNumber, type TrialMessage, type WireDecision } from './protocol/messages.ts'
+
+/** What an attempt needs from its runner. */
+export interface AttemptContext {
+  readonly study: Study
+  readonly metricNames: readonly string[]
+  readonly earlyStopping: EarlyStoppingOptions
+  readonly keep: 'last' | 'best-and-last' | 'all'
+  readonly graceSeconds: number
+  readonly cwd: string
+  readonly emit: (e: RunnerEvent) => void
+  readonly warn: (message: string) => void
+}
+
+/** The stop decision an attempt got, and why. */
+export type StopKind = 'scheduler-prune' | 'diverged' | 'plateau' | 'pause'
+
+/**
+ * The runner's side of one running trial attempt: handles its messages in order (HTTP and stdout lines
+ * share one queue), asks the scheduler, applies early stopping and checkpoint retention, and enforces a stop
+ * decision the trial does not obey (after the grace period: SIGTERM to the group, then SIGKILL).
+ */
+export class TrialAttempt {
+  handle: RunHandle | undefined
+  /** The decision that ends the attempt; repeated to every later report. */
+  stop: { kind: StopKind; decision: Decision } | undefined
+  completeMetrics: Metrics | undefined
+  failMessage: string | undefined
+  lastMetrics: Metrics | undefined
+  lastStep: number | undefined
+  lastValue: number | undefined
+  tokens: number | undefined
+  checkpoints: CheckpointRecord[]
+  /** Set when the run ends this attempt (abort, wall-time / GPU budget): how to record it. */
+  interrupted: { reason: string; requeue: boolean } | undefined
+  readonly tracker: EarlyStopTracker
+  readonly startedAt = Date.now()
+  private queue: Promise<unknown> = Promise.resolve()
+  private reports = 0
+  private enforceTimer: NodeJS.Timeout | undefined
+
+  constructor(
+    private readonly ctx: AttemptContext,
+    readonly trial: Trial,
+    readonly frozen: FrozenTrial,
+    readonly lease: GpuLease,
+    readonly checkpointDir: string,
+  ) {
+    this.tracker = new EarlyStopTracker(ctx.earlyStopping, ctx.study.directions[0])
+    const previous = frozen.systemAttrs.checkpoints
+    this.checkpoints = Array.isArray(previous) ? (previous as unknown as CheckpointRecord[]) : []
+  }
+
+  get number(): number {
+    return this.trial.number
+  }
+
+  /** Handles one message; messages of an attempt are processed one at a time, in arrival order. */
+  onMessage(msg: TrialMessage): Promise<WireDecision | undefined> {
+    const next = this.queue.then(() => this.process(msg))
+    this.queue = next.catch(() => {})
+    return next
+  }
+
+  /** Ends the attempt because the run stops. */
+  interrupt(reason: string, requeue: boolean): void {
+    this.interrupted ??= { reason, requeue }
+    this.handle?.kill(reason)
+  }
+
+  /** Waits for queued messages (called once the process has exited). */
+  async drain(): Promise<void> {
+    clearTimeout(this.enforceTimer)
+    await this.queue
+  }
+
+  private async process(msg: TrialMessage): Promise<WireDecision | undefined> {
+    switch (msg.type) {
+      case 'report':
+        return this.report(msg.step, msg.metrics)
+      case 'checkpoint':
+        await this.checkpoint(msg.path, msg.step)
+        return undefined
+      case 'complete':
+        this.completeMetrics = msg.metrics
+        return undefined
+      case 'fail':
+        this.failMessage = msg.message
+        return undefined
+    }
+  }
+
+  private async report(stepGiven: number | undefined, metrics: Metrics): Promise<WireDecision> {
+    this.reports++
+    const step = stepGiven ?? this.reports
+    this.lastMetrics = metrics
+    this.lastStep = step
+    const tokens = metricNumber(metrics.tokens)
+    if (tokens !== undefined && Number.isFinite(tokens)) this.tokens = tokens
+    const value = metricNumber(metrics[this.ctx.metricNames[0]])
+    let decision: Decision = { action: 'continue' }
+    if (this.stop !== undefined) decision = this.stop.decision
+    else {
+      if (value !== undefined) {
+        const verdict = this.tracker.observe(step, value)
+        if (Number.isFinite(value)) this.lastValue = value
+        if (verdict.kind === 'diverged') this.setStop('diverged', { action: 'prune', reason: verdict.reason })
+        else {
+          decision = await this.trial.report(step, value)
+          if (decision.action === 'prune') this.setStop('scheduler-prune', decision)
+          else if (decision.action === 'pause') this.setStop('pause', decision)
+          else if (verdict.kind === 'plateau')
+            this.setStop('plateau', { action: 'prune', reason: `early stopping: ${verdict.reason}` })
+        }
+        const stop = this.stop as TrialAttempt['stop'] // set by setStop above
+        if (stop !== undefined) decision = stop.decision
+      }
+      await this.ctx.study.storage
+        .setTrialAttrs(this.trial.id, 'system', {
+          lastMetrics: metrics as Record<string, Json>,
+          lastStep: step,
+          ...(this.tokens !== undefined ? { tokens: this.tokens } : {}),
+        })
+        .catch((e) => this.ctx.warn(`could not store metrics of trial #${this.number}: ${String(e)}`))
+    }
+    const wire: WireDecision = {
+      action: decision.action,
+      ...('reason' in decision && decision.reason !== undefined ? { reason: decision.reason } : {}),
+      ...(decision.action === 'pause' ? { rung: decision.rung } : {}),
+    }
+    this.ctx.emit({
+      type: 'trial-reported',
+      number: this.number,
+      step,
+      ...(value !== undefined ? { value } : {}),
+      metrics: metrics as Record<string, Json>,
+      decision: wire,
+    })
+    return wire
+  }
+
+  private setStop(kind: StopKind, decision: Decision): void {
+    this.stop = { kind, decision }
+    // The trial gets the grace period to obey (save, exit); after that the runner ends it.
+    this.enforceTimer = setTimeout(
+      () => this.handle?.kill(`did not exit within ${this.ctx.graceSeconds}s of its ${decision.action} decision`),
+      this.ctx.graceSeconds * 1000,
+    )
+    this.enforceTimer.unref()
+  }
+
+  private async checkpoint(pathGiven: string, step: number | undefined): Promise<void> {
+    const path = resolve(this.ctx.cwd, pathGiven)
+    const s = step ?? this.lastStep
+    let value: number | undefined
+    for (const iv of this.trial.frozen.intermediate) if (s !== undefined && iv.step <= s) value = iv.value
+    if (s !== undefined && s === this.lastStep && this.lastValue !== undefined) value = this.lastValue
+    const rec: CheckpointRecord = {
+      path,
+      ...(s !== undefined ? { step: s } : {}),
+      ...(value !== undefined ? { value } : {}),
+    }
+    const all = [...this.checkpoints.filter((c) => c.path !== path), rec]
+    try {
+      this.checkpoints = await retainCheckpoints(this.checkpointDir, all, this.ctx.keep, this.ctx.study.directions[0])
+    } catch (e) {
+      this.checkpoints = all
+      this.ctx.warn(`could not delete old checkpoints of trial #${this.number}: ${String(e)}`)
+    }
+    await this.ctx.study.storage.setTrialAttrs(this.trial.id, 'system', {
+      checkpoint: path,
+      checkpoints: this.checkpoints as unknown as Json,
+    })
+  }
+}

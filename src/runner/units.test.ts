@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { PassThrough } from 'node:stream'
+import { describe, test } from 'node:test'
+import { isInside, retainCheckpoints } from './checkpoints.ts'
+import { EarlyStopTracker } from './early-stopping.ts'
+import { isOomKill, isOomLine } from './executor/oom.ts'
+import { detectGpus, GpuPool } from './gpus.ts'
+import { createProgress, gainOverBaseline } from './progress.ts'
+import { parseWinnowLine } from './protocol/messages.ts'
+import { StdoutMetricParser } from './protocol/stdout-metrics.ts'
+import { tmp } from './testing/harness.ts'
+
+describe('gpus', () => {
+  test('nvidia-smi output is parsed; a missing nvidia-smi means no GPUs', () => {
+    assert.deepEqual(
+      detectGpus(() => '0, 81559 MiB\n1, 81559 MiB\n'),
+      [
+        { index: 0, memoryMiB: 81559 },
+        { index: 1, memoryMiB: 81559 },
+      ],
+    )
+    assert.deepEqual(
+      detectGpus(() => {
+        throw new Error('ENOENT')
+      }),
+      [],
+    )
+  })
+
+  test('whole GPUs per trial, then release', () => {
+    const pool = new GpuPool([{ index: 0 }, { index: 1 }, { index: 2 }, { index: 3 }], 2)
+    assert.equal(pool.capacity, 2)
+    const a = pool.tryAcquire()!
+    const b = pool.tryAcquire()!
+    assert.deepEqual(
+      [a.indices, b.indices],
+      [
+        [0, 1],
+        [2, 3],
+      ],
+    )
+    assert.equal(pool.tryAcquire(), undefined)
+    pool.release(a)
+    assert.deepEqual(pool.tryAcquire()?.indices, [0, 1])
+  })
+
+  test('fractional: 0.5 puts two trials on one GPU before using the next', () => {
+    const pool = new GpuPool([{ index: 0 }, { index: 1 }], 0.5)
+    assert.equal(pool.capacity, 4)
+    const got = [pool.tryAcquire()!, pool.tryAcquire()!, pool.tryAcquire()!, pool.tryAcquire()!]
+    assert.deepEqual(
+      got.map((l) => l.indices[0]),
+      [0, 0, 1, 1],
+    )
+    assert.equal(got[0].gpus, 0.5)
+    assert.equal(pool.tryAcquire(), undefined)
+  })
+
+  test('configured subset, CPU trials, and a clear error without enough GPUs', () => {
+    const subset = GpuPool.fromOptions({ perTrial: 1, devices: [2, 5] }, () => [])
+    assert.deepEqual(subset.tryAcquire()?.indices, [2])
+    assert.deepEqual(GpuPool.fromOptions(undefined).tryAcquire(), { indices: [], gpus: 0 })
+    assert.throws(() => GpuPool.fromOptions({ perTrial: 1 }, () => []), /needs 1 GPU\(s\) but 0 are available/)
+    assert.throws(() => new GpuPool([{ index: 0 }], 1.5), /gpus_per_trial/)
+  })
+})
+
+describe('metric parsing', () => {
+  test('stdout pattern with named groups; step from its own regex, else counted', () => {
+    const p = new StdoutMetricParser(
+      'val loss (?<eval_loss>[0-9.]+)(?: acc (?<accuracy>[0-9.]+))?',
+      'step (?<step>\\d+)',
+    )
+    assert.equal(p.line('step 100 train loss 3.2'), undefined)
+    assert.deepEqual(p.line('val loss 2.5 acc 0.4'), { step: 100, metrics: { eval_loss: 2.5, accuracy: 0.4 } })
+    const counted = new StdoutMetricParser('loss=(?<eval_loss>nan|[0-9.]+)')
+    assert.equal(counted.line('loss=1.5')?.step, 1)
+    assert.ok(Number.isNaN(counted.line('loss=nan')?.metrics.eval_loss as number))
+    assert.throws(() => new StdoutMetricParser('loss ([0-9.]+)'), /no named group/)
+    assert.throws(() => new StdoutMetricParser('(?<x>[', undefined), /not a valid JavaScript regular expression/)
+  })
+
+  test('WINNOW lines: nested and flat payloads; other lines ignored; bad JSON reported', () => {
+    assert.deepEqual(parseWinnowLine('WINNOW {"type":"report","step":3,"metrics":{"eval_loss":"NaN"}}')?.type, 'report')
+    assert.deepEqual(parseWinnowLine('WINNOW {"step":3,"eval_loss":1.5}'), {
+      type: 'report',
+      step: 3,
+      metrics: { eval_loss: 1.5 },
+    })
+    assert.equal(parseWinnowLine('epoch 1 WINNOW is great'), undefined)
+    const errors: string[] = []
+    assert.equal(
+      parseWinnowLine('WINNOW {oops}', (e) => errors.push(e)),
+      undefined,
+    )
+    assert.equal(errors.length, 1)
+  })
+
+  test('OOM recognition', () => {
+    assert.ok(isOomLine('torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 20.00 MiB'))
+    assert.ok(isOomLine("terminate called after throwing an instance of 'std::bad_alloc'"))
+    assert.ok(isOomLine('MemoryError'))
+    assert.equal(isOomLine('memory usage 3 GB'), false)
+    assert.ok(isOomKill('SIGKILL', false))
+    assert.equal(isOomKill('SIGKILL', true), false)
+  })
+})
+
+describe('early stopping and checkpoints', () => {
+  test('patience counts reports without an improvement larger than minDelta', () => {
+    const t = new EarlyStopTracker({ patience: 2, minDelta: 0.1 }, 'minimize')
+    assert.equal(t.observe(1, 2).kind, 'ok')
+    assert.equal(t.observe(2, 1.95).kind, 'ok') // better, but by less than minDelta
+    assert.equal(t.observe(3, 1.92).kind, 'plateau')
+    assert.equal(t.bestValue, 1.92)
+    const d = new EarlyStopTracker({ divergence: { above: 10 } }, 'minimize')
+    assert.equal(d.observe(1, 11).kind, 'diverged')
+    assert.equal(d.observe(2, Number.POSITIVE_INFINITY).kind, 'diverged')
+  })
+
+  test('retention keeps the last (and the best) checkpoint and never deletes outside the trial folder', async () => {
+    const dir = tmp()
+    const outside = join(tmp(), 'elsewhere.pt')
+    writeFileSync(outside, 'x')
+    const mk = (name: string) => {
+      mkdirSync(join(dir, name), { recursive: true })
+      return join(dir, name)
+    }
+    const recs = [
+      { path: outside, step: 0, value: 9 },
+      { path: mk('s1'), step: 1, value: 3 },
+      { path: mk('s2'), step: 2, value: 1 },
+      { path: mk('s3'), step: 3, value: 2 },
+    ]
+    const kept = await retainCheckpoints(dir, recs, 'best-and-last', 'minimize')
+    assert.deepEqual(
+      kept.map((r) => r.step),
+      [2, 3],
+    )
+    assert.equal(existsSync(join(dir, 's1')), false)
+    assert.ok(existsSync(join(dir, 's2')) && existsSync(join(dir, 's3')))
+    assert.ok(existsSync(outside), 'a path outside the trial folder is never deleted')
+    const last = await retainCheckpoints(dir, kept, 'last', 'minimize')
+    assert.deepEqual(
+      last.map((r) => r.step),
+      [3],
+    )
+    assert.equal(existsSync(join(dir, 's2')), false)
+    assert.equal(isInside(dir, '../x'), false)
+  })
+})
+
+describe('progress', () => {
+  test('non-TTY mode prints one plain line per finished trial with best and gain over the baseline', () => {
+    const out = new PassThrough()
+    let text = ''
+    out.on('data', (c) => {
+      text += c
+    })
+    const p = createProgress({ stream: out as unknown as NodeJS.WriteStream, tty: false })
+    p.onEvent({ type: 'run-started', study: 's', budget: { trials: 3 }, concurrency: 2, finishedBefore: 0 })
+    const fin = (number: number, value: number, baseline: boolean) =>
+      p.onEvent({
+        type: 'trial-finished',
+        number,
+        state: 'COMPLETE',
+        values: [value],
+        baseline,
+        wallSeconds: 1,
+        gpuSeconds: 0,
+      })
+    fin(0, 2, true)
+    fin(1, 1.5, false)
+    p.onEvent({
+      type: 'trial-finished',
+      number: 2,
+      state: 'PRUNED',
+      baseline: false,
+      reason: 'median',
+      wallSeconds: 1,
+      gpuSeconds: 0,
+    })
+    p.close()
+    const lines = text.trim().split('\n')
+    assert.equal(lines.length, 4)
+    assert.match(lines[2], /trial #1 COMPLETE 1\.5 \| done 2 .* best 1\.5 \(#1\) \+25\.0% vs baseline 2/)
+    assert.match(lines[3], /trial #2 PRUNED \(median\)/)
+    assert.equal(text.includes('\u001b['), false)
+    assert.equal(gainOverBaseline(0.9, 0.8, 'maximize')?.toFixed(1), '12.5')
+  })
+})
