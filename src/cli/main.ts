@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import pc from 'picocolors'
 import { WinnowError } from '../core/errors.ts'
 import { registerStudyCommands } from './commands/study-commands.ts'
+import { registerTuneCommands } from './commands/tune-commands.ts'
 
 /**
  * The `winnow` command line: the one composition root. It parses flags, builds storage, samplers,
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
   registerStudyCommands(program)
+  registerTuneCommands(program)
   return program
 }
 

@@ -1,0 +1,88 @@
+import type { Command } from 'commander'
+import { loadStudyFile, parseStudyFile } from '../../config/index.ts'
+import { UsageError } from '../../core/errors.ts'
+import { requireStudy, usingStorage, withStorageOption } from '../context.ts'
+import { formatDuration } from '../format.ts'
+import { type RunOverrides, type RunResult, runStudyFile } from '../run-study.ts'
+import { summarizeStudy } from '../study-summary.ts'
+import { positiveInt } from './study-commands.ts'
+
+interface TuneFlags {
+  storage?: string
+  trials?: number
+  concurrency?: number
+  seed?: number
+  quiet?: boolean
+}
+
+/** `winnow tune`, `winnow worker` and `winnow status`: run a study and watch it. */
+export function registerTuneCommands(program: Command): void {
+  program
+    .command('tune <study-file>')
+    .description('run (or continue) the study described by a study file')
+    .option('-s, --storage <url>', 'storage URL (overrides the study file)')
+    .option('-n, --trials <n>', 'stop after this many trials in the study (overrides budget.trials)', (v) =>
+      positiveInt(v, '--trials'),
+    )
+    .option('-j, --concurrency <n>', 'trials at once (overrides resources.concurrency)', (v) =>
+      positiveInt(v, '--concurrency'),
+    )
+    .option('--seed <n>', 'seed of a new study', (v) => nonNegativeInt(v, '--seed'))
+    .option('-q, --quiet', 'line-by-line progress even on a terminal')
+    .action(async (file: string, flags: TuneFlags) => {
+      const config = loadStudyFile(file)
+      printResult(await runStudyFile(config, flags))
+    })
+
+  program
+    .command('worker')
+    .description('join a study as one more worker (any machine that reaches its storage)')
+    .requiredOption('--study <name>', 'study name')
+    .requiredOption('-s, --storage <url>', 'storage URL shared by the workers, e.g. postgres://user@host/db')
+    .option('-j, --concurrency <n>', 'trials at once on this worker', (v) => positiveInt(v, '--concurrency'))
+    .option('-q, --quiet', 'line-by-line progress')
+    .action(async (flags: { study: string; storage: string } & RunOverrides) => {
+      const config = await usingStorage(flags.storage, async (storage) => {
+        const info = await requireStudy(storage, flags.study)
+        const text = info.systemAttrs.studyFileText
+        const file = info.systemAttrs.studyFile
+        if (typeof text !== 'string' || typeof file !== 'string')
+          throw new UsageError(
+            `Study "${flags.study}" was not created by \`winnow tune\`, so it has no study file to run. Start it with \`winnow tune study.yaml --storage ${flags.storage}\`.`,
+          )
+        return parseStudyFile(text, file)
+      })
+      printResult(await runStudyFile(config, flags))
+    })
+
+  withStorageOption(
+    program.command('status <study>').description('progress, best vs baseline, compute saved, rank transfer'),
+  ).action(async (name: string, flags: { storage: string }) =>
+    usingStorage(flags.storage, async (storage) => {
+      const info = await requireStudy(storage, name)
+      const { trials } = await storage.listTrials(info.id)
+      for (const line of summarizeStudy(info, trials)) console.log(line)
+    }),
+  )
+}
+
+/** Prints the end-of-run summary and closes the storage. */
+export async function printResult(result: RunResult): Promise<void> {
+  try {
+    const { summary, study } = result
+    console.log('')
+    console.log(
+      `Stopped: ${summary.stoppedBy}. This run: ${summary.attempts} attempts in ${formatDuration(summary.wallSeconds)} (${summary.completed} complete, ${summary.pruned} pruned, ${summary.paused} paused, ${summary.failed} failed, ${summary.requeued} re-queued).`,
+    )
+    for (const line of summarizeStudy(study.info, await study.trials())) console.log(line)
+    console.log(`Storage: ${result.storage.url}`)
+  } finally {
+    await result.storage.close()
+  }
+}
+
+function nonNegativeInt(v: string, flag: string): number {
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number >= 0, but got "${v}".`)
+  return n
+}

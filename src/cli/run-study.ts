@@ -1,0 +1,162 @@
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { applySpace, renderArgv, type StudyConfig, spaceDistributions } from '../config/index.ts'
+import type { Storage } from '../core/storage.ts'
+import { Study } from '../core/study/study.ts'
+import { createProgress, detectGpus, Runner, type RunnerOptions, type RunSummary } from '../runner/index.ts'
+import { openStorage } from '../storage/open-storage.ts'
+import { buildStrategies } from './strategies.ts'
+
+/** Command-line overrides of a study file. */
+export interface RunOverrides {
+  readonly storage?: string
+  readonly trials?: number
+  readonly concurrency?: number
+  readonly seed?: number
+  readonly quiet?: boolean
+  /** Where the progress goes. @default process.stdout */
+  readonly stream?: NodeJS.WriteStream
+}
+
+/** What a finished run leaves behind for the summary. */
+export interface RunResult {
+  readonly study: Study
+  readonly storage: Storage
+  readonly summary: RunSummary
+  readonly strategies: string
+}
+
+/**
+ * Runs (or continues) the study a study file describes: opens its storage, builds its sampler and scheduler,
+ * queues the baseline as trial #0 on creation, and runs trials until the budget is used. Ctrl-C ends the
+ * running trials, re-queues them, and returns; running the same command again continues the study.
+ * The caller closes `result.storage`.
+ */
+export async function runStudyFile(config: StudyConfig, o: RunOverrides = {}): Promise<RunResult> {
+  const storage = await openStorage(o.storage ?? config.storage)
+  try {
+    const existing = await storage.findStudy(config.name)
+    const storedSeed = existing?.systemAttrs.seed
+    const seed = o.seed ?? config.sampler.seed ?? (typeof storedSeed === 'number' ? storedSeed : randomSeed())
+    const strategies = buildStrategies(config, seed)
+    const study = await Study.create({
+      storage,
+      name: config.name,
+      directions: config.objectives.map((m) => m.direction),
+      metricNames: config.objectives.map((m) => m.name),
+      sampler: strategies.sampler,
+      scheduler: strategies.scheduler,
+      seed,
+      loadIfExists: true,
+      systemAttrs: studyRecord(config, strategies.description),
+    })
+    if (existing === undefined && config.baseline !== undefined)
+      await study.enqueue(config.baseline, { systemAttrs: { baseline: true } })
+
+    const controller = new AbortController()
+    const stop = () => controller.abort()
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+    const progress = createProgress({
+      direction: study.directions[0],
+      stream: o.stream ?? process.stdout,
+      tty: o.quiet ? false : undefined,
+    })
+    try {
+      const runner = new Runner(runnerOptions(config, study, o, progress.onEvent, controller.signal))
+      const summary = await runner.run()
+      return { study, storage, summary, strategies: strategies.description }
+    } finally {
+      progress.close()
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+    }
+  } catch (e) {
+    await storage.close()
+    throw e
+  }
+}
+
+function runnerOptions(
+  config: StudyConfig,
+  study: Study,
+  o: RunOverrides,
+  onEvent: RunnerOptions['onEvent'],
+  signal: AbortSignal,
+): RunnerOptions {
+  const space = spaceDistributions(config.space)
+  const home = join(dirname(config.file), '.winnow')
+  const r = config.resources
+  return {
+    study,
+    suggest: (trial) => {
+      applySpace(trial, config.space)
+    },
+    command: (params, ctx) =>
+      renderArgv(config.command, params, space, {
+        trial_number: String(ctx.trialNumber),
+        trial_id: String(ctx.trialId),
+        study: config.name,
+        checkpoint_dir: ctx.checkpointDir,
+        resume_from: ctx.resumeFrom ?? '',
+        target: ctx.target === undefined ? '' : String(ctx.target),
+      }),
+    cwd: config.cwd,
+    env: config.env,
+    concurrency: o.concurrency ?? r.concurrency ?? 1,
+    // The default `gpus: all` on a machine without GPUs means CPU trials, not an error.
+    gpus:
+      r.gpus === 'none' || (r.gpus === 'all' && detectGpus().length === 0)
+        ? undefined
+        : {
+            perTrial: r.gpus_per_trial,
+            devices: r.gpus === 'all' ? 'all' : typeof r.gpus === 'number' ? [...Array(r.gpus).keys()] : r.gpus,
+          },
+    budget: {
+      trials: o.trials ?? config.budget.trials,
+      wallTimeSeconds: config.budget.wall_time,
+      gpuHours: config.budget.gpu_hours,
+    },
+    trialTimeoutSeconds: config.trial.timeout,
+    gracePeriodSeconds: config.trial.grace_period,
+    pythonUnbuffered: config.trial.python_unbuffered,
+    metricNames: config.objectives.map((m) => m.name),
+    metricsFrom: {
+      protocol: config.metrics_from.protocol ? 'http' : 'none',
+      stdoutPattern: config.metrics_from.stdout_pattern?.join('|'),
+      stepPattern: config.metrics_from.step_pattern,
+    },
+    earlyStopping: config.early_stopping && {
+      patience: config.early_stopping.patience,
+      minDelta: config.early_stopping.min_delta,
+      divergence: config.early_stopping.divergence,
+    },
+    checkpoints: {
+      root: join(home, 'checkpoints', config.name),
+      keep: config.checkpoints.keep,
+      deleteOnPrune: config.checkpoints.delete_on_prune,
+    },
+    retries: config.retries,
+    logDir: join(home, 'logs', config.name),
+    onEvent,
+    signal,
+  }
+}
+
+/** What is stored with the study so a worker, the report and a colleague can see how it was set up. */
+function studyRecord(config: StudyConfig, strategies: string) {
+  const text = readFileSync(config.file, 'utf8')
+  return {
+    studyFile: config.file,
+    studyFileText: text,
+    studyFileSha256: createHash('sha256').update(text).digest('hex'),
+    command: [...config.command],
+    strategies,
+    ...(config.scheduler.resource ? { resource: { ...config.scheduler.resource } } : {}),
+  }
+}
+
+function randomSeed(): number {
+  return Math.floor(Math.random() * 2 ** 31)
+}

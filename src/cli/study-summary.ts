@@ -1,0 +1,59 @@
+import { findBaseline, gainOver } from '../core/analysis/baseline.ts'
+import { computeCost } from '../core/analysis/cost.ts'
+import { bestTrial } from '../core/analysis/pareto.ts'
+import { rankTransferBetween } from '../core/analysis/rank-transfer.ts'
+import type { StudyInfo } from '../core/storage.ts'
+import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
+import { formatGain, formatNumber, formatParams } from './format.ts'
+
+/** The resource the study's scheduler budgets (stored with the study by `winnow tune`). */
+function resourceOf(info: StudyInfo): { kind: string; min?: number; max?: number } | undefined {
+  const r = info.systemAttrs.resource
+  return r !== null && typeof r === 'object' && !Array.isArray(r)
+    ? (r as { kind: string; min?: number; max?: number })
+    : undefined
+}
+
+/**
+ * The plain-text summary shared by `winnow status` and the end of `winnow tune` / `winnow demo`: trial counts,
+ * baseline vs best with the gain, compute used and saved, and whether the low-fidelity ranking transfers.
+ */
+export function summarizeStudy(info: StudyInfo, trials: readonly FrozenTrial[]): string[] {
+  const count = (s: string) => trials.filter((t) => t.state === s).length
+  const lines = [
+    `Study "${info.name}": ${trials.length} trials — ${count('COMPLETE')} complete, ${count('PRUNED')} pruned, ${count('PAUSED')} paused, ${count('FAIL')} failed, ${count('RUNNING')} running, ${count('WAITING')} waiting.`,
+  ]
+  const metric = info.metricNames[0]
+  const extra = (t: FrozenTrial) => {
+    const m = t.systemAttrs.metrics
+    if (m === null || typeof m !== 'object' || Array.isArray(m)) return ''
+    const others = Object.entries(m).filter(([k, v]) => k !== metric && typeof v === 'number' && k !== 'tokens')
+    return others.length > 0 ? `, ${others.map(([k, v]) => `${k} ${formatNumber(v as number)}`).join(', ')}` : ''
+  }
+  const baseline = findBaseline(trials)
+  if (info.directions.length === 1) {
+    const best = bestTrial(trials, info.directions[0])
+    if (baseline?.values)
+      lines.push(
+        `Baseline #${baseline.number}: ${metric} ${formatNumber(baseline.values[0])}${extra(baseline)}  (${formatParams(baseline.params)})`,
+      )
+    else if (baseline) lines.push(`Baseline #${baseline.number}: ${baseline.state}.`)
+    if (best) {
+      const gain = baseline?.values ? gainOver(baseline.values[0], best.values![0], info.directions[0]) : undefined
+      lines.push(
+        `Best     #${best.number}: ${metric} ${formatNumber(best.values![0])}${extra(best)}${gain !== undefined ? `  — ${formatGain(gain)} vs baseline` : ''}`,
+      )
+      lines.push(`  ${formatParams(best.params)}`)
+    } else lines.push('No trial has completed yet.')
+  }
+  const resource = resourceOf(info)
+  const maxSeen = Math.max(0, ...trials.map((t) => t.intermediate.at(-1)?.step ?? 0))
+  const full = resource?.max ?? maxSeen
+  if (full > 0)
+    lines.push(`Compute: ${computeCost(trials, { fullResource: full, unit: resource?.kind ?? 'steps' }).message}`)
+  if (resource?.min !== undefined && resource.max !== undefined)
+    lines.push(
+      `Rank transfer (${resource.kind} ${resource.min} → ${resource.max}): ${rankTransferBetween(trials, resource.min, resource.max).message}`,
+    )
+  return lines
+}
