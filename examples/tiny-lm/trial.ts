@@ -1,0 +1,59 @@
+/**
+ * The Winnow trial script for the tiny LM: reads hyperparameters from WINNOW_PARAMS (through the JS client),
+ * fine-tunes, reports eval loss / exact match at every evaluation and obeys the answer: on 'prune' it exits,
+ * on 'pause' it checkpoints and exits, and WINNOW_TARGET / WINNOW_RESUME_FROM give multi-fidelity resumes.
+ * Outside Winnow it runs the defaults (or `--params '{"learning_rate":3e-3}'`) and prints the metrics.
+ */
+import { connect } from '../../clients/js/winnow-client.ts'
+import { FINETUNE_DEFAULTS, type FinetuneOptions, finetune } from './finetune.ts'
+
+/** Converts tuner parameters to fine-tuning options, rejecting unknown names and wrong types. */
+export function optionsFromParams(params: Readonly<Record<string, unknown>>): Partial<FinetuneOptions> {
+  const out: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(params)) {
+    if (!(name in FINETUNE_DEFAULTS))
+      throw new Error(`Unknown tiny-lm parameter "${name}"; known: ${Object.keys(FINETUNE_DEFAULTS).join(', ')}.`)
+    const want = typeof FINETUNE_DEFAULTS[name as keyof FinetuneOptions]
+    const v = want === 'number' && typeof value === 'string' ? Number(value) : value
+    if (typeof v !== want || (want === 'number' && !Number.isFinite(v))) {
+      throw new Error(`Parameter "${name}" must be a ${want}, but got ${JSON.stringify(value)}.`)
+    }
+    // Integer knobs may arrive as floats from a continuous sampler.
+    out[name] = ['batch_size', 'steps', 'lora_r', 'lora_alpha', 'eval_every', 'seed', 'min_len', 'max_len'].includes(
+      name,
+    )
+      ? Math.round(v as number)
+      : v
+  }
+  return out
+}
+
+async function main(): Promise<void> {
+  const w = connect()
+  const cli = process.argv.indexOf('--params')
+  const params = w.active ? w.params : cli > 0 ? (JSON.parse(process.argv[cli + 1]) as Record<string, unknown>) : {}
+  const options = {
+    ...optionsFromParams(params),
+    checkpoint_dir: w.checkpointDir,
+    resume_from: w.resumeFrom,
+    target: w.target,
+  }
+  const result = await finetune(options, {
+    async onEval(step, m) {
+      if (!w.active) console.log(`step ${step}: eval_loss ${m.eval_loss.toFixed(4)} accuracy ${m.accuracy.toFixed(3)}`)
+      const d = await w.report(step, {
+        eval_loss: m.eval_loss,
+        accuracy: m.accuracy,
+        tokens: m.tokens,
+        train_loss: m.train_loss,
+      })
+      return d.action
+    },
+    onCheckpoint: (path, step) => w.checkpoint(path, step),
+  })
+  if (result.status === 'completed' && result.metrics) {
+    await w.complete({ eval_loss: result.metrics.eval_loss, accuracy: result.metrics.accuracy })
+  }
+}
+
+await main()
