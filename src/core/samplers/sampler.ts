@@ -1,4 +1,5 @@
 import type { Distribution, ParamValue, ParamValues, SearchSpace } from '../distributions/distribution.ts'
+import type { Json } from '../json.ts'
 import type { Rng } from '../rng.ts'
 import type { StudyInfo } from '../storage.ts'
 import type { FrozenTrial } from '../trial/frozen-trial.ts'
@@ -13,6 +14,13 @@ export interface SamplingContext {
   readonly trial: FrozenTrial
   readonly history: readonly FrozenTrial[]
   readonly rng: Rng
+  /**
+   * Records system attributes on the trial being sampled (e.g. a generation tag), so a sampler can rebuild its
+   * state from the history alone instead of keeping it in memory. Honoured during `inferRelativeSpace` and
+   * `sampleRelative`: the study writes them before `ask` returns. Absent in contexts that cannot write
+   * (e.g. `afterTrial`); samplers must tolerate that.
+   */
+  readonly setTrialSystemAttrs?: (attrs: Readonly<Record<string, Json>>) => void
 }
 
 /**

@@ -159,16 +159,22 @@ export class Study implements TrialHost {
         )
       frozen = await this.storage.createTrial(this.id, { state: 'RUNNING' })
     }
+    let samplerAttrs: Record<string, Json> | undefined
     const ctx: SamplingContext = {
       study: this.info,
       trial: frozen,
       history,
       rng: createRng(deriveSeed(this.seed, frozen.number)),
+      setTrialSystemAttrs: (attrs) => {
+        samplerAttrs = { ...samplerAttrs, ...attrs }
+      },
     }
     const fixed = (frozen.systemAttrs.fixedParams as ParamValues | undefined) ?? frozen.params
     const relativeSpace = this.sampler.inferRelativeSpace(ctx)
     const free = Object.fromEntries(Object.entries(relativeSpace).filter(([n]) => !Object.hasOwn(fixed, n)))
     const relativeParams = Object.keys(free).length > 0 ? this.sampler.sampleRelative(ctx, free) : {}
+    // Written at once so other workers see the sampler's tags (e.g. CMA-ES generations) while the trial runs.
+    if (samplerAttrs !== undefined) await this.storage.setTrialAttrs(frozen.id, 'system', samplerAttrs)
     const trial = new Trial(this, ctx, fixed, free, relativeParams)
     if (space !== undefined) {
       for (const [name, d] of Object.entries(space)) trial.suggest(name, d)

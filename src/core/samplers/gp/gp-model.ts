@@ -1,0 +1,127 @@
+/**
+ * A fitted Gaussian-process regressor: zero prior mean on standardised targets, Matérn-5/2 ARD kernel, Gaussian
+ * noise. Built once per ask (one O(n³) Cholesky); predictions of the latent f cost O(n·d + n²) each.
+ *
+ * @module
+ */
+import { type KernelParams, matern52, matern52Grad } from './kernel.ts'
+import { choleskyInPlace, choleskySolve, solveLower, solveUpperT } from './linalg.ts'
+import type { GpData } from './marginal-likelihood.ts'
+
+/** Posterior mean and variance of the latent function at a point, with optional gradients in the inputs. */
+export interface Prediction {
+  mean: number
+  variance: number
+}
+
+/** The smallest posterior variance returned, relative to the output scale (avoids σ = 0 in the acquisition). */
+const MIN_VARIANCE_RATIO = 1e-10
+
+/** A GP conditioned on data with fixed kernel parameters. */
+export class GpModel {
+  readonly data: GpData
+  readonly params: KernelParams
+  readonly #l: Float64Array
+  readonly #alpha: Float64Array
+  // Scratch buffers for predictions (a model is used by one ask at a time).
+  readonly #k: Float64Array
+  readonly #v: Float64Array
+  readonly #dk: Float64Array
+
+  /**
+   * Factorises K + σ²I. A matrix that is not numerically positive definite gets growing diagonal jitter.
+   * @throws RangeError when even a large jitter does not help (non-finite inputs).
+   */
+  constructor(data: GpData, params: KernelParams) {
+    this.data = data
+    this.params = params
+    const { n } = data
+    let jitter = 0
+    for (let attempt = 0; ; attempt++) {
+      const c = this.#kernelMatrix(jitter)
+      if (choleskyInPlace(c, n)) {
+        this.#l = c
+        break
+      }
+      if (attempt >= 6) throw new RangeError(`GP kernel matrix is not positive definite (n=${n}, jitter ${jitter})`)
+      jitter = jitter === 0 ? 1e-8 * params.scale : jitter * 10
+    }
+    this.#alpha = choleskySolve(this.#l, n, data.y)
+    this.#k = new Float64Array(n)
+    this.#v = new Float64Array(n)
+    this.#dk = new Float64Array(n)
+  }
+
+  /** Posterior means at the training inputs: K·α = y − σ²·α (no extra solve). */
+  trainingMeans(): Float64Array {
+    const { y, n } = this.data
+    return Float64Array.from({ length: n }, (_, a) => y[a] - this.params.noise * this.#alpha[a])
+  }
+
+  /**
+   * Predicts the latent f at x (length d). With `gradMean` / `gradVar` given, writes ∂mean/∂x_i and ∂var/∂x_i
+   * for the numeric dimensions (0 for categorical ones, where the kernel is not differentiable).
+   */
+  predict(x: ArrayLike<number>, gradMean?: Float64Array, gradVar?: Float64Array): Prediction {
+    const { x: xs, n, d, categorical } = this.data
+    const w = this.params.invSqLengthscales
+    const s = this.params.scale
+    const k = this.#k
+    let mean = 0
+    for (let a = 0; a < n; a++) {
+      const oa = a * d
+      let r2 = 0
+      for (let i = 0; i < d; i++) {
+        const diff = x[i] - xs[oa + i]
+        r2 += categorical[i] ? (diff !== 0 ? w[i] : 0) : w[i] * diff * diff
+      }
+      k[a] = s * matern52(r2)
+      if (gradMean) this.#dk[a] = s * matern52Grad(r2)
+      mean += k[a] * this.#alpha[a]
+    }
+    const v = solveLower(this.#l, n, k, this.#v)
+    let vv = 0
+    for (let a = 0; a < n; a++) vv += v[a] * v[a]
+    const variance = Math.max(s - vv, MIN_VARIANCE_RATIO * s)
+    if (gradMean && gradVar) {
+      // u = C⁻¹k; ∂k_a/∂x_i = g_a·2·w_i·(x_i − X_ai); ∂mean = Σ α_a ∂k_a; ∂var = −2·Σ u_a ∂k_a.
+      const u = solveUpperT(this.#l, n, v, v)
+      gradMean.fill(0)
+      gradVar.fill(0)
+      for (let a = 0; a < n; a++) {
+        const oa = a * d
+        const cm = this.#dk[a] * this.#alpha[a]
+        const cv = -2 * this.#dk[a] * u[a]
+        for (let i = 0; i < d; i++) {
+          if (categorical[i]) continue
+          const t = 2 * w[i] * (x[i] - xs[oa + i])
+          gradMean[i] += cm * t
+          gradVar[i] += cv * t
+        }
+      }
+      if (s - vv <= MIN_VARIANCE_RATIO * s) gradVar.fill(0)
+    }
+    return { mean, variance }
+  }
+
+  #kernelMatrix(jitter: number): Float64Array {
+    const { x, n, d, categorical } = this.data
+    const w = this.params.invSqLengthscales
+    const s = this.params.scale
+    const c = new Float64Array(n * n)
+    for (let a = 0; a < n; a++) {
+      const oa = a * d
+      for (let b = 0; b < a; b++) {
+        const ob = b * d
+        let r2 = 0
+        for (let i = 0; i < d; i++) {
+          const diff = x[oa + i] - x[ob + i]
+          r2 += categorical[i] ? (diff !== 0 ? w[i] : 0) : w[i] * diff * diff
+        }
+        c[a * n + b] = s * matern52(r2)
+      }
+      c[a * n + a] = s + this.params.noise + jitter
+    }
+    return c
+  }
+}

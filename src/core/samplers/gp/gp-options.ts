@@ -1,0 +1,74 @@
+import { WinnowError } from '../../errors.ts'
+
+/** How objective values are transformed before the GP sees them (see `warpTargets`). */
+export type TargetWarping = 'softclip' | 'none'
+
+/** Options of `GpSampler`; every field is optional. */
+export interface GpSamplerOptions {
+  /** Trials drawn from a scrambled Sobol sequence before the GP takes over. @default 10 */
+  readonly nStartupTrials?: number
+  /** Sobol candidates scored by the acquisition before local search. @default 2048 */
+  readonly nCandidates?: number
+  /** Best candidates refined by L-BFGS-B and discrete local search. @default 6 */
+  readonly nLocalSearchStarts?: number
+  /** Iteration cap of each hyperparameter fit (warm-started fits usually stop far earlier). @default 40 */
+  readonly fitMaxIterations?: number
+  /** Iteration cap of each L-BFGS-B run on the acquisition. @default 30 */
+  readonly acqMaxIterations?: number
+  /**
+   * The objective has no evaluation noise: the noise variance is pinned to its minimum (1e-6 of the standardised
+   * variance) instead of being fitted. @default false
+   */
+  readonly deterministicObjective?: boolean
+  /**
+   * `softclip` compresses values far on the bad side of the median logarithmically (diverged runs stop flattening
+   * the model of the good region); `none` only standardises. @default 'softclip'
+   */
+  readonly targetWarping?: TargetWarping
+  /**
+   * Learn from `systemAttrs.constraints` (feasible when all <= 0) and from FAIL trials marked
+   * `systemAttrs.infeasible === true` (e.g. out of memory), and multiply the acquisition by the probability of
+   * feasibility. @default true
+   */
+  readonly constraintAware?: boolean
+  /** Mixed into the study seed, to get a different startup sequence with the same study. @default 0 */
+  readonly seed?: number
+}
+
+/** GpSamplerOptions with every default filled in. */
+export type ResolvedGpOptions = Required<GpSamplerOptions>
+
+const bad = (option: string, rule: string, value: unknown, hint: string) =>
+  new WinnowError('invalid_config', `GpSampler option \`${option}\` must be ${rule}, but got ${String(value)}. ${hint}`)
+
+/** Fills in defaults and validates; throws a WinnowError naming the option, the value and a fix. */
+export function resolveGpOptions(o: GpSamplerOptions = {}): ResolvedGpOptions {
+  const r: ResolvedGpOptions = {
+    nStartupTrials: o.nStartupTrials ?? 10,
+    nCandidates: o.nCandidates ?? 2048,
+    nLocalSearchStarts: o.nLocalSearchStarts ?? 6,
+    fitMaxIterations: o.fitMaxIterations ?? 40,
+    acqMaxIterations: o.acqMaxIterations ?? 30,
+    deterministicObjective: o.deterministicObjective ?? false,
+    targetWarping: o.targetWarping ?? 'softclip',
+    constraintAware: o.constraintAware ?? true,
+    seed: o.seed ?? 0,
+  }
+  const int = (name: keyof ResolvedGpOptions, min: number, example: number) => {
+    const v = r[name] as number
+    if (!Number.isInteger(v) || v < min) throw bad(name, `an integer >= ${min}`, v, `Use e.g. ${name}: ${example}.`)
+  }
+  int('nStartupTrials', 0, 10)
+  int('nCandidates', 1, 2048)
+  int('nLocalSearchStarts', 0, 6)
+  int('fitMaxIterations', 1, 40)
+  int('acqMaxIterations', 0, 30)
+  if (typeof r.deterministicObjective !== 'boolean')
+    throw bad('deterministicObjective', 'a boolean', r.deterministicObjective, 'Use true or false.')
+  if (typeof r.constraintAware !== 'boolean')
+    throw bad('constraintAware', 'a boolean', r.constraintAware, 'Use true or false.')
+  if (r.targetWarping !== 'softclip' && r.targetWarping !== 'none')
+    throw bad('targetWarping', "'softclip' or 'none'", r.targetWarping, "Use 'softclip'.")
+  if (!Number.isFinite(r.seed)) throw bad('seed', 'a finite number', r.seed, 'Use an integer.')
+  return r
+}

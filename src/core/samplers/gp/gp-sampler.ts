@@ -1,0 +1,202 @@
+import {
+  type Distribution,
+  isSingleValued,
+  type ParamValue,
+  type ParamValues,
+  type SearchSpace,
+} from '../../distributions/distribution.ts'
+import { samplePrior } from '../../distributions/sample-prior.ts'
+import { SOBOL_MAX_DIMENSION, SobolSequence } from '../../math/sobol.ts'
+import { createRng, deriveSeed } from '../../rng.ts'
+import { intersectionSearchSpace } from '../../search-space/intersection.ts'
+import type { Sampler, SamplingContext } from '../sampler.ts'
+import { type ConstraintModel, LogAcquisition } from './acquisition.ts'
+import { SpaceEncoding } from './encoding.ts'
+import { GpModel } from './gp-model.ts'
+import { type GpSamplerOptions, type ResolvedGpOptions, resolveGpOptions } from './gp-options.ts'
+import { defaultTheta, fitHyperparameters, type GpData, type Theta, unpackTheta } from './marginal-likelihood.ts'
+import { optimizeAcquisition } from './optimize-acquisition.ts'
+import { scalarizeCosts } from './scalarization.ts'
+import { standardise, warpTargets } from './target-warping.ts'
+import { collectTrainingData, type Rows } from './training-data.ts'
+
+/** Salt that separates the startup scramble's stream from the per-trial streams of the same study seed. */
+const STARTUP_SALT = 0x6e5b0a1
+
+/**
+ * Gaussian-process Bayesian optimisation, after Optuna's GPSampler (several objectives are scalarised per ask with
+ * ParEGO's random Chebyshev weights, see `scalarizeCosts`).
+ *
+ * The parameters every COMPLETE trial shares (the intersection space) are modelled jointly: numeric ones in the
+ * unit cube (log parameters in log space, integer and stepped ones rounded back onto their grid), categorical ones
+ * by index with a Hamming-distance kernel. A Matérn-5/2 ARD GP is fitted to the (soft-clipped, standardised)
+ * objective by maximising the marginal likelihood with weak priors, warm-started from the previous fit; the next
+ * point maximises log expected improvement over the best posterior mean among feasible observed points, times the
+ * probability of feasibility from one GP per constraint (`systemAttrs.constraints`, feasible when <= 0) and one on
+ * the "crashed as infeasible" flag of FAIL trials (e.g. out of memory). RUNNING trials join the model with their
+ * posterior mean as value (kriging believer), so parallel workers do not propose the same point. The first
+ * `nStartupTrials` trials follow a scrambled Sobol sequence (point `trial.number`, scrambled from the study seed,
+ * so parallel workers draw distinct points); parameters outside the relative space are sampled at random.
+ *
+ * @example
+ * const study = await Study.create({ storage, name: 'lora', sampler: new GpSampler(), seed: 1 })
+ */
+export class GpSampler implements Sampler {
+  readonly name = 'gp'
+  readonly options: ResolvedGpOptions
+  /** Last fitted hyperparameters per (space, model), to warm-start the next fit. */
+  readonly #thetaCache = new Map<string, Theta>()
+  #startup: { seed: number; dim: number; seq: SobolSequence } | undefined
+
+  /** @throws WinnowError (invalid_config) naming a bad option, its value and a fix. */
+  constructor(options: GpSamplerOptions = {}) {
+    this.options = resolveGpOptions(options)
+  }
+
+  inferRelativeSpace(ctx: SamplingContext): SearchSpace {
+    const space = intersectionSearchSpace(ctx.history)
+    const names = Object.keys(space).filter((n) => !isSingleValued(space[n]))
+    return Object.fromEntries(names.slice(0, SOBOL_MAX_DIMENSION).map((n) => [n, space[n]]))
+  }
+
+  sampleRelative(ctx: SamplingContext, space: SearchSpace): ParamValues {
+    if (Object.keys(space).length === 0) return {}
+    const enc = new SpaceEncoding(space)
+    const dirs = ctx.study.directions
+    const data = collectTrainingData(ctx.history, enc, dirs, this.options.constraintAware)
+    const nObserved = data.objective.n + (data.crashes ? data.crashes.n - data.objective.n : 0)
+    if (nObserved < this.options.nStartupTrials || nObserved === 0) return this.#startupPoint(ctx, enc)
+
+    const key = enc.signature
+    const constraints: ConstraintModel[] = []
+    data.constraints.forEach((rows, j) => {
+      const c = this.#constraintModel(`${key}|c${j}`, enc, rows)
+      if (c) constraints.push(c)
+    })
+    if (data.crashes) {
+      const c = this.#constraintModel(`${key}|crash`, enc, data.crashes)
+      if (c) constraints.push(c)
+    }
+    if (data.objective.n === 0) {
+      // Nothing finished yet (only crashes): search where crashes are least likely.
+      if (constraints.length === 0) return this.#startupPoint(ctx, enc)
+      return this.#optimise(ctx, enc, new LogAcquisition(constraints[0].model, undefined, constraints), [])
+    }
+    const costs = scalarizeCosts(data.costs, data.objective.n, dirs.length, ctx.rng)
+    const { x: objX, scores } = withCrashesAsWorst(data.objective.x, costs, data.crashes, enc.size)
+    const y = warpTargets(scores, this.options.targetWarping)
+    const model = this.#fit(`${key}|objective`, enc, objX, y, this.options.deterministicObjective)
+    // Noise-aware incumbent: the best posterior mean among feasible observed points.
+    const means = model.trainingMeans()
+    let best: number | undefined
+    let bestRow = -1
+    for (let a = 0; a < data.objective.n; a++)
+      if (data.feasible[a] && (best === undefined || means[a] > best)) {
+        best = means[a]
+        bestRow = a
+      }
+    const believer = data.pending.n > 0 ? withFantasies(model, data.pending) : model
+    const acq = new LogAcquisition(believer, best, constraints)
+    const d = enc.size
+    const starts = bestRow >= 0 ? [data.objective.x.slice(bestRow * d, bestRow * d + d)] : []
+    return this.#optimise(ctx, enc, acq, starts)
+  }
+
+  sampleIndependent(ctx: SamplingContext, _param: string, distribution: Distribution): ParamValue {
+    return samplePrior(distribution, ctx.rng)
+  }
+
+  #optimise(ctx: SamplingContext, enc: SpaceEncoding, acq: LogAcquisition, starts: Float64Array[]): ParamValues {
+    const o = this.options
+    const { x } = optimizeAcquisition(acq, enc, {
+      nCandidates: o.nCandidates,
+      nLocalSearchStarts: o.nLocalSearchStarts,
+      maxIterations: o.acqMaxIterations,
+      random: () => ctx.rng.random(),
+      extraStarts: starts,
+    })
+    return enc.decode(x)
+  }
+
+  /** Fits (warm-started) hyperparameters and conditions a GP on the rows. */
+  #fit(key: string, enc: SpaceEncoding, x: Float64Array, y: Float64Array, fixedNoise: boolean): GpModel {
+    const d = enc.size
+    const data: GpData = { x, y, n: y.length, d, categorical: enc.categorical }
+    const init = this.#thetaCache.get(key) ?? defaultTheta(d)
+    const theta = fitHyperparameters(data, init, this.options.fitMaxIterations, fixedNoise)
+    this.#thetaCache.set(key, theta)
+    return new GpModel(data, unpackTheta(theta, d, fixedNoise))
+  }
+
+  /** A feasibility model: P(value <= 0) under a GP on the standardised values; none when all values agree. */
+  #constraintModel(key: string, enc: SpaceEncoding, rows: Rows): ConstraintModel | undefined {
+    if (rows.n === 0) return undefined
+    let mean = 0
+    for (const v of rows.values) mean += v
+    mean /= rows.n
+    let ss = 0
+    for (const v of rows.values) ss += (v - mean) ** 2
+    const sd = Math.sqrt(ss / rows.n)
+    if (!(sd > 0)) return undefined
+    const y = standardise(Float64Array.from(rows.values))
+    const model = this.#fit(key, enc, rows.x, y, false)
+    return { model, threshold: (0 - mean) / sd }
+  }
+
+  /** Sobol point `trial.number`, scrambled from the study seed so every worker agrees on the sequence. */
+  #startupPoint(ctx: SamplingContext, enc: SpaceEncoding): ParamValues {
+    const s = ctx.study.systemAttrs.seed
+    const seed = (typeof s === 'number' ? s : 0) + this.options.seed
+    const dim = enc.size
+    if (this.#startup?.seed !== seed || this.#startup.dim !== dim) {
+      const rng = createRng(deriveSeed(seed, STARTUP_SALT))
+      this.#startup = { seed, dim, seq: new SobolSequence(dim, { random: () => rng.random() }) }
+    }
+    const u = this.#startup.seq.at(ctx.trial.number)
+    const x = new Float64Array(dim)
+    enc.fromUniform(u, x)
+    return enc.decode(x)
+  }
+}
+
+/** The model with pending points added at their posterior mean (kriging believer), same hyperparameters. */
+function withFantasies(model: GpModel, pending: Rows): GpModel {
+  const { x, y, n, d, categorical } = model.data
+  const xs = new Float64Array((n + pending.n) * d)
+  xs.set(x)
+  xs.set(pending.x, n * d)
+  const ys = new Float64Array(n + pending.n)
+  ys.set(y)
+  for (let p = 0; p < pending.n; p++) ys[n + p] = model.predict(pending.x.subarray(p * d, (p + 1) * d)).mean
+  return new GpModel({ x: xs, y: ys, n: n + pending.n, d, categorical }, model.params)
+}
+
+/**
+ * Scores (higher is better) of the objective rows, plus the crashed (infeasible FAIL) points at the worst observed
+ * score. Why: a crash tells nothing about the objective there, so without an imputed value the GP keeps its prior
+ * uncertainty at crashed points and EI keeps pulling the search back; the feasibility model alone saturates.
+ */
+function withCrashesAsWorst(
+  x: Float64Array,
+  costs: Float64Array,
+  crashes: Rows | undefined,
+  d: number,
+): { x: Float64Array; scores: Float64Array } {
+  const n = costs.length
+  const crashed: number[] = []
+  if (crashes) for (let a = 0; a < crashes.n; a++) if (crashes.values[a] > 0) crashed.push(a)
+  const scores = new Float64Array(n + crashed.length)
+  let worst = Number.POSITIVE_INFINITY
+  for (let a = 0; a < n; a++) {
+    scores[a] = -costs[a]
+    worst = Math.min(worst, scores[a])
+  }
+  if (crashed.length === 0) return { x, scores }
+  const xs = new Float64Array((n + crashed.length) * d)
+  xs.set(x.subarray(0, n * d))
+  crashed.forEach((a, k) => {
+    xs.set(crashes!.x.subarray(a * d, (a + 1) * d), (n + k) * d)
+    scores[n + k] = worst
+  })
+  return { x: xs, scores }
+}
