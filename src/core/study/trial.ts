@@ -2,6 +2,8 @@ import {
   type CategoricalChoice,
   containsValue,
   type Distribution,
+  finiteValues,
+  isSingleValued,
   type ParamValue,
   type ParamValues,
   type SearchSpace,
@@ -119,6 +121,9 @@ export class Trial {
         throw new SearchSpaceError(
           `Enqueued value ${JSON.stringify(value)} for "${name}" in trial #${this.number} is outside its distribution. Fix the baseline or the space.`,
         )
+    } else if (isSingleValued(d)) {
+      // Nothing to choose: no sampler sees a one-value distribution (a zero-width range breaks density models).
+      value = d.kind === 'categorical' ? d.choices[0] : (finiteValues(d)?.[0] ?? d.low)
     } else if (
       name in this.relativeSpace &&
       sameDistribution(this.relativeSpace[name], d) &&
