@@ -1,12 +1,24 @@
+import type { ParamValues } from '../distributions/distribution.ts'
 import type { StudyInfo } from '../storage.ts'
 import type { FrozenTrial, TrialId } from '../trial/frozen-trial.ts'
+
+/**
+ * Population-based training's instruction to a trial that keeps going: restart from `fromTrial`'s latest
+ * checkpoint with `params` (a perturbation of that trial's parameters). The runner copies the checkpoint, records
+ * the new parameters (e.g. in `systemAttrs.pbt`) and relaunches the trial; a runner that cannot do this treats
+ * the decision as a plain `continue`.
+ */
+export interface Exploit {
+  readonly fromTrial: TrialId
+  readonly params: ParamValues
+}
 
 /**
  * What a scheduler tells a running trial after a report. A decision, not a boolean, so that
  * promotion-based schedulers (ASHA, Hyperband) can pause a trial and resume it later.
  */
 export type Decision =
-  | { readonly action: 'continue' }
+  | { readonly action: 'continue'; readonly exploit?: Exploit; readonly reason?: string }
   | { readonly action: 'prune'; readonly reason: string }
   | { readonly action: 'pause'; readonly rung: number; readonly reason?: string }
 
@@ -37,6 +49,11 @@ export interface Scheduler {
   promotions?(ctx: SchedulingContext): readonly Promotion[]
   /** The resource a new trial should train to before its first decision (first rung); undefined = full. */
   initialTarget?(ctx: SchedulingContext, trial: FrozenTrial): number | undefined
+  /**
+   * Multi-fidelity schedulers: the resources at which trials are compared (rungs), lowest first, ending with
+   * full fidelity. Used by `MultiFidelitySampler` and the rank-transfer analysis.
+   */
+  rungResources?(): readonly number[]
 }
 
 /** A scheduler that never stops anything. */

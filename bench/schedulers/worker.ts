@@ -1,0 +1,44 @@
+/**
+ * A scheduler-benchmark worker process: receives run tasks over IPC and answers with run records. Started by
+ * main.ts with `--jobs N` so runs use several cores.
+ */
+import { RandomSampler } from '../../src/core/samplers/random-sampler.ts'
+import { TpeSampler } from '../../src/core/samplers/tpe/tpe-sampler.ts'
+import { getProblem } from '../problems/index.ts'
+import type { CurveProblem } from '../problems/types.ts'
+import { loadRecordedCurves } from './recorded-curves.ts'
+import { simulateRun } from './simulate.ts'
+import { VARIANTS } from './variants.ts'
+
+/** A unit of work sent to a worker. */
+export interface SchedulerTask {
+  variant: string
+  seed: number
+  budget: number
+  /** A built-in curve problem name, or `curves:<path>` for a recorded-curves file. */
+  problem: string
+  sampler: 'tpe' | 'random'
+}
+
+const problems = new Map<string, CurveProblem>()
+function problemOf(name: string): CurveProblem {
+  let p = problems.get(name)
+  if (p === undefined) {
+    p = name.startsWith('curves:') ? loadRecordedCurves(name.slice(7)) : (getProblem(name) as CurveProblem)
+    problems.set(name, p)
+  }
+  return p
+}
+
+process.on('message', async (task: SchedulerTask) => {
+  try {
+    const problem = problemOf(task.problem)
+    const variant = VARIANTS.find((v) => v.name === task.variant)!
+    const sampler = () => (task.sampler === 'tpe' ? new TpeSampler() : new RandomSampler())
+    const rec = await simulateRun(problem, variant.name, variant.make(problem.maxStep, sampler), task.seed, task.budget)
+    process.send!({ ok: true, rec })
+  } catch (e) {
+    process.send!({ ok: false, task, error: String((e as Error).stack ?? e) })
+  }
+})
+process.send!({ ready: true })

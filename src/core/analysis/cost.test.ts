@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { fixtureTrial } from '../schedulers/scheduler-fixtures.ts'
+import { computeCost } from './cost.ts'
+
+describe('computeCost', () => {
+  test('steps used vs every trial at full fidelity', () => {
+    const trials = [
+      fixtureTrial({
+        number: 0,
+        state: 'COMPLETE',
+        curve: [
+          [50, 2],
+          [100, 1],
+        ],
+        systemAttrs: { gpuSeconds: 100, tokens: 1000 },
+      }),
+      fixtureTrial({ number: 1, state: 'PRUNED', curve: [[20, 3]], systemAttrs: { gpuSeconds: 20 } }),
+      fixtureTrial({ number: 2, state: 'PAUSED', curve: [[5, 3]] }),
+      fixtureTrial({ number: 3, state: 'WAITING' }),
+    ]
+    const c = computeCost(trials, { fullResource: 100 })
+    assert.equal(c.trials, 3)
+    assert.equal(c.resourceUsed, 125)
+    assert.equal(c.resourceFull, 300)
+    assert.ok(Math.abs(c.savedFraction - 175 / 300) < 1e-12)
+    assert.deepEqual(c.gpuSeconds, { used: 120, fullEstimate: 200, trials: 2 })
+    assert.deepEqual(c.tokens, { used: 1000, fullEstimate: 1000, trials: 1 })
+    assert.equal(c.wallSeconds, undefined)
+    assert.match(c.message, /^Used 125 of 300 steps \(saved 58%\)/)
+  })
+
+  test('resourceUsed overrides the last step (re-paid data-fraction rungs)', () => {
+    const t = fixtureTrial({ number: 0, state: 'COMPLETE', curve: [[1, 1]], systemAttrs: { resourceUsed: 1.4 } })
+    const c = computeCost([t], { fullResource: 1, unit: 'data passes' })
+    assert.equal(c.resourceUsed, 1.4)
+    assert.equal(c.savedFraction, 0)
+  })
+})
