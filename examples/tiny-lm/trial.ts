@@ -10,7 +10,16 @@ import { FINETUNE_DEFAULTS, type FinetuneOptions, finetune } from './finetune.ts
 /** Converts tuner parameters to fine-tuning options, rejecting unknown names and wrong types. */
 export function optionsFromParams(params: Readonly<Record<string, unknown>>): Partial<FinetuneOptions> {
   const out: Record<string, unknown> = {}
-  for (const [name, value] of Object.entries(params)) {
+  // LoRA's alpha is tuned as a ratio of the rank (alpha = ratio × r), as the literature recommends.
+  const { lora_alpha_ratio: ratio, ...rest } = params
+  if (ratio !== undefined) {
+    if (typeof ratio !== 'number' || !(ratio > 0))
+      throw new Error(`Parameter "lora_alpha_ratio" must be a number > 0, but got ${JSON.stringify(ratio)}.`)
+    if ('lora_alpha' in params) throw new Error('Give either lora_alpha or lora_alpha_ratio, not both.')
+    const r = typeof params.lora_r === 'number' ? params.lora_r : FINETUNE_DEFAULTS.lora_r
+    out.lora_alpha = Math.max(1, Math.round(ratio * r))
+  }
+  for (const [name, value] of Object.entries(rest)) {
     if (!(name in FINETUNE_DEFAULTS))
       throw new Error(`Unknown tiny-lm parameter "${name}"; known: ${Object.keys(FINETUNE_DEFAULTS).join(', ')}.`)
     const want = typeof FINETUNE_DEFAULTS[name as keyof FinetuneOptions]

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import pc from 'picocolors'
 import { WinnowError } from '../core/errors.ts'
+import { registerDemoCommand } from './commands/demo-command.ts'
 import { registerStudyCommands } from './commands/study-commands.ts'
 import { registerTuneCommands } from './commands/tune-commands.ts'
 
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .option('--debug', 'show stack traces of unexpected errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
+  registerDemoCommand(program)
   registerStudyCommands(program)
   registerTuneCommands(program)
   return program

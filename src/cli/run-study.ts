@@ -15,6 +15,8 @@ export interface RunOverrides {
   readonly concurrency?: number
   readonly seed?: number
   readonly quiet?: boolean
+  /** Folder for trial logs and checkpoints. @default `.winnow` beside the study file */
+  readonly workDir?: string
   /** Where the progress goes. @default process.stdout */
   readonly stream?: NodeJS.WriteStream
 }
@@ -86,7 +88,7 @@ function runnerOptions(
   signal: AbortSignal,
 ): RunnerOptions {
   const space = spaceDistributions(config.space)
-  const home = join(dirname(config.file), '.winnow')
+  const home = o.workDir ?? join(dirname(config.file), '.winnow')
   const r = config.resources
   return {
     study,

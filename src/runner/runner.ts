@@ -204,7 +204,9 @@ export class Runner {
     const target =
       typeof frozen.systemAttrs.target === 'number'
         ? frozen.systemAttrs.target
-        : this.study.scheduler.initialTarget?.({ study: this.study.info, history }, frozen)
+        : frozen.systemAttrs.baseline === true
+          ? undefined // the baseline trains to full fidelity (see Study.report)
+          : this.study.scheduler.initialTarget?.({ study: this.study.info, history }, frozen)
     await this.study.storage.setTrialAttrs(trial.id, 'system', {
       ...(target !== undefined ? { target } : {}),
       ...(lease.indices.length > 0 ? { gpus: [...lease.indices] } : {}),

@@ -297,7 +297,8 @@ export class Study implements TrialHost {
     await this.storage.reportIntermediate(trial.id, step, value)
     const history = await this.cache.refresh()
     const self = history.find((t) => t.id === trial.id)
-    if (self === undefined) return { action: 'continue' }
+    // The baseline is the reference every result is compared against, so it always trains to full fidelity.
+    if (self === undefined || self.systemAttrs.baseline === true) return { action: 'continue' }
     return this.scheduler.decide({ study: this.info, history }, self)
   }
 
