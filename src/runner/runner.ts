@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
-import { WinnowError } from '../core/errors.ts'
+import { TrialStateError, WinnowError } from '../core/errors.ts'
 import type { Study } from '../core/study/study.ts'
 import type { Trial } from '../core/study/trial.ts'
-import type { TrialId } from '../core/trial/frozen-trial.ts'
+import type { FrozenTrial, TrialId } from '../core/trial/frozen-trial.ts'
 import { isFinished } from '../core/trial/trial-state.ts'
 import { BudgetTracker } from './budget.ts'
 import { trialCheckpointDir } from './checkpoints.ts'
@@ -208,6 +209,7 @@ export class Runner {
           ? undefined // the baseline trains to full fidelity (see Study.report)
           : this.study.scheduler.initialTarget?.({ study: this.study.info, history }, frozen)
     await this.study.storage.setTrialAttrs(trial.id, 'system', {
+      worker: { host: hostname(), pid: process.pid },
       ...(target !== undefined ? { target } : {}),
       ...(lease.indices.length > 0 ? { gpus: [...lease.indices] } : {}),
     })
@@ -328,13 +330,35 @@ export class Runner {
     if (!force && Date.now() - this.lastStaleCheck < stale / 4) return
     this.lastStaleCheck = Date.now()
     const mine = new Set(this.running.keys())
-    const requeued = (await this.study.storage.requeueStaleTrials(this.study.id, Date.now() - stale)).filter(
-      (t) => !mine.has(t.id),
-    )
+    const requeued = [
+      ...(await this.requeueDeadLocalWorkers(mine)),
+      ...(await this.study.storage.requeueStaleTrials(this.study.id, Date.now() - stale)).filter(
+        (t) => !mine.has(t.id),
+      ),
+    ]
     if (requeued.length > 0) {
       this.counts.recovered += requeued.length
       this.emit({ type: 'trials-recovered', numbers: requeued.map((t) => t.number) })
     }
+  }
+
+  /**
+   * Re-queues at once the RUNNING trials of a worker on this host whose process is gone (e.g. `kill -9` of
+   * `winnow tune`), instead of waiting for their heartbeat to go stale. Another live process keeps its trials.
+   */
+  private async requeueDeadLocalWorkers(mine: ReadonlySet<number>): Promise<FrozenTrial[]> {
+    const out: FrozenTrial[] = []
+    for (const t of await this.study.trials()) {
+      const w = t.systemAttrs.worker as { host?: string; pid?: number } | undefined
+      if (t.state !== 'RUNNING' || mine.has(t.id) || w?.host !== hostname() || typeof w.pid !== 'number') continue
+      if (w.pid === process.pid || isAlive(w.pid)) continue
+      try {
+        out.push(await this.study.storage.setTrialState(t.id, 'WAITING', { expectedState: 'RUNNING' }))
+      } catch (e) {
+        if (!(e instanceof TrialStateError)) throw e // another worker recovered it first
+      }
+    }
+    return out
   }
 
   private async beat(): Promise<void> {
@@ -368,5 +392,15 @@ export class Runner {
     } catch {
       // A broken progress renderer must not stop the study.
     }
+  }
+}
+
+/** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
   }
 }

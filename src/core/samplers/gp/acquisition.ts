@@ -72,6 +72,22 @@ export class LogAcquisition {
     return total
   }
 
+  /** The acquisition at m points (row-major m×d), without gradients; uses batched predictions. */
+  evaluateMany(xs: Float64Array, m: number): Float64Array {
+    const out = new Float64Array(m)
+    const mean = new Float64Array(m)
+    const variance = new Float64Array(m)
+    if (this.best !== undefined) {
+      this.objective.predictMany(xs, m, mean, variance)
+      for (let c = 0; c < m; c++) out[c] += logExpectedImprovement(mean[c], variance[c], this.best).value
+    }
+    for (const con of this.constraints) {
+      con.model.predictMany(xs, m, mean, variance)
+      for (let c = 0; c < m; c++) out[c] += logProbabilityBelow(mean[c], variance[c], con.threshold).value
+    }
+    return out
+  }
+
   #term(
     model: GpModel,
     x: ArrayLike<number>,

@@ -110,3 +110,24 @@ describe('log marginal likelihood', () => {
     close(v, nll - prior, 1e-12, 'negative log posterior')
   })
 })
+
+test('batched predictions equal single predictions', () => {
+  const n = 9
+  const d = 2
+  const x = Float64Array.from({ length: n * d }, (_, i) => (i % 2 ? i % 3 : Math.sin(i) ** 2))
+  const y = Float64Array.from({ length: n }, (_, a) => Math.cos(a))
+  const gp = new GpModel(
+    { x, y, n, d, categorical: Uint8Array.from([0, 1]) },
+    { invSqLengthscales: Float64Array.from([2, 0.5]), scale: 0.8, noise: 1e-3 },
+  )
+  const m = 300
+  const xs = Float64Array.from({ length: m * d }, (_, i) => (i % 2 ? i % 3 : (i * 0.37) % 1))
+  const means = new Float64Array(m)
+  const vars = new Float64Array(m)
+  gp.predictMany(xs, m, means, vars)
+  for (let c = 0; c < m; c++) {
+    const p = gp.predict(xs.subarray(c * d, c * d + d))
+    close(means[c], p.mean, 1e-12, 'mean')
+    close(vars[c], p.variance, 1e-12, 'variance')
+  }
+})

@@ -17,6 +17,9 @@ export interface Prediction {
 /** The smallest posterior variance returned, relative to the output scale (avoids σ = 0 in the acquisition). */
 const MIN_VARIANCE_RATIO = 1e-10
 
+/** Points per block in `predictMany`: n×block doubles stay in cache for a few hundred training points. */
+const PREDICT_BLOCK = 128
+
 /** A GP conditioned on data with fixed kernel parameters. */
 export class GpModel {
   readonly data: GpData
@@ -102,6 +105,57 @@ export class GpModel {
       if (s - vv <= MIN_VARIANCE_RATIO * s) gradVar.fill(0)
     }
     return { mean, variance }
+  }
+
+  /**
+   * Predicts at m points at once (row-major m×d in `xs`), writing means and variances. The triangular solve runs
+   * over blocks of points with the point index innermost, several times faster than m separate predictions.
+   */
+  predictMany(xs: Float64Array, m: number, means: Float64Array, variances: Float64Array): void {
+    const { x: tx, n, d, categorical } = this.data
+    const w = this.params.invSqLengthscales
+    const s = this.params.scale
+    const l = this.#l
+    const block = Math.min(m, PREDICT_BLOCK)
+    const kt = new Float64Array(n * block)
+    for (let c0 = 0; c0 < m; c0 += block) {
+      const b = Math.min(block, m - c0)
+      for (let c = 0; c < b; c++) means[c0 + c] = 0
+      for (let a = 0; a < n; a++) {
+        const oa = a * d
+        const ra = a * b
+        const al = this.#alpha[a]
+        for (let c = 0; c < b; c++) {
+          const oc = (c0 + c) * d
+          let r2 = 0
+          for (let i = 0; i < d; i++) {
+            const diff = xs[oc + i] - tx[oa + i]
+            r2 += categorical[i] ? (diff !== 0 ? w[i] : 0) : w[i] * diff * diff
+          }
+          const k = s * matern52(r2)
+          kt[ra + c] = k
+          means[c0 + c] += k * al
+        }
+      }
+      // V = L⁻¹·K*ᵀ, row by row: V_i = (K_i − Σ_{k<i} L_ik·V_k) / L_ii.
+      for (let i = 0; i < n; i++) {
+        const ri = i * b
+        const li = i * n
+        for (let k = 0; k < i; k++) {
+          const coef = l[li + k]
+          if (coef === 0) continue
+          const rk = k * b
+          for (let c = 0; c < b; c++) kt[ri + c] -= coef * kt[rk + c]
+        }
+        const inv = 1 / l[li + i]
+        for (let c = 0; c < b; c++) kt[ri + c] *= inv
+      }
+      for (let c = 0; c < b; c++) {
+        let vv = 0
+        for (let i = 0; i < n; i++) vv += kt[i * b + c] ** 2
+        variances[c0 + c] = Math.max(s - vv, MIN_VARIANCE_RATIO * s)
+      }
+    }
   }
 
   #kernelMatrix(jitter: number): Float64Array {

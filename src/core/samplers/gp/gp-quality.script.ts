@@ -64,8 +64,8 @@ for (const name of problems) {
   const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * (s.length - 1) + 0.5))]
   const mean = times.reduce((a, b) => a + b, 0) / times.length
   console.log(
-    `${name.padEnd(22)}${median(regrets).toPrecision(4).padStart(13)}${q(0.25).toPrecision(4).padStart(11)}${q(0.75)
-      .toPrecision(4)
+    `${name.padEnd(22)}${median(regrets).toExponential(3).padStart(13)}${q(0.25).toExponential(3).padStart(11)}${q(0.75)
+      .toExponential(3)
       .padStart(11)}${mean.toFixed(1).padStart(13)}${Math.max(...times)
       .toFixed(0)
       .padStart(12)}`,

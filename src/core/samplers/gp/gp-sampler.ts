@@ -38,6 +38,9 @@ const STARTUP_SALT = 0x6e5b0a1
  * `nStartupTrials` trials follow a scrambled Sobol sequence (point `trial.number`, scrambled from the study seed,
  * so parallel workers draw distinct points); parameters outside the relative space are sampled at random.
  *
+ * Determinism: a study replays exactly for a seed with a fresh sampler. The warm-start cache lives in the
+ * instance, so a study resumed in a new process (cold fit) may take a different path from an uninterrupted one.
+ *
  * @example
  * const study = await Study.create({ storage, name: 'lora', sampler: new GpSampler(), seed: 1 })
  */

@@ -40,15 +40,13 @@ export function optimizeAcquisition(
   const sobol = new SobolSequence(d, { random: opts.random })
   const nc = opts.nCandidates
   const cand = new Float64Array(nc * d)
-  const values = new Float64Array(nc)
   const u = new Float64Array(d)
   for (let c = 0; c < nc; c++) {
     const p = sobol.next()
     for (let i = 0; i < d; i++) u[i] = p[i]
-    const row = cand.subarray(c * d, (c + 1) * d)
-    enc.fromUniform(u, row)
-    values[c] = acq.evaluate(row)
+    enc.fromUniform(u, cand.subarray(c * d, (c + 1) * d))
   }
+  const values = acq.evaluateMany(cand, nc)
   const order = Array.from({ length: nc }, (_, i) => i).sort((a, b) => values[b] - values[a] || a - b)
   let best: AcquisitionOptimum = { x: cand.slice(order[0] * d, order[0] * d + d), value: values[order[0]] }
   const starts = order.slice(0, opts.nLocalSearchStarts).map((c) => cand.slice(c * d, c * d + d))

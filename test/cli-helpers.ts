@@ -1,0 +1,57 @@
+// Helpers for tests that drive the real `winnow` command as a subprocess.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+export const REPO = join(import.meta.dirname, '..')
+export const BIN = join(REPO, 'bin/winnow.js')
+export const NODE_TRIAL = join(REPO, 'src/runner/testing/fixtures/node-trial.ts')
+
+/** Runs `winnow …` to completion. */
+export function winnow(args: readonly string[], cwd: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+/** Starts `winnow …` in the background. */
+export function winnowAsync(args: readonly string[], cwd: string): ChildProcess {
+  return spawn(process.execPath, [BIN, ...args], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  })
+}
+
+/** A fresh temporary folder. */
+export function tempDir(prefix = 'winnow-cli-'): string {
+  return mkdtempSync(join(tmpdir(), prefix))
+}
+
+/** Writes a study file whose trials run the node test fixture (`steps`, `sleepMs` per step). */
+export function writeNodeStudy(
+  dir: string,
+  o: { name: string; trials: number; concurrency: number; steps: number; sleepMs: number; extra?: string },
+): string {
+  const file = join(dir, 'study.yaml')
+  writeFileSync(
+    file,
+    `name: ${o.name}
+metric: {name: eval_loss, direction: minimize}
+command: [node, --import, tsx, ${JSON.stringify(NODE_TRIAL)}, "${o.steps}", "${o.sleepMs}"]
+cwd: ${JSON.stringify(REPO)}
+space:
+  lr: {type: float, low: 0.01, high: 0.3}
+baseline: {lr: 0.2}
+sampler: {type: random, seed: 3}
+budget: {trials: ${o.trials}}
+resources: {concurrency: ${o.concurrency}, gpus: none}
+${o.extra ?? ''}
+`,
+  )
+  return file
+}

@@ -1,0 +1,136 @@
+// The `winnow` command end to end: real subprocesses, real SQLite files, real trial processes.
+import assert from 'node:assert/strict'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, test } from 'node:test'
+import { openStorage } from '../src/storage/open-storage.ts'
+import { tempDir, winnow, winnowAsync, writeNodeStudy } from './cli-helpers.ts'
+
+describe('winnow CLI', () => {
+  test('usage errors print one line and exit 2', () => {
+    const dir = tempDir()
+    const r = winnow(['trials'], dir)
+    assert.equal(r.code, 2)
+    const unknown = winnow(['frobnicate'], dir)
+    assert.equal(unknown.code, 2)
+    assert.match(unknown.stderr, /unknown command 'frobnicate'/)
+    const missing = winnow(['trials', 'nope'], dir)
+    assert.equal(missing.code, 2)
+    assert.match(missing.stderr, /Study "nope" does not exist in sqlite:.*winnow\.db/)
+    assert.equal(missing.stderr.trim().split('\n').length, 1)
+  })
+
+  test('bad study files give a located one-line error, exit 2, and write nothing', () => {
+    const dir = tempDir()
+    const bad: Record<string, [string, RegExp]> = {
+      typo: [
+        'name: a\nmetric: {name: loss}\ncommand: [x]\nspace: {x: {type: float, low: 0, high: 1}}\nschedular: asha\n',
+        /study\.yaml:5:1 .*schedular.*scheduler/,
+      ],
+      range: [
+        'name: a\nmetric: {name: loss}\ncommand: [x]\nspace:\n  lr: {type: float, low: 0, high: 1, log: true}\n',
+        /study\.yaml:5:\d+ space\.lr/,
+      ],
+      shell: [
+        'name: a\nmetric: {name: loss}\ncommand: "python train.py"\nspace: {x: {type: float, low: 0, high: 1}}\n',
+        /study\.yaml:3:\d+ command: must be a list/,
+      ],
+      baseline: [
+        'name: a\nmetric: {name: loss}\ncommand: [x]\nspace: {x: {type: float, low: 0, high: 1}}\nbaseline: {x: 5}\n',
+        /study\.yaml:5:\d+ baseline\.x/,
+      ],
+    }
+    for (const [label, [text, re]] of Object.entries(bad)) {
+      writeFileSync(join(dir, 'study.yaml'), text)
+      const r = winnow(['tune', 'study.yaml'], dir)
+      assert.equal(r.code, 2, `${label}: ${r.stderr}`)
+      assert.match(r.stderr, re, label)
+      assert.ok(!existsSync(join(dir, 'winnow.db')), `${label}: nothing may be written to storage`)
+    }
+  })
+
+  test('tune runs a study with its baseline first; status, trials, best, export and delete read it', () => {
+    const dir = tempDir()
+    writeNodeStudy(dir, { name: 'cli-e2e', trials: 5, concurrency: 2, steps: 3, sleepMs: 5 })
+    const r = winnow(['tune', 'study.yaml', '-q'], dir)
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stdout, /Stopped: trials/)
+    assert.match(r.stdout, /Baseline #0: eval_loss/)
+    assert.match(r.stdout, /Best +#\d+: eval_loss .* vs baseline/)
+    const trials = winnow(['trials', 'cli-e2e'], dir)
+    assert.equal(trials.code, 0, trials.stderr)
+    assert.match(trials.stdout, /#0 \(baseline\)\s+COMPLETE/)
+    assert.equal(trials.stdout.trim().split('\n').length, 6)
+    const status = winnow(['status', 'cli-e2e'], dir)
+    assert.match(status.stdout, /5 trials — 5 complete/)
+    const best = JSON.parse(winnow(['best', 'cli-e2e', '--json'], dir).stdout)
+    assert.equal(best.length, 1)
+    const csv = winnow(['export', 'cli-e2e', '-f', 'csv'], dir).stdout.trim().split('\n')
+    assert.equal(csv.length, 6)
+    assert.match(csv[0], /^number,state,baseline,.*value_eval_loss,param_lr,step_1,step_2,step_3$/)
+    const json = JSON.parse(winnow(['export', 'cli-e2e', '-f', 'json'], dir).stdout)
+    assert.equal(json.trials[0].intermediate.length, 3)
+    assert.equal(winnow(['delete', 'cli-e2e'], dir).code, 2, 'delete asks for --yes')
+    assert.equal(winnow(['delete', 'cli-e2e', '--yes'], dir).code, 0)
+    assert.match(winnow(['studies'], dir).stdout, /No studies/)
+  })
+
+  test('kill -9 of winnow tune mid-study, then tune again: nothing lost or duplicated, interrupted trials resume', async () => {
+    const dir = tempDir()
+    writeNodeStudy(dir, { name: 'crash', trials: 6, concurrency: 2, steps: 12, sleepMs: 150 })
+    const child = winnowAsync(['tune', 'study.yaml', '-q'], dir)
+    let out = ''
+    child.stdout?.on('data', (d) => {
+      out += d
+    })
+    // Wait until two trials have completed and others are running, then kill the tuner without warning.
+    const deadline = Date.now() + 60_000
+    while ((out.match(/COMPLETE/g)?.length ?? 0) < 2 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100))
+    await new Promise((r) => setTimeout(r, 700))
+    child.kill('SIGKILL')
+    await new Promise((r) => child.once('exit', r))
+
+    const storage = await openStorage(`sqlite:${join(dir, 'winnow.db')}`)
+    const study = (await storage.findStudy('crash'))!
+    const before = (await storage.listTrials(study.id)).trials
+    await storage.close()
+    const completedBefore = before.filter((t) => t.state === 'COMPLETE')
+    const interrupted = before.filter((t) => t.state === 'RUNNING')
+    assert.ok(completedBefore.length >= 2, `completed before the kill: ${completedBefore.length}`)
+    assert.ok(interrupted.length >= 1, 'some trials were running when the tuner died')
+
+    // Give the orphaned trial processes time to notice and exit (their client answers 'pause' when unreachable).
+    await new Promise((r) => setTimeout(r, 3000))
+    const again = winnow(['tune', 'study.yaml', '-q'], dir)
+    assert.equal(again.code, 0, again.stderr)
+
+    const s2 = await openStorage(`sqlite:${join(dir, 'winnow.db')}`)
+    const after = (await s2.listTrials((await s2.findStudy('crash'))!.id)).trials
+    await s2.close()
+    assert.deepEqual(
+      after.map((t) => t.number),
+      [0, 1, 2, 3, 4, 5],
+      'numbers dense, none duplicated',
+    )
+    assert.ok(
+      after.every((t) => t.state === 'COMPLETE'),
+      after.map((t) => t.state).join(','),
+    )
+    for (const t of completedBefore) {
+      const now = after.find((a) => a.id === t.id)!
+      assert.deepEqual(now.values, t.values, 'completed results unchanged')
+      assert.equal(now.finishedAt, t.finishedAt)
+    }
+    for (const t of interrupted) {
+      const now = after.find((a) => a.id === t.id)!
+      assert.deepEqual(now.params, t.params, 'same parameters')
+      const state = JSON.parse(readFileSync(now.systemAttrs.checkpoint as string, 'utf8')) as { history: number[] }
+      assert.deepEqual(
+        state.history,
+        Array.from({ length: 12 }, (_, i) => i + 1),
+        'resumed: steps 1..12 each once',
+      )
+    }
+  })
+})
