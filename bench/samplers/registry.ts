@@ -51,7 +51,6 @@ const optional: readonly [string, string, string][] = [
   ['src/core/samplers/nsga2/nsga2-sampler.ts', 'Nsga2Sampler', 'nsga2'],
   ['src/core/samplers/qmc/qmc-sampler.ts', 'QmcSampler', 'qmc'],
   ['src/core/samplers/qmc-sampler.ts', 'QmcSampler', 'qmc'],
-  ['src/core/samplers/auto/auto-sampler.ts', 'AutoSampler', 'auto'],
   ['src/core/samplers/auto-sampler.ts', 'AutoSampler', 'auto'],
 ]
 

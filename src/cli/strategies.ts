@@ -1,9 +1,12 @@
 import type { SamplerConfig, SchedulerConfig, StudyConfig } from '../config/index.ts'
 import { spaceDistributions } from '../config/index.ts'
 import { UsageError } from '../core/errors.ts'
+import { AutoSampler } from '../core/samplers/auto-sampler.ts'
 import { CmaEsSampler } from '../core/samplers/cmaes/cmaes-sampler.ts'
+import { GpSampler } from '../core/samplers/gp/gp-sampler.ts'
 import { GridSampler, gridFromSpace } from '../core/samplers/grid-sampler.ts'
 import { Nsga2Sampler } from '../core/samplers/nsga2/nsga2-sampler.ts'
+import { QmcSampler } from '../core/samplers/qmc-sampler.ts'
 import { RandomSampler } from '../core/samplers/random-sampler.ts'
 import type { Sampler } from '../core/samplers/sampler.ts'
 import { TpeSampler } from '../core/samplers/tpe/tpe-sampler.ts'
@@ -61,6 +64,10 @@ function buildSampler(config: StudyConfig, c: SamplerConfig, seed: number): { sa
         }),
         why: 'asked for',
       }
+    case 'gp':
+      return { sampler: new GpSampler({ seed, nStartupTrials: c.n_startup_trials }), why: 'asked for' }
+    case 'qmc':
+      return { sampler: new QmcSampler({ scramble: c.scramble }), why: 'asked for' }
     case 'cmaes':
       return {
         sampler: new CmaEsSampler({
@@ -88,17 +95,9 @@ function buildSampler(config: StudyConfig, c: SamplerConfig, seed: number): { sa
   }
 }
 
-/**
- * The `auto` rule: multivariate TPE with constant liar — the strongest sampler on the public suite
- * (see README "Choosing a sampler") that also handles conditional and categorical spaces, several
- * objectives (MOTPE), constraints and parallel workers.
- */
-function chooseAuto(config: StudyConfig, seed: number): { sampler: Sampler; why: string } {
-  const objectives = config.objectives.length
-  return {
-    sampler: new TpeSampler({ seed }),
-    why: objectives > 1 ? 'auto: multi-objective TPE' : 'auto: multivariate TPE',
-  }
+/** `sampler: auto`: GP-BO for flat numeric single-objective spaces, multivariate TPE otherwise (see AutoSampler). */
+function chooseAuto(_config: StudyConfig, seed: number): { sampler: Sampler; why: string } {
+  return { sampler: new AutoSampler({ seed }), why: 'GP for flat numeric spaces, TPE otherwise' }
 }
 
 function resourceOf(owner: string, c: SchedulerConfig): Resource {

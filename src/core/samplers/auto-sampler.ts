@@ -1,0 +1,70 @@
+import type { Distribution, ParamValue, ParamValues, SearchSpace } from '../distributions/distribution.ts'
+import type { FrozenTrial } from '../trial/frozen-trial.ts'
+import { GpSampler } from './gp/gp-sampler.ts'
+import type { Sampler, SamplingContext } from './sampler.ts'
+import { TpeSampler } from './tpe/tpe-sampler.ts'
+
+/** Options of `AutoSampler`. */
+export interface AutoSamplerOptions {
+  /** Seed offset passed to the samplers it delegates to. @default 0 */
+  readonly seed?: number
+  /** Completed trials after which a GP study hands over to TPE (a GP fit grows as n³). @default 300 */
+  readonly gpUpTo?: number
+}
+
+/**
+ * The default sampler (`sampler: auto`). It picks, on every ask and from the history alone (so all workers agree):
+ *
+ * - **Gaussian-process BO** when the study has one objective and a flat numeric space (floats and ints, no
+ *   categorical and no conditional parameter) and fewer than `gpUpTo` completed trials: a GP models smooth
+ *   numeric responses with far fewer trials than density estimators (Snoek et al. 2012; on the public suite it
+ *   leads on 6 of the 7 continuous problems at 100 trials).
+ * - **Multivariate TPE** otherwise: categorical and conditional spaces, several objectives (MOTPE), long
+ *   studies where a GP's cubic cost would dominate. TPE also learns constraints and out-of-memory failures.
+ */
+export class AutoSampler implements Sampler {
+  readonly name = 'auto'
+  private readonly gp: GpSampler
+  private readonly tpe: TpeSampler
+  private readonly gpUpTo: number
+
+  constructor(opts: AutoSamplerOptions = {}) {
+    this.gp = new GpSampler({ seed: opts.seed ?? 0 })
+    this.tpe = new TpeSampler({ seed: opts.seed ?? 0 })
+    this.gpUpTo = opts.gpUpTo ?? 300
+  }
+
+  /** Which sampler the rule picks for this history (exposed for tests and the CLI's description). */
+  choose(ctx: Pick<SamplingContext, 'study' | 'history'>): Sampler {
+    if (ctx.study.directions.length !== 1) return this.tpe
+    let complete = 0
+    let names: string | undefined
+    for (const t of ctx.history) {
+      if (Object.keys(t.distributions).length === 0) continue
+      if (hasCategorical(t)) return this.tpe
+      // Different parameter sets across trials mean a conditional space.
+      const key = Object.keys(t.distributions).sort().join('\0')
+      if (names !== undefined && key !== names) return this.tpe
+      names = key
+      if (t.state === 'COMPLETE') complete++
+    }
+    return complete >= this.gpUpTo ? this.tpe : this.gp
+  }
+
+  inferRelativeSpace(ctx: SamplingContext): SearchSpace {
+    return this.choose(ctx).inferRelativeSpace(ctx)
+  }
+  sampleRelative(ctx: SamplingContext, space: SearchSpace): ParamValues {
+    return this.choose(ctx).sampleRelative(ctx, space)
+  }
+  sampleIndependent(ctx: SamplingContext, param: string, distribution: Distribution): ParamValue {
+    // A categorical parameter seen for the first time also means TPE: the GP's space is numeric.
+    const sampler = distribution.kind === 'categorical' ? this.tpe : this.choose(ctx)
+    return sampler.sampleIndependent(ctx, param, distribution)
+  }
+}
+
+function hasCategorical(t: FrozenTrial): boolean {
+  for (const d of Object.values(t.distributions)) if (d.kind === 'categorical') return true
+  return false
+}
