@@ -62,7 +62,7 @@ test('kill -9 of the runner mid-study, then run again: the study completes, inte
   const orphanPids = interrupted.map(
     (t) => JSON.parse(readFileSync(t.systemAttrs.checkpoint as string, 'utf8')).pid as number,
   )
-  for (let i = 0; i < 100 && orphanPids.some(isLive); i++) await new Promise((r) => setTimeout(r, 100))
+  for (let i = 0; i < 300 && orphanPids.some(isLive); i++) await new Promise((r) => setTimeout(r, 100))
   assert.deepEqual(orphanPids.filter(isLive), [])
   const stepsBefore = new Map(interrupted.map((t) => [t.number, t.intermediate[t.intermediate.length - 1].step]))
 

@@ -6,6 +6,7 @@ import type { EarlyStoppingOptions } from './early-stopping.ts'
 import type { RunnerEvent } from './events.ts'
 import type { Executor } from './executor/executor.ts'
 import type { GpuOptions, GpuPool } from './gpus.ts'
+import type { MemoryGate } from './memory-gate.ts'
 
 /** What `command` gets besides the parameters, for placeholders such as `{checkpoint_dir}`. */
 export interface CommandContext {
@@ -80,5 +81,7 @@ export interface RunnerOptions {
   /** What Ctrl-C / abort does to running trials: re-queue them (default) or record them FAIL. */
   readonly onInterrupt?: 'requeue' | 'fail'
   readonly onEvent?: (event: RunnerEvent) => void
+  /** Checked before each new configuration launches; one that would not fit the GPU is recorded FAIL (infeasible). */
+  readonly gate?: MemoryGate
   readonly signal?: AbortSignal
 }

@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs'
-import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
-import { TrialStateError, WinnowError } from '../core/errors.ts'
+import { WinnowError } from '../core/errors.ts'
 import type { Study } from '../core/study/study.ts'
 import type { Trial } from '../core/study/trial.ts'
-import type { FrozenTrial, TrialId } from '../core/trial/frozen-trial.ts'
+import type { TrialId } from '../core/trial/frozen-trial.ts'
 import { isFinished } from '../core/trial/trial-state.ts'
 import { BudgetTracker } from './budget.ts'
 import { trialCheckpointDir } from './checkpoints.ts'
@@ -14,10 +13,12 @@ import { LocalExecutor } from './executor/local-executor.ts'
 import { cudaVisibleDevices, type GpuLease, GpuPool } from './gpus.ts'
 import { isContinuation, nextTrial } from './next-trial.ts'
 import type { RunnerOptions } from './options.ts'
+import { gateTrial } from './memory-gate.ts'
 import { ProtocolEndpoint } from './protocol/endpoint.ts'
 import { parseWinnowLine } from './protocol/messages.ts'
 import { StdoutMetricParser } from './protocol/stdout-metrics.ts'
 import { recordOutcome } from './record-outcome.ts'
+import { recoverDeadWorkersTrials, workerIdentity } from './recovery.ts'
 import { type AttemptContext, TrialAttempt } from './trial-attempt.ts'
 import { paramsFilePath, trialEnv } from './trial-env.ts'
 
@@ -197,6 +198,11 @@ export class Runner {
   }
 
   private async launch(trial: Trial, lease: GpuLease): Promise<void> {
+    if (await gateTrial(this.o.gate, this.study, trial, (e) => this.emit(e))) {
+      this.gpus.release(lease)
+      this.counts.failed++
+      return
+    }
     const frozen = trial.frozen
     const checkpointDir = trialCheckpointDir(this.checkpointRoot, trial.number)
     mkdirSync(checkpointDir, { recursive: true })
@@ -209,7 +215,7 @@ export class Runner {
           ? undefined // the baseline trains to full fidelity (see Study.report)
           : this.study.scheduler.initialTarget?.({ study: this.study.info, history }, frozen)
     await this.study.storage.setTrialAttrs(trial.id, 'system', {
-      worker: { host: hostname(), pid: process.pid },
+      worker: workerIdentity(),
       ...(target !== undefined ? { target } : {}),
       ...(lease.indices.length > 0 ? { gpus: [...lease.indices] } : {}),
     })
@@ -324,41 +330,16 @@ export class Runner {
     }
   }
 
-  /** Re-queues RUNNING trials of dead workers (stale heartbeat); checked at start and every few polls. */
+  /** Re-queues RUNNING trials of dead workers; checked at start and every few polls. */
   private async recoverStale(force: boolean): Promise<void> {
     const stale = (this.o.staleAfterSeconds ?? 120) * 1000
     if (!force && Date.now() - this.lastStaleCheck < stale / 4) return
     this.lastStaleCheck = Date.now()
-    const mine = new Set(this.running.keys())
-    const requeued = [
-      ...(await this.requeueDeadLocalWorkers(mine)),
-      ...(await this.study.storage.requeueStaleTrials(this.study.id, Date.now() - stale)).filter(
-        (t) => !mine.has(t.id),
-      ),
-    ]
+    const requeued = await recoverDeadWorkersTrials(this.study, new Set(this.running.keys()), stale)
     if (requeued.length > 0) {
       this.counts.recovered += requeued.length
       this.emit({ type: 'trials-recovered', numbers: requeued.map((t) => t.number) })
     }
-  }
-
-  /**
-   * Re-queues at once the RUNNING trials of a worker on this host whose process is gone (e.g. `kill -9` of
-   * `winnow tune`), instead of waiting for their heartbeat to go stale. Another live process keeps its trials.
-   */
-  private async requeueDeadLocalWorkers(mine: ReadonlySet<number>): Promise<FrozenTrial[]> {
-    const out: FrozenTrial[] = []
-    for (const t of await this.study.trials()) {
-      const w = t.systemAttrs.worker as { host?: string; pid?: number } | undefined
-      if (t.state !== 'RUNNING' || mine.has(t.id) || w?.host !== hostname() || typeof w.pid !== 'number') continue
-      if (w.pid === process.pid || isAlive(w.pid)) continue
-      try {
-        out.push(await this.study.storage.setTrialState(t.id, 'WAITING', { expectedState: 'RUNNING' }))
-      } catch (e) {
-        if (!(e instanceof TrialStateError)) throw e // another worker recovered it first
-      }
-    }
-    return out
   }
 
   private async beat(): Promise<void> {
@@ -392,15 +373,5 @@ export class Runner {
     } catch {
       // A broken progress renderer must not stop the study.
     }
-  }
-}
-
-/** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
