@@ -1,8 +1,11 @@
 // Winnow's public library surface. Whatever is not exported here is private.
 
 export { findBaseline, gainOver } from './core/analysis/baseline.ts'
+export { type CostSummary, computeCost } from './core/analysis/cost.ts'
+export { hypervolume, hypervolumeOf } from './core/analysis/hypervolume.ts'
 // Analysis
 export { bestTrial, dominates, paretoFront } from './core/analysis/pareto.ts'
+export { type RankTransfer, rankTransfer, rankTransferBetween } from './core/analysis/rank-transfer.ts'
 // Search spaces
 export type {
   CategoricalChoice,
@@ -21,12 +24,18 @@ export {
   UsageError,
   WinnowError,
 } from './core/errors.ts'
+export { AutoSampler, type AutoSamplerOptions } from './core/samplers/auto-sampler.ts'
+export { CmaEsSampler, type CmaEsSamplerOptions } from './core/samplers/cmaes/cmaes-sampler.ts'
+export { GpSampler } from './core/samplers/gp/gp-sampler.ts'
 export { GridSampler, gridFromSpace } from './core/samplers/grid-sampler.ts'
+export { Nsga2Sampler, type Nsga2SamplerOptions } from './core/samplers/nsga2/nsga2-sampler.ts'
+export { QmcSampler } from './core/samplers/qmc-sampler.ts'
 export { RandomSampler } from './core/samplers/random-sampler.ts'
-
 // Samplers and schedulers
 export type { Sampler, SamplingContext } from './core/samplers/sampler.ts'
-export type { Decision, Promotion, Scheduler, SchedulingContext } from './core/schedulers/scheduler.ts'
+export type { TpeSamplerOptions } from './core/samplers/tpe/tpe-options.ts'
+export { TpeSampler } from './core/samplers/tpe/tpe-sampler.ts'
+export * from './core/schedulers/index.ts'
 // Storage
 export type { Storage, StudyInfo, StudySummary } from './core/storage.ts'
 export type {
@@ -42,3 +51,4 @@ export { Trial, TrialPruned } from './core/study/trial.ts'
 export type { Direction, FrozenTrial, IntermediateValue, StudyId, TrialId } from './core/trial/frozen-trial.ts'
 export type { FinishedState, TrialState } from './core/trial/trial-state.ts'
 export { MemoryStorage } from './storage/memory/memory-storage.ts'
+export { openStorage } from './storage/open-storage.ts'
