@@ -2,6 +2,11 @@ import { Command, CommanderError } from 'commander'
 import pc from 'picocolors'
 import { WinnowError } from '../core/errors.ts'
 import { registerDemoCommand } from './commands/demo-command.ts'
+import { registerFocusCommand } from './commands/focus-command.ts'
+import { registerImportanceCommand } from './commands/importance-command.ts'
+import { registerInitCommand } from './commands/init-command.ts'
+import { registerMemoryCommand } from './commands/memory-command.ts'
+import { registerReportCommand } from './commands/report-command.ts'
 import { registerStudyCommands } from './commands/study-commands.ts'
 import { registerTuneCommands } from './commands/tune-commands.ts'
 
@@ -16,8 +21,13 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
   registerDemoCommand(program)
+  registerInitCommand(program)
+  registerMemoryCommand(program)
   registerStudyCommands(program)
   registerTuneCommands(program)
+  registerImportanceCommand(program)
+  registerFocusCommand(program)
+  registerReportCommand(program)
   return program
 }
 

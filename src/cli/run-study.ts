@@ -5,7 +5,9 @@ import { applySpace, renderArgv, type StudyConfig, spaceDistributions } from '..
 import type { Storage } from '../core/storage.ts'
 import { Study } from '../core/study/study.ts'
 import { createProgress, detectGpus, Runner, type RunnerOptions, type RunSummary } from '../runner/index.ts'
+import { createMemoryGate } from '../runner/memory-gate.ts'
 import { openStorage } from '../storage/open-storage.ts'
+import { memoryGateOptions } from './commands/memory-command.ts'
 import { buildStrategies } from './strategies.ts'
 
 /** Command-line overrides of a study file. */
@@ -90,7 +92,9 @@ function runnerOptions(
   const space = spaceDistributions(config.space)
   const home = o.workDir ?? join(dirname(config.file), '.winnow')
   const r = config.resources
+  const gate = memoryGateOptions(config)
   return {
+    ...(gate !== undefined ? { gate: createMemoryGate(gate) } : {}),
     study,
     suggest: (trial) => {
       applySpace(trial, config.space)

@@ -1,4 +1,12 @@
 import * as z from 'zod'
+import {
+  knownModelNames,
+  LINEAR_NAMES,
+  normalizeModelName,
+  OPTIMIZER_KINDS,
+  resolveModel,
+} from '../core/memory/index.ts'
+import { suggestion } from './did-you-mean.ts'
 import { DURATION_HINT, parseDuration } from './duration.ts'
 import { describeValue } from './error-map.ts'
 import { spaceSchema } from './space-schema.ts'
@@ -78,6 +86,66 @@ const gpusPerTrial = z
       error: (iss) => `must be a whole number or a fraction 1/k (0.5, 0.25, ...), but got ${iss.input}. Round it.`,
     },
   )
+
+const modelShapeSchema = z.strictObject({
+  layers: z.number().int().min(1),
+  hidden: z.number().int().min(1),
+  intermediate: z.number().int().min(1),
+  heads: z.number().int().min(1),
+  kv_heads: z.number().int().min(1).optional(),
+  head_dim: z.number().int().min(1).optional(),
+  vocab: z.number().int().min(1),
+  tied_embeddings: z.boolean().default(false),
+  gated_mlp: z.boolean().default(true),
+  params: z.number().positive().optional(),
+})
+
+const knownModel = z.string().refine((name) => resolveModel(name) !== undefined, {
+  error: (iss) =>
+    `is not a model the memory model knows, got ${describeValue(iss.input)}. ${suggestion(normalizeModelName(String(iss.input)), knownModelNames(), 'one of')} Or give its shape: {layers, hidden, intermediate, heads, kv_heads, vocab}.`,
+})
+
+const paramName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/)
+const memoryTargets = z.union([z.enum(['all-linear', 'attention', 'qv']), z.array(z.enum(LINEAR_NAMES)).min(1)])
+
+/**
+ * `memory:` — the GPU-memory model (src/core/memory): configurations whose estimated peak exceeds the GPU are
+ * recorded as infeasible instead of launched. Each setting is a fixed value or the name of a space parameter.
+ */
+const memorySchema = z
+  .strictObject({
+    model: z.union([knownModel, modelShapeSchema]),
+    method: z.enum(['full', 'lora', 'qlora']).default('lora'),
+    gpu_memory_gb: z.number().positive().optional().meta({ description: 'Default: the smallest detected GPU.' }),
+    precision: z.enum(['fp32', 'mixed', 'bf16', 'fp16']).optional(),
+    optimizer: z.enum(OPTIMIZER_KINDS).optional(),
+    batch_size: z.number().int().min(1).optional(),
+    batch_size_param: paramName.optional(),
+    seq_len: z.number().int().min(1).optional(),
+    seq_len_param: paramName.optional(),
+    lora_rank: z.number().int().min(1).optional(),
+    lora_rank_param: paramName.optional(),
+    target_modules: memoryTargets.optional(),
+    target_modules_param: paramName.optional(),
+    lora_dropout: z.number().min(0).max(1).optional(),
+    gradient_checkpointing: z.boolean().optional(),
+    gradient_checkpointing_param: paramName.optional(),
+    sequences_per_sample: z.number().int().min(1).optional(),
+    reference_model: z.boolean().optional(),
+    loss: z.enum(['standard', 'chunked']).optional(),
+    attention: z.enum(['flash', 'eager']).optional(),
+    num_gpus: z.number().int().min(1).optional(),
+    zero_stage: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).optional(),
+  })
+  .superRefine((m, ctx) => {
+    for (const key of ['batch_size', 'seq_len', 'lora_rank', 'target_modules', 'gradient_checkpointing'] as const)
+      if (m[key] !== undefined && m[`${key}_param`] !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [`${key}_param`],
+          message: `is set together with ${key}. Keep ${key} for a fixed value or ${key}_param for a tuned one, not both.`,
+        })
+  })
 
 const STORAGE_SCHEMES = /^(sqlite:|postgres:\/\/|postgresql:\/\/|memory:?$)/
 
@@ -160,14 +228,7 @@ export const studySchema = z.strictObject({
     })
     .default(DEFAULT_STORAGE),
   retries: z.number().int().min(0).default(0),
-  // TODO(memory-model issue): the GPU-memory model fills in and validates this block; until then it is passed through.
-  memory: z
-    .looseObject({
-      model: z.union([z.string(), z.looseObject({ params: z.number().positive().optional() })]).optional(),
-      method: z.enum(['full', 'lora', 'qlora']).optional(),
-      gpu_memory_gb: z.number().positive().optional(),
-    })
-    .optional(),
+  memory: memorySchema.optional(),
 })
 
 /** The study file after zod parsing and defaults (snake_case, durations in seconds), before cross-field checks. */

@@ -1,0 +1,199 @@
+/** One tuned parameter of a recipe: its distribution as written in the study file, its baseline and why. */
+export interface RecipeParam {
+  readonly name: string
+  /** The `space:` entry, as YAML flow text, e.g. `{type: float, low: 1.0e-5, high: 1.0e-3, log: true}`. */
+  readonly space: string
+  readonly baseline: string | number
+  /** Where the baseline and range come from (a key of README.md's source list). */
+  readonly source: string
+}
+
+/** A fine-tuning recipe: what `winnow init --recipe <name>` writes. */
+export interface Recipe {
+  readonly name: RecipeName
+  readonly description: string
+  /** Model used when `--model` is not given. */
+  readonly defaultModel: string
+  /** The training script template in ./templates. */
+  readonly template: 'train_sft.py' | 'train_dpo.py'
+  /** `--method` passed to the SFT script; the memory model's method. */
+  readonly method: 'full' | 'lora' | 'qlora'
+  readonly params: readonly RecipeParam[]
+  /** `memory:` settings besides model, method and the parameter mapping (YAML lines, 2-space indented). */
+  readonly memory: readonly string[]
+  /** Fixed sequence length given to the script and the memory model. */
+  readonly seqLen: number
+}
+
+/** Recipe names. */
+export const RECIPE_NAMES = ['lora-sft', 'qlora-sft', 'full-sft', 'dpo'] as const
+/** A recipe name. */
+export type RecipeName = (typeof RECIPE_NAMES)[number]
+
+const batch = (baseline: number, choices = '[1, 2, 4, 8]'): RecipeParam => ({
+  name: 'per_device_train_batch_size',
+  space: `{type: categorical, choices: ${choices}}`,
+  baseline,
+  source: 'qlora-paper',
+})
+const accumulation = (baseline: number, choices = '[1, 2, 4, 8]'): RecipeParam => ({
+  name: 'gradient_accumulation_steps',
+  space: `{type: categorical, choices: ${choices}}`,
+  baseline,
+  source: 'qlora-paper',
+})
+const loraParams = (r: number, ratio: number, dropout: number, source: string): RecipeParam[] => [
+  { name: 'lora_r', space: '{type: categorical, choices: [8, 16, 32, 64, 128, 256]}', baseline: r, source },
+  // alpha is tuned as a multiple of the rank, so changing r does not silently change the effective step size.
+  { name: 'lora_alpha_ratio', space: '{type: categorical, choices: [0.25, 0.5, 1, 2, 4]}', baseline: ratio, source },
+  { name: 'lora_dropout', space: '{type: categorical, choices: [0.0, 0.05, 0.1]}', baseline: dropout, source },
+  {
+    name: 'lora_target_modules',
+    space: '{type: categorical, choices: [all-linear, attention]}',
+    baseline: 'all-linear',
+    source: 'qlora-paper',
+  },
+]
+
+/** The recipes, with literature-backed baselines and ranges (README.md cites each). */
+export const RECIPES: Readonly<Record<RecipeName, Recipe>> = {
+  'lora-sft': {
+    name: 'lora-sft',
+    description: 'LoRA supervised fine-tuning (16-bit base, adapters on all linear layers)',
+    defaultModel: 'Qwen/Qwen2.5-7B',
+    template: 'train_sft.py',
+    method: 'lora',
+    seqLen: 2048,
+    params: [
+      // LoRA's best learning rate is ~10x full fine-tuning's: the range is full-sft's shifted up a decade.
+      {
+        name: 'learning_rate',
+        space: '{type: float, low: 1.0e-5, high: 1.0e-3, log: true}',
+        baseline: 2.0e-4,
+        source: 'unsloth',
+      },
+      ...loraParams(16, 1, 0.05, 'unsloth'),
+      batch(4),
+      accumulation(4),
+      { name: 'warmup_ratio', space: '{type: float, low: 0.0, high: 0.1}', baseline: 0.03, source: 'qlora-paper' },
+      {
+        name: 'weight_decay',
+        space: '{type: categorical, choices: [0.0, 0.01, 0.1]}',
+        baseline: 0.0,
+        source: 'hf-trainer',
+      },
+      {
+        name: 'lr_scheduler_type',
+        space: '{type: categorical, choices: [cosine, linear, constant]}',
+        baseline: 'cosine',
+        source: 'axolotl',
+      },
+    ],
+    memory: ['  precision: bf16', '  optimizer: adamw', '  gradient_checkpointing: true'],
+  },
+  'qlora-sft': {
+    name: 'qlora-sft',
+    description:
+      'QLoRA: LoRA on a 4-bit NF4 base with double quantisation and a paged optimizer (Dettmers et al. 2023)',
+    defaultModel: 'Qwen/Qwen2.5-7B',
+    template: 'train_sft.py',
+    method: 'qlora',
+    seqLen: 2048,
+    params: [
+      {
+        name: 'learning_rate',
+        space: '{type: float, low: 1.0e-5, high: 1.0e-3, log: true}',
+        baseline: 2.0e-4,
+        source: 'qlora-paper',
+      },
+      ...loraParams(64, 0.25, 0.1, 'qlora-paper'),
+      batch(4),
+      accumulation(4),
+      { name: 'warmup_ratio', space: '{type: float, low: 0.0, high: 0.1}', baseline: 0.03, source: 'qlora-paper' },
+      {
+        name: 'weight_decay',
+        space: '{type: categorical, choices: [0.0, 0.01, 0.1]}',
+        baseline: 0.0,
+        source: 'qlora-paper',
+      },
+      {
+        name: 'lr_scheduler_type',
+        space: '{type: categorical, choices: [constant, cosine, linear]}',
+        baseline: 'constant',
+        source: 'qlora-paper',
+      },
+      {
+        name: 'max_grad_norm',
+        space: '{type: categorical, choices: [0.3, 1.0]}',
+        baseline: 0.3,
+        source: 'qlora-paper',
+      },
+    ],
+    memory: ['  optimizer: paged-adamw', '  gradient_checkpointing: true', '  lora_dropout: 0.1'],
+  },
+  'full-sft': {
+    name: 'full-sft',
+    description: 'Full-parameter supervised fine-tuning (fp32 master weights, bf16 autocast, AdamW)',
+    defaultModel: 'Qwen/Qwen2.5-1.5B',
+    template: 'train_sft.py',
+    method: 'full',
+    seqLen: 2048,
+    params: [
+      {
+        name: 'learning_rate',
+        space: '{type: float, low: 1.0e-6, high: 1.0e-4, log: true}',
+        baseline: 2.0e-5,
+        source: 'alpaca',
+      },
+      batch(2, '[1, 2, 4]'),
+      accumulation(8, '[4, 8, 16, 32]'),
+      { name: 'warmup_ratio', space: '{type: float, low: 0.0, high: 0.1}', baseline: 0.03, source: 'alpaca' },
+      {
+        name: 'weight_decay',
+        space: '{type: categorical, choices: [0.0, 0.01, 0.1]}',
+        baseline: 0.0,
+        source: 'alpaca',
+      },
+      {
+        name: 'lr_scheduler_type',
+        space: '{type: categorical, choices: [cosine, linear, constant]}',
+        baseline: 'cosine',
+        source: 'alpaca',
+      },
+    ],
+    memory: ['  precision: mixed', '  optimizer: adamw', '  gradient_checkpointing: true'],
+  },
+  dpo: {
+    name: 'dpo',
+    description: 'Direct Preference Optimization (full parameters, frozen reference copy) with TRL',
+    defaultModel: 'Qwen/Qwen2.5-1.5B-Instruct',
+    template: 'train_dpo.py',
+    method: 'full',
+    seqLen: 1024,
+    params: [
+      {
+        name: 'learning_rate',
+        space: '{type: float, low: 5.0e-7, high: 5.0e-6, log: true}',
+        baseline: 1.0e-6,
+        source: 'trl-dpo',
+      },
+      { name: 'beta', space: '{type: float, low: 0.01, high: 0.5, log: true}', baseline: 0.1, source: 'dpo-paper' },
+      batch(2, '[1, 2, 4]'),
+      accumulation(8, '[4, 8, 16]'),
+      { name: 'warmup_ratio', space: '{type: float, low: 0.0, high: 0.15}', baseline: 0.1, source: 'zephyr' },
+      {
+        name: 'lr_scheduler_type',
+        space: '{type: categorical, choices: [linear, cosine]}',
+        baseline: 'linear',
+        source: 'hf-trainer',
+      },
+    ],
+    memory: [
+      '  precision: mixed',
+      '  optimizer: adamw',
+      '  gradient_checkpointing: true',
+      '  sequences_per_sample: 2   # chosen + rejected',
+      '  reference_model: true     # TRL keeps a frozen copy for full-parameter DPO',
+    ],
+  },
+}
