@@ -6,6 +6,7 @@ import { CmaEsSampler } from '../core/samplers/cmaes/cmaes-sampler.ts'
 import { GpSampler } from '../core/samplers/gp/gp-sampler.ts'
 import { GridSampler, gridFromSpace } from '../core/samplers/grid-sampler.ts'
 import { Nsga2Sampler } from '../core/samplers/nsga2/nsga2-sampler.ts'
+import { OfatSampler } from '../core/samplers/ofat-sampler.ts'
 import { QmcSampler } from '../core/samplers/qmc-sampler.ts'
 import { RandomSampler } from '../core/samplers/random-sampler.ts'
 import type { Sampler } from '../core/samplers/sampler.ts'
@@ -88,9 +89,25 @@ function buildSampler(config: StudyConfig, c: SamplerConfig, seed: number): { sa
         }),
         why: 'asked for',
       }
+    case 'ofat':
+      if (config.baseline === undefined)
+        throw new UsageError(
+          'Sampler ofat sweeps one parameter at a time around the baseline, but the study file has none. Add baseline: {param: value, ...} with a value for every parameter.',
+        )
+      // `winnow tune` queues the baseline itself, so the sweep leaves it out; inactive conditional parameters
+      // (not in the baseline) are not swept.
+      return {
+        sampler: new OfatSampler({
+          space: Object.fromEntries(Object.entries(space).filter(([n]) => Object.hasOwn(config.baseline!, n))),
+          baseline: config.baseline,
+          levels: 5,
+          includeBaseline: false,
+        }),
+        why: 'asked for',
+      }
     default:
       throw new UsageError(
-        `Sampler "${c.type}" is not available in this version of Winnow. Use auto, random, grid, tpe, cmaes or nsga2.`,
+        `Sampler "${(c as SamplerConfig).type}" is not available in this version of Winnow. Use auto, random, grid, tpe, cmaes or nsga2.`,
       )
   }
 }

@@ -1,0 +1,190 @@
+import { createHash } from 'node:crypto'
+import { existsSync, writeFileSync } from 'node:fs'
+import { dirname, join, relative } from 'node:path'
+import { type Command, Option } from 'commander'
+import { parseDocument } from 'yaml'
+import { parseStudyFile, type SpaceConfig, spaceDistributions } from '../../config/index.ts'
+import { type FocusResult, focusSpace } from '../../core/analysis/focus.ts'
+import { IMPORTANCE_METHODS, type ImportanceMethod, paramImportance } from '../../core/analysis/importance/index.ts'
+import { type Distribution, describeDistribution, type SearchSpace } from '../../core/distributions/distribution.ts'
+import { UsageError } from '../../core/errors.ts'
+import type { Json } from '../../core/json.ts'
+import { intersectionSearchSpace } from '../../core/search-space/intersection.ts'
+import type { Storage, StudyInfo } from '../../core/storage.ts'
+import { requireStudy, usingStorage, withStorageOption } from '../context.ts'
+import { formatNumber, formatParam, table } from '../format.ts'
+import { positiveInt } from './study-commands.ts'
+
+interface FocusFlags {
+  storage: string
+  keep: number
+  quantile: number
+  name?: string
+  method: ImportanceMethod
+  force?: boolean
+}
+
+/**
+ * `winnow focus <study>`: creates a follow-up study over the most important parameters, narrowed to where the best
+ * trials lie, with the others fixed at the best values. Links both studies through system attributes
+ * (`focusedFrom` on the new study, `focusedInto` — a list — on the original, `focus` with the details) and, for a
+ * study run from a study file, writes `<new-name>.yaml` beside it.
+ */
+export function registerFocusCommand(program: Command): void {
+  withStorageOption(
+    program
+      .command('focus <study>')
+      .description('create a follow-up study over the most important parameters, narrowed around the best trials'),
+  )
+    .option('-k, --keep <n>', 'parameters left free (the most important ones)', (v) => positiveInt(v, '--keep'), 3)
+    .option('-q, --quantile <q>', 'share of the best trials whose values set the ranges', quantileFlag, 0.2)
+    .option('--name <name>', 'name of the new study (default: <study>-focused)')
+    .addOption(new Option('-m, --method <method>', 'importance method').choices(IMPORTANCE_METHODS).default('fanova'))
+    .option('--force', 'overwrite an existing focused study file')
+    .action(async (name: string, flags: FocusFlags) => usingStorage(flags.storage, (s) => focus(s, name, flags)))
+}
+
+async function focus(storage: Storage, name: string, flags: FocusFlags): Promise<void> {
+  const info = await requireStudy(storage, name)
+  if (info.directions.length !== 1)
+    throw new UsageError(`Study "${name}" has ${info.directions.length} objectives; focus works on one objective.`)
+  const newName = flags.name ?? `${name}-focused`
+  if ((await storage.findStudy(newName)) !== undefined)
+    throw new UsageError(`Study "${newName}" already exists in ${storage.url}. Pass --name to choose another name.`)
+  const { trials } = await storage.listTrials(info.id, { states: ['COMPLETE'] })
+  const fileText = info.systemAttrs.studyFileText
+  const filePath = info.systemAttrs.studyFile
+  const fromFile = typeof fileText === 'string' && typeof filePath === 'string'
+  const parent = fromFile ? parseStudyFile(fileText, filePath) : undefined
+  const space: SearchSpace = parent ? spaceDistributions(parent.space) : intersectionSearchSpace(trials)
+  const direction = info.directions[0]
+  const ranked = paramImportance(flags.method, trials, { direction, space })
+  const result = focusSpace(space, trials, ranked, { keep: flags.keep, quantile: flags.quantile, direction })
+
+  let written: { path: string; text: string } | undefined
+  if (parent && fromFile) {
+    const path = join(dirname(filePath), `${newName}.yaml`)
+    if (existsSync(path) && !flags.force)
+      throw new UsageError(`${path} already exists. Pass --force to overwrite it, or --name for another name.`)
+    const text = focusedStudyFile(fileText, parent.space, newName, name, result)
+    parseStudyFile(text, path) // the written file must load; a ConfigError here is a bug worth reporting
+    written = { path, text }
+  }
+  const details: Json = {
+    from: name,
+    method: flags.method,
+    keep: flags.keep,
+    quantile: flags.quantile,
+    bestTrial: result.best.number,
+    importances: ranked.map((e) => ({ param: e.param, importance: e.importance })),
+    fixed: { ...result.fixed },
+    narrowed: result.narrowed.map((n) => ({ param: n.param, from: n.from, to: n.to }) as unknown as Json),
+  }
+  const record = written
+    ? {
+        studyFile: written.path,
+        studyFileText: written.text,
+        studyFileSha256: createHash('sha256').update(written.text).digest('hex'),
+        command: [...parent!.command],
+        sampler: parent!.sampler.type,
+        ...(parent!.scheduler.resource ? { resource: { ...parent!.scheduler.resource } } : {}),
+      }
+    : {}
+  const { study } = await storage.createStudy({
+    name: newName,
+    directions: info.directions,
+    metricNames: info.metricNames,
+    systemAttrs: { seed: Math.floor(Math.random() * 2 ** 31), ...record, focusedFrom: name, focus: details },
+  })
+  if (written) {
+    writeFileSync(written.path, written.text)
+    // The best configuration runs first, as the new study's baseline: the reference its gains are measured from.
+    await storage.createTrial(study.id, {
+      state: 'WAITING',
+      systemAttrs: { baseline: true, fixedParams: { ...result.best.params }, focusedFromTrial: result.best.number },
+    })
+  }
+  await storage.setStudyAttrs(info.id, 'system', { focusedInto: [...linksOf(info), newName] })
+  printFocus(info, newName, result, ranked, flags, written?.path, storage.url, parent?.storage)
+}
+
+function linksOf(info: StudyInfo): string[] {
+  const v = info.systemAttrs.focusedInto
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []
+}
+
+/** The parent's study file with the new name, the focused space and the best trial as baseline; comments kept. */
+export function focusedStudyFile(
+  text: string,
+  space: SpaceConfig,
+  newName: string,
+  from: string,
+  r: FocusResult,
+): string {
+  const doc = parseDocument(text)
+  doc.set('name', newName)
+  for (const [param, p] of Object.entries(space)) {
+    const d = r.space[param]
+    const node = doc.createNode({ ...paramConfig(d), ...(p.when ? { when: p.when } : {}) }, { flow: true })
+    if (Object.hasOwn(r.fixed, param)) node.comment = ' fixed (unimportant)'
+    doc.setIn(['space', param], node)
+  }
+  const spaceNode = doc.get('space', true) as { commentBefore?: string | null } | undefined
+  if (spaceNode)
+    spaceNode.commentBefore = ` Focused from study "${from}" by \`winnow focus\`: ${r.narrowed.map((n) => n.param).join(', ')} narrowed around the top trials; the rest fixed at trial #${r.best.number}.`
+  const baseline = Object.fromEntries(
+    Object.keys(space)
+      .filter((k) => Object.hasOwn(r.best.params, k))
+      .map((k) => [k, r.best.params[k]]),
+  )
+  doc.set('baseline', doc.createNode(baseline, { flow: true }))
+  return doc.toString({ lineWidth: 0 })
+}
+
+function paramConfig(d: Distribution): Record<string, Json> {
+  if (d.kind === 'categorical') return { type: 'categorical', choices: [...d.choices] }
+  const out: Record<string, Json> = { type: d.kind, low: d.low, high: d.high }
+  if (d.log) out.log = true
+  if (d.step !== undefined && !(d.kind === 'int' && d.step === 1)) out.step = d.step
+  return out
+}
+
+function printFocus(
+  info: StudyInfo,
+  newName: string,
+  r: FocusResult,
+  ranked: readonly { param: string; importance: number }[],
+  flags: FocusFlags,
+  path: string | undefined,
+  url: string,
+  fileStorage: string | undefined,
+): void {
+  const imp = new Map(ranked.map((e) => [e.param, e.importance]))
+  const pct = (p: string) => `${((imp.get(p) ?? 0) * 100).toFixed(1)} %`
+  console.log(
+    `Focused study "${newName}" from "${info.name}" (${flags.method}; ranges from the best ${r.top.length} trials, quantile ${flags.quantile}; best #${r.best.number}: ${formatNumber(r.best.values![0])}).`,
+  )
+  console.log(
+    table(
+      ['kept', 'importance', 'from', 'to'],
+      r.narrowed.map((n) => [n.param, pct(n.param), describeDistribution(n.from), describeDistribution(n.to)]),
+    ),
+  )
+  const fixed = Object.entries(r.fixed)
+  if (fixed.length > 0) console.log(`Fixed: ${fixed.map(([k, v]) => `${k}=${formatParam(v)} (${pct(k)})`).join(', ')}`)
+  console.log(`Linked: "${info.name}".focusedInto → "${newName}"; "${newName}".focusedFrom → "${info.name}".`)
+  if (path === undefined) {
+    console.log(`Study "${info.name}" has no study file, so no YAML was written. The focused space:`)
+    console.log(JSON.stringify(r.space, null, 2))
+    return
+  }
+  const storageFlag = fileStorage === url ? '' : ` --storage ${url}`
+  console.log(`Wrote ${relative(process.cwd(), path) || path}; the best configuration is queued as its baseline.`)
+  console.log(`Run it: winnow tune ${relative(process.cwd(), path) || path}${storageFlag}`)
+}
+
+function quantileFlag(v: string): number {
+  const q = Number(v)
+  if (!(q > 0 && q <= 1)) throw new UsageError(`--quantile must be in (0, 1], but got "${v}". Try 0.2.`)
+  return q
+}
