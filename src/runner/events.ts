@@ -3,12 +3,15 @@ import type { TrialState } from '../core/trial/trial-state.ts'
 import type { WireDecision } from './protocol/messages.ts'
 
 /** Why a run stopped. */
-export type StopReason = 'trials' | 'wall_time' | 'gpu_hours' | 'exhausted' | 'aborted' | 'done'
+/** Why a run ended; 'failing' = its first attempts all failed the same way (e.g. a missing model), so it gave up. */
+export type StopReason = 'trials' | 'wall_time' | 'gpu_hours' | 'exhausted' | 'aborted' | 'done' | 'failing'
 
 /** What `Runner.run` returns. */
 export interface RunSummary {
   readonly study: string
   readonly stoppedBy: StopReason
+  /** The common failure when `stoppedBy` is 'failing'. */
+  readonly failing?: string
   /** Attempts this run started (new trials, resumes, retries). */
   readonly attempts: number
   /** Outcomes of this run's attempts. */

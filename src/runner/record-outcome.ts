@@ -111,7 +111,11 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
     failure = { failure: 'oom', infeasible: true, failReason: 'out of memory' }
   } else {
     const how = exit.signal !== null ? `signal ${exit.signal}` : `exit code ${exit.code}`
-    failure = { failure: 'error', failReason: `trial exited with ${how}` }
+    const last = [...exit.logTail].reverse().find((l) => l.trim() !== '')
+    failure = {
+      failure: 'error',
+      failReason: `trial exited with ${how}${last ? `: ${last.trim().slice(0, 300)}` : ''}`,
+    }
   }
   await ctx.study.tell(a.trial, undefined, { state: 'FAIL', systemAttrs: { ...costs, ...failure } })
   const retryCount = num(prev.retryCount)

@@ -11,9 +11,9 @@ import type { RunnerEvent, RunSummary, StopReason } from './events.ts'
 import type { Executor } from './executor/executor.ts'
 import { LocalExecutor } from './executor/local-executor.ts'
 import { cudaVisibleDevices, type GpuLease, GpuPool } from './gpus.ts'
+import { gateTrial } from './memory-gate.ts'
 import { isContinuation, nextTrial } from './next-trial.ts'
 import type { RunnerOptions } from './options.ts'
-import { gateTrial } from './memory-gate.ts'
 import { ProtocolEndpoint } from './protocol/endpoint.ts'
 import { parseWinnowLine } from './protocol/messages.ts'
 import { StdoutMetricParser } from './protocol/stdout-metrics.ts'
@@ -21,6 +21,9 @@ import { recordOutcome } from './record-outcome.ts'
 import { recoverDeadWorkersTrials, workerIdentity } from './recovery.ts'
 import { type AttemptContext, TrialAttempt } from './trial-attempt.ts'
 import { paramsFilePath, trialEnv } from './trial-env.ts'
+
+/** A run gives up when its first this-many attempts all failed the same way. */
+const FAIL_FAST_AFTER = 3
 
 /**
  * Turns a study into running trials: claims queued trials (baseline, retries, promotions, recovered ones)
@@ -59,6 +62,7 @@ export class Runner {
     gpuSeconds: 0,
   }
   private lastStaleCheck = 0
+  private readonly earlyFailures: string[] = []
 
   constructor(private readonly o: RunnerOptions) {
     this.study = o.study
@@ -139,6 +143,7 @@ export class Runner {
     const summary: RunSummary = {
       study: this.study.name,
       stoppedBy,
+      ...(stoppedBy === 'failing' ? { failing: this.failingReason() } : {}),
       ...this.counts,
       ...(best?.values != null ? { best: { number: best.number, value: best.values[0] } } : {}),
       wallSeconds: (Date.now() - t0) / 1000,
@@ -149,6 +154,7 @@ export class Runner {
 
   private async stopReason(t0: number): Promise<StopReason | undefined> {
     if (this.o.signal?.aborted) return 'aborted'
+    if (this.failingReason() !== undefined) return 'failing'
     if (this.budget.wallTimeUsed(t0)) return 'wall_time'
     const live = [...this.running.values()].reduce(
       (s, { attempt: a }) => s + ((Date.now() - a.startedAt) / 1000) * a.lease.gpus,
@@ -293,6 +299,18 @@ export class Runner {
     this.running.set(trial.id, { attempt, done })
   }
 
+  /**
+   * The common failure when the first attempts of this run all failed with the same reason and nothing
+   * succeeded: the setup is broken (missing model, bad import, wrong path), so more trials would only burn
+   * the budget.
+   */
+  private failingReason(): string | undefined {
+    const f = this.earlyFailures
+    const ok = this.counts.completed + this.counts.pruned + this.counts.paused
+    if (ok > 0 || f.length < FAIL_FAST_AFTER || !f.every((r) => r === f[0])) return undefined
+    return f[0]
+  }
+
   private async finish(attempt: TrialAttempt, key: string): Promise<void> {
     const exit = await attempt.handle!.exited
     // Late messages (a report racing the exit) are still applied before the outcome is written.
@@ -311,6 +329,8 @@ export class Runner {
         { COMPLETE: 'completed', PRUNED: 'pruned', FAIL: 'failed', PAUSED: 'paused', WAITING: 'requeued' } as const
       )[out.state as 'COMPLETE']
       if (k !== undefined) this.counts[k]++
+      if (out.state === 'FAIL' && out.reason !== undefined && attempt.frozen.systemAttrs.infeasible !== true)
+        this.earlyFailures.push(out.reason.replace(/^trial exited with /, ''))
       this.emit({
         type: 'trial-finished',
         number: attempt.number,

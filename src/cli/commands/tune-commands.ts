@@ -71,6 +71,12 @@ export async function printResult(result: RunResult): Promise<void> {
   try {
     const { summary, study } = result
     console.log('')
+    if (summary.stoppedBy === 'failing') {
+      console.error(
+        `error: the first ${summary.failed} trials all failed the same way, so no more were launched: ${summary.failing}. Fix this and run the same command again (the study continues). Trial logs: .winnow/logs/${study.name}/`,
+      )
+      process.exitCode = 1
+    }
     console.log(
       `Stopped: ${summary.stoppedBy}. This run: ${summary.attempts} attempts in ${formatDuration(summary.wallSeconds)} (${summary.completed} complete, ${summary.pruned} pruned, ${summary.paused} paused, ${summary.failed} failed, ${summary.requeued} re-queued).`,
     )

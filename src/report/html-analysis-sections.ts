@@ -1,0 +1,139 @@
+import { escapeHtml as h } from './escape.ts'
+import { count, hoursText, num } from './format.ts'
+import { caption, curvesChart, historyChart, importanceChart, rankTransferChart, sliceChart } from './html-charts.ts'
+import { htmlTable, section } from './html-sections.ts'
+import type { ReportData } from './report-data.ts'
+
+/** Most slice plots shown; the rest are named in a note. */
+const MAX_SLICES = 8
+
+/** Value per trial with the best-so-far line and the baseline. */
+export function historySection(d: ReportData): string {
+  const pruned = d.history.filter((p) => p.state === 'PRUNED').length
+  return section(
+    'history',
+    'Optimization history',
+    `<figure>${historyChart(d)}</figure>${caption(
+      `Each dot is a trial (hover for details). ${pruned > 0 ? `${pruned} pruned trials are grey, at the last value they reported (lower fidelity, so not directly comparable). ` : ''}The staircase is the best complete trial so far; the dashed line is the baseline.`,
+    )}`,
+  )
+}
+
+/** Learning curves with rung lines. */
+export function curvesSection(d: ReportData): string {
+  if (d.curves.length === 0)
+    return section('curves', 'Learning curves', '<p class="note">No trial reported intermediate values.</p>')
+  const rungs = d.setup.resource?.rungs ?? []
+  return section(
+    'curves',
+    'Learning curves',
+    `<figure>${curvesChart(d)}</figure>${caption(
+      `Intermediate ${d.study.metricNames[0]} of ${d.curves.length} trials against ${d.setup.resource?.kind ?? 'step'}. Pruned trials are grey (a dot where they stopped), the best trial is highlighted, the baseline is dashed.${rungs.length > 0 ? ` Vertical lines are the scheduler's rungs (${rungs.join(', ')}).` : ''}`,
+    )}`,
+  )
+}
+
+/** Importance bars, or the reason they are missing. */
+export function importanceSection(d: ReportData): string {
+  const imp = d.importance
+  const body =
+    imp.entries.length > 0
+      ? `<figure>${importanceChart(d)}</figure>${caption(`${imp.method ?? 'Importance'}: share of the objective's variance explained by each parameter (sums to 1).`)}`
+      : ''
+  return section('importance', 'Parameter importance', body + (imp.note ? `<p class="note">${h(imp.note)}</p>` : ''))
+}
+
+/** Slice plots per parameter (most important first when importance is known). */
+export function sensitivitySection(d: ReportData): string {
+  const s = d.sensitivity
+  const shown = s.params.filter((p) => p.points.length > 0).slice(0, MAX_SLICES)
+  const rest = s.params.length - shown.length
+  if (shown.length === 0)
+    return section('sensitivity', 'Sensitivity', '<p class="note">No trial has a value to plot yet.</p>')
+  const plots = shown.map((p) => `<figure class="slice">${sliceChart(d, p)}</figure>`).join('')
+  return section(
+    'sensitivity',
+    'Sensitivity',
+    `${s.note ? `<p class="note">${h(s.note)}</p>` : ''}<div class="slices">${plots}</div>${caption(
+      `${d.study.metricNames[0]} against each parameter${d.importance.entries.length > 0 ? ', most important first' : ''}. Grey dots are pruned trials at their last reported value; the dashed vertical line is the baseline's setting.${rest > 0 ? ` ${rest} more parameters are not shown.` : ''}`,
+    )}`,
+  )
+}
+
+/** The rank-transfer verdict and the low vs high fidelity scatter. */
+export function rankTransferSection(d: ReportData): string {
+  const rt = d.rankTransfer
+  if (!rt)
+    return section(
+      'rank-transfer',
+      'Rank transfer between fidelities',
+      '<p class="note">The study has no multi-fidelity resource (no scheduler with min and max), so there is nothing to compare.</p>',
+    )
+  const cls = rt.result.verdict === 'reliable' ? 'good' : rt.result.verdict === 'unreliable' ? 'bad' : ''
+  return section(
+    'rank-transfer',
+    'Rank transfer between fidelities',
+    `<p class="verdict ${cls}">${h(`${rt.kind} ${rt.low} → ${rt.high}: ${rt.result.message}`)}</p>${ladderTable(rt)}${
+      rt.pairs.length > 0
+        ? `<figure>${rankTransferChart(d)}</figure>${caption(`Each dot is a trial seen at both ${rt.kind} ${rt.low} and ${rt.kind} ${rt.high}. If the low fidelity ranks configurations well, the dots rise together.`)}`
+        : ''
+    }`,
+  )
+}
+
+/** The rung-to-rung checks, when the ladder has more than one step. */
+function ladderTable(rt: NonNullable<ReportData['rankTransfer']>): string {
+  if (rt.ladder.length < 2) return ''
+  const f = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(2))
+  return htmlTable(
+    [`${rt.kind} from`, 'to', 'trials at both', 'Spearman', 'Kendall', 'verdict'],
+    rt.ladder.map((l) => [
+      num(l.low),
+      num(l.high),
+      String(l.result.n),
+      f(l.result.spearman),
+      f(l.result.kendall),
+      l.result.verdict.replaceAll('_', ' '),
+    ]),
+  )
+}
+
+/** Compute used vs running every trial to full fidelity. */
+export function costSection(d: ReportData): string {
+  const c = d.cost
+  if (!c) return section('compute', 'Compute used and saved', '<p class="note">No trial recorded a resource yet.</p>')
+  const rows: string[][] = [
+    [c.unit, count(c.resourceUsed), count(c.resourceFull), `${Math.round(c.savedFraction * 100)} %`],
+  ]
+  const saved = (used: number, full: number) => (full > 0 ? `${Math.round(Math.max(0, 1 - used / full) * 100)} %` : '–')
+  if (c.gpuSeconds)
+    rows.push([
+      'GPU time',
+      hoursText(c.gpuSeconds.used),
+      hoursText(c.gpuSeconds.fullEstimate),
+      saved(c.gpuSeconds.used, c.gpuSeconds.fullEstimate),
+    ])
+  if (c.wallSeconds)
+    rows.push([
+      'trial wall-clock time',
+      hoursText(c.wallSeconds.used),
+      hoursText(c.wallSeconds.fullEstimate),
+      saved(c.wallSeconds.used, c.wallSeconds.fullEstimate),
+    ])
+  if (c.tokens)
+    rows.push([
+      'tokens',
+      count(c.tokens.used),
+      count(Math.round(c.tokens.fullEstimate)),
+      saved(c.tokens.used, c.tokens.fullEstimate),
+    ])
+  const cpuOnly =
+    c.gpuSeconds !== undefined && c.gpuSeconds.used === 0 ? ' The trials ran without GPUs, so their GPU time is 0.' : ''
+  return section(
+    'compute',
+    'Compute used and saved',
+    `<p>${h(c.message)}</p>${htmlTable(['measure', 'used', `all ${c.trials} trials at full fidelity (${num(c.fullResource)} ${c.unit})`, 'saved'], rows)}${caption(
+      `Full-fidelity figures scale each trial's cost by full / used resource.${cpuOnly}`,
+    )}`,
+  )
+}

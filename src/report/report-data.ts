@@ -1,0 +1,169 @@
+import type { CostSummary } from '../core/analysis/cost.ts'
+import type { RankTransfer } from '../core/analysis/rank-transfer.ts'
+import type { ParamValues } from '../core/distributions/distribution.ts'
+import type { Direction } from '../core/trial/frozen-trial.ts'
+import type { TrialState } from '../core/trial/trial-state.ts'
+
+/**
+ * Everything a report shows, gathered once from a study and its environment. Plain data (JSON-serialisable),
+ * so the renderers are pure functions of it and tests can build it by hand.
+ */
+export interface ReportData {
+  readonly study: {
+    readonly name: string
+    readonly directions: readonly Direction[]
+    readonly metricNames: readonly string[]
+    readonly createdAt: number
+    readonly description?: string
+  }
+  /** ISO time the report was generated. */
+  readonly generatedAt: string
+  readonly counts: Readonly<Record<TrialState, number>>
+  readonly setup: {
+    readonly studyFile?: string
+    readonly studyFileText?: string
+    /** Sampler / scheduler description stored by `winnow tune`. */
+    readonly strategies?: string
+    readonly resource?: ReportResource
+  }
+  readonly space: readonly SpaceRow[]
+  readonly baseline?: TrialBrief
+  /** Best trial (single objective) or the Pareto front (several). */
+  readonly best: readonly TrialBrief[]
+  /** Baseline vs best, one row per recorded metric (objectives first). */
+  readonly comparison: readonly MetricRow[]
+  readonly history: readonly HistoryPoint[]
+  readonly curves: readonly Curve[]
+  readonly importance: ImportanceResult
+  readonly sensitivity: Sensitivity
+  readonly rankTransfer?: RankTransferData
+  readonly cost?: CostData
+  readonly repro: Reproducibility
+}
+
+/** The resource a multi-fidelity scheduler budgets, and its rungs. */
+export interface ReportResource {
+  readonly kind: string
+  readonly min?: number
+  readonly max?: number
+  /** Rung resources, lowest first (full fidelity excluded). */
+  readonly rungs: readonly number[]
+}
+
+/** One row of the search-space table. */
+export interface SpaceRow {
+  readonly name: string
+  readonly kind: string
+  /** E.g. `[1e-4, 0.03] log`, or the choices. */
+  readonly range: string
+  readonly baseline?: string
+  readonly best?: string
+}
+
+/** A trial as the report shows it. */
+export interface TrialBrief {
+  readonly number: number
+  readonly state: TrialState
+  readonly values: readonly number[] | null
+  readonly params: ParamValues
+  /** Last reported metrics (objectives and others such as accuracy). */
+  readonly metrics: Readonly<Record<string, number>>
+}
+
+/** Baseline vs best for one metric. `gain` is direction-aware (objectives); `change` is best − baseline (others). */
+export interface MetricRow {
+  readonly metric: string
+  readonly objective: boolean
+  readonly direction?: Direction
+  readonly baseline?: number
+  readonly best?: number
+  readonly gain?: number
+  readonly change?: number
+}
+
+/** One trial on the optimization history. */
+export interface HistoryPoint {
+  readonly number: number
+  readonly state: TrialState
+  /** The final value (COMPLETE) or the last intermediate value (PRUNED / others). */
+  readonly value?: number
+  readonly baseline: boolean
+  readonly best: boolean
+  readonly params: ParamValues
+  readonly reason?: string
+}
+
+/** The intermediate values of one trial. */
+export interface Curve {
+  readonly number: number
+  readonly state: TrialState
+  readonly best: boolean
+  readonly baseline: boolean
+  readonly points: readonly (readonly [step: number, value: number])[]
+}
+
+/** Parameter importance, or why there is none. */
+export interface ImportanceResult {
+  readonly method?: string
+  readonly entries: readonly { readonly param: string; readonly importance: number }[]
+  /** Shown instead of (or under) the chart, e.g. why importance is unavailable. */
+  readonly note?: string
+}
+
+/** Value against each parameter (slice plots), in importance order when importance is known. */
+export interface Sensitivity {
+  readonly kind: 'ofat' | 'slice'
+  readonly note?: string
+  readonly params: readonly SliceParam[]
+}
+
+/** The trials' values against one parameter. */
+export interface SliceParam {
+  readonly name: string
+  readonly log: boolean
+  /** Set for categorical parameters: x values are indices into it. */
+  readonly categories?: readonly string[]
+  readonly points: readonly {
+    readonly x: number
+    readonly y: number
+    readonly number: number
+    readonly state: TrialState
+    readonly best: boolean
+    readonly baseline: boolean
+  }[]
+  readonly baselineX?: number
+}
+
+/** Low- vs high-fidelity values of the trials seen at both, and the verdict. */
+export interface RankTransferData {
+  readonly kind: string
+  readonly low: number
+  readonly high: number
+  readonly result: RankTransfer
+  readonly pairs: readonly { readonly number: number; readonly low: number; readonly high: number }[]
+  /** The same check between each rung and the next (and the last rung and full fidelity). */
+  readonly ladder: readonly { readonly low: number; readonly high: number; readonly result: RankTransfer }[]
+}
+
+/** Compute used vs running every trial to full fidelity. */
+export interface CostData extends CostSummary {
+  readonly unit: string
+  readonly fullResource: number
+}
+
+/** What is needed to reproduce or audit the study. */
+export interface Reproducibility {
+  readonly command?: readonly string[]
+  readonly git?: { readonly dir: string; readonly commit: string; readonly dirty: boolean }
+  readonly gitNote?: string
+  readonly winnowVersion: string
+  readonly seeds: readonly { readonly label: string; readonly value: string }[]
+  readonly host: {
+    readonly hostname: string
+    readonly cpu: string
+    readonly cpus: number
+    readonly node: string
+    readonly platform: string
+  }
+  readonly hashes: readonly { readonly label: string; readonly value: string }[]
+}

@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import type { StudyInfo } from '../core/storage.ts'
+import type { FrozenTrial, StudyId, TrialId } from '../core/trial/frozen-trial.ts'
+import { buildReportData } from './build-report-data.ts'
+import { escapeHtml, escapeMarkdown } from './escape.ts'
+import { renderReportHtml } from './html-shell.ts'
+import { renderReportMarkdown } from './markdown.ts'
+import type { Reproducibility } from './report-data.ts'
+import { niceTicks } from './svg/scale.ts'
+import { reportStem } from './write-report.ts'
+
+const repro: Reproducibility = {
+  winnowVersion: '0.0.0',
+  seeds: [],
+  host: { hostname: 'h', cpu: 'c', cpus: 1, node: 'v20', platform: 'linux' },
+  hashes: [],
+}
+
+function info(name: string, systemAttrs: StudyInfo['systemAttrs'] = {}): StudyInfo {
+  return {
+    id: 1 as StudyId,
+    name,
+    directions: ['minimize'],
+    metricNames: ['loss'],
+    userAttrs: {},
+    systemAttrs,
+    createdAt: 0,
+  }
+}
+
+function trial(number: number, x: number, value: number | null, extra: Partial<FrozenTrial> = {}): FrozenTrial {
+  return {
+    id: number as TrialId,
+    studyId: 1 as StudyId,
+    number,
+    state: value === null ? 'PRUNED' : 'COMPLETE',
+    params: { x, mode: number % 2 === 0 ? 'a' : 'b' },
+    distributions: {
+      x: { kind: 'float', low: 0, high: 10, log: false },
+      mode: { kind: 'categorical', choices: ['a', 'b'] },
+    },
+    values: value === null ? null : [value],
+    intermediate: [
+      { step: 1, value: (value ?? 9) + 1 },
+      { step: 2, value: value ?? 9 },
+    ],
+    userAttrs: {},
+    systemAttrs: {},
+    createdAt: 0,
+    startedAt: 0,
+    finishedAt: 1,
+    heartbeatAt: null,
+    version: 1,
+    ...extra,
+  }
+}
+
+test('escaping leaves no markup in HTML or Markdown', () => {
+  assert.equal(escapeHtml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;')
+  assert.equal(escapeMarkdown('a|b <i>*c*</i>\nd'), 'a\\|b &lt;i&gt;\\*c\\*&lt;/i&gt; d')
+})
+
+test('report file names cannot leave the output folder', () => {
+  assert.equal(reportStem('../../etc/passwd'), '__.._etc_passwd')
+  assert.equal(reportStem('<script>'), '_script_')
+  assert.equal(reportStem(''), 'study')
+})
+
+test('an empty study renders every section with notes instead of charts', () => {
+  const data = buildReportData(info('empty'), [], repro, new Date(0))
+  const html = renderReportHtml(data)
+  for (const id of [
+    'setup',
+    'baseline-vs-best',
+    'history',
+    'curves',
+    'importance',
+    'sensitivity',
+    'rank-transfer',
+    'compute',
+    'reproducibility',
+  ])
+    assert.ok(html.includes(`<section id="${id}">`), id)
+  assert.match(html, /No trial has completed yet/)
+  assert.match(html, /no importance to rank/)
+  assert.match(renderReportMarkdown(data), /No trial has completed yet/)
+})
+
+test('baseline vs best, gain, slices and importance come from the trials', () => {
+  const trials = [
+    trial(0, 5, 4, { systemAttrs: { baseline: true, metrics: { loss: 4, accuracy: 0.5 } } }),
+    ...Array.from({ length: 11 }, (_, i) => trial(i + 1, i % 10, i === 10 ? null : Math.abs((i % 10) - 2) + 1)),
+  ]
+  trials[3] = { ...trials[3], systemAttrs: { metrics: { loss: 1, accuracy: 0.75 } } }
+  const data = buildReportData(info('s', { resource: { kind: 'steps', min: 1, max: 2 } }), trials, repro, new Date(0))
+  assert.equal(data.baseline?.number, 0)
+  assert.equal(data.best[0].number, 3)
+  assert.deepEqual(
+    data.comparison.map((r) => [r.metric, r.baseline, r.best, r.gain ?? r.change]),
+    [
+      ['loss', 4, 1, 0.75],
+      ['accuracy', 0.5, 0.75, 0.25],
+    ],
+  )
+  assert.equal(data.importance.entries[0].param, 'x', 'x drives the loss, mode does not')
+  assert.equal(data.sensitivity.params[0].name, 'x')
+  assert.equal(data.rankTransfer?.pairs.length, 12)
+  const md = renderReportMarkdown(data)
+  assert.match(md, /\| loss \(objective, minimize\) \| 4 \| 1 \| \+75\.0 % \|/)
+})
+
+test('ticks are round numbers inside the range', () => {
+  assert.deepEqual(niceTicks(0.65, 12.35), [2, 4, 6, 8, 10, 12])
+  assert.deepEqual(niceTicks(1, 3), [1, 1.5, 2, 2.5, 3])
+})
