@@ -25,7 +25,7 @@ export function summarizeStudy(info: StudyInfo, trials: readonly FrozenTrial[]):
   ]
   const metric = info.metricNames[0]
   const extra = (t: FrozenTrial) => {
-    const m = t.systemAttrs.metrics
+    const m = t.systemAttrs.metrics ?? t.systemAttrs.lastMetrics
     if (m === null || typeof m !== 'object' || Array.isArray(m)) return ''
     const others = Object.entries(m).filter(([k, v]) => k !== metric && typeof v === 'number' && k !== 'tokens')
     return others.length > 0 ? `, ${others.map(([k, v]) => `${k} ${formatNumber(v as number)}`).join(', ')}` : ''

@@ -62,7 +62,8 @@ export function computeCost(trials: readonly FrozenTrial[], opts: CostOptions): 
   const resourceFull = n * full
   const savedFraction = resourceFull > 0 ? Math.max(0, 1 - used / resourceFull) : 0
   const parts = [`Used ${num(used)} of ${num(resourceFull)} ${unit} (saved ${Math.round(savedFraction * 100)}%)`]
-  if (gpu.trials > 0) parts.push(`${hours(gpu.used)} of ${hours(gpu.fullEstimate)} GPU-hours`)
+  // CPU-only studies record 0 GPU-seconds; saying "0.00 of 0.00 GPU-hours" would be noise.
+  if (gpu.trials > 0 && gpu.used > 0) parts.push(`${hours(gpu.used)} of ${hours(gpu.fullEstimate)} GPU-hours`)
   if (tokens.trials > 0) parts.push(`${num(tokens.used)} of ${num(tokens.fullEstimate)} tokens`)
   return {
     trials: n,

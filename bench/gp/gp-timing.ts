@@ -5,11 +5,12 @@
  *
  * Usage: node --import tsx src/core/samplers/gp/gp-timing.script.ts [sizes=100,300,500]
  */
-import { getProblem } from '../../../../bench/problems/index.ts'
-import { MemoryStorage } from '../../../storage/memory/memory-storage.ts'
-import { Study } from '../../study/study.ts'
-import { RandomSampler } from '../random-sampler.ts'
-import { GpSampler } from './gp-sampler.ts'
+
+import { GpSampler } from '../../src/core/samplers/gp/gp-sampler.ts'
+import { RandomSampler } from '../../src/core/samplers/random-sampler.ts'
+import { Study } from '../../src/core/study/study.ts'
+import { MemoryStorage } from '../../src/storage/memory/memory-storage.ts'
+import { getProblem } from '../problems/index.ts'
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split('=') as [string, string]))
 const sizes = (args.sizes ?? '100,300,500').split(',').map(Number)

@@ -5,12 +5,13 @@
  * Usage: node --import tsx src/core/samplers/gp/gp-quality.script.ts [problems=a,b] [seeds=10] [trials=100]
  *        [batch=1] [sampler=gp|random] [any GpSampler option=value]
  */
-import { getProblem } from '../../../../bench/problems/index.ts'
-import { MemoryStorage } from '../../../storage/memory/memory-storage.ts'
-import { Study } from '../../study/study.ts'
-import type { Trial } from '../../study/trial.ts'
-import { RandomSampler } from '../random-sampler.ts'
-import { GpSampler } from './gp-sampler.ts'
+
+import { GpSampler } from '../../src/core/samplers/gp/gp-sampler.ts'
+import { RandomSampler } from '../../src/core/samplers/random-sampler.ts'
+import { Study } from '../../src/core/study/study.ts'
+import type { Trial } from '../../src/core/study/trial.ts'
+import { MemoryStorage } from '../../src/storage/memory/memory-storage.ts'
+import { getProblem } from '../problems/index.ts'
 
 const ALL = 'branin,hartmann3,hartmann6,rosenbrock4,ackley5,styblinski_tang8,levy10,lora-sft-surrogate'
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split('=') as [string, string]))
