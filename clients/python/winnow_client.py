@@ -14,8 +14,10 @@ Copy it next to your script or rely on Winnow putting its folder on ``PYTHONPATH
                 break
     w.complete({"eval_loss": evaluate()})
 
-Hugging Face Trainer: ``trainer.add_callback(winnow.WinnowCallback())`` (reports at each evaluation, stops on
-prune, saves then stops on pause). Lightning: ``Trainer(callbacks=[winnow.WinnowLightningCallback()])``.
+Hugging Face Trainer / TRL: ``trainer.add_callback(winnow.WinnowCallback())`` (reports at each evaluation, stops
+on prune, saves then stops on pause, announces each checkpoint) and
+``trainer.train(resume_from_checkpoint=w.resume_from)``. Lightning:
+``Trainer(callbacks=[winnow.WinnowLightningCallback()])``. See README.md beside this file.
 Both import their framework lazily, so this module imports without them.
 
 Transport: HTTP POST to ``$WINNOW_REPORT_URL/{report,checkpoint,complete,fail}`` with
@@ -212,26 +214,66 @@ def connect(environ=None):
 
 
 class _HFCallbackLogic:
-    """What WinnowCallback does; a plain class so it works (and is testable) without transformers."""
+    """Hugging Face ``Trainer`` callback: reports each evaluation to Winnow and obeys its decision.
+
+    ``WinnowCallback(metric="eval_loss", winnow=None)``. ``metric`` is the name the study optimises; it is looked
+    up in the evaluation metrics as given or with HF's ``eval_`` prefix (``metric="loss"`` finds ``eval_loss``).
+    An evaluation without it (e.g. a second eval set, prefixed ``eval_<name>_``) is not reported.
+
+    - ``on_evaluate``: reports ``state.global_step`` with the metrics (plus ``tokens`` from
+      ``state.num_input_tokens_seen`` when the Trainer counts them). ``prune``: training stops, nothing is saved.
+      ``pause``: ``control.should_save`` is set so the Trainer writes a checkpoint at this step, then stops.
+    - ``on_save``: tells Winnow the checkpoint path, ``args.output_dir/checkpoint-<global_step>`` (the Trainer's
+      own layout), so a promoted or recovered trial gets it back as ``WINNOW_RESUME_FROM``. Resume with
+      ``trainer.train(resume_from_checkpoint=w.resume_from)``; a warning is printed when Winnow gave a
+      checkpoint but training starts at step 0.
+    - torchrun / accelerate: every rank runs the callback; only rank 0 talks to Winnow, and its decision is
+      broadcast (``torch.distributed``) so every rank saves and stops at the same step.
+    """
 
     def __init__(self, metric="eval_loss", winnow=None):
         self.metric = metric
         self.winnow = winnow
         self.last_decision = CONTINUE
+        self._warned_missing = False
 
     def _w(self):
         if self.winnow is None:
             self.winnow = connect()
         return self.winnow
 
+    def _value(self, metrics):
+        for key in (self.metric, "eval_" + self.metric):
+            if key in metrics:
+                return key
+        return None
+
+    def on_train_begin(self, args, state, control, **kwargs):
+        w = self._w()
+        if w.resume_from and state.global_step == 0 and w.rank == 0:
+            sys.stderr.write(
+                "winnow: this trial should continue from %s but training starts at step 0; pass "
+                "trainer.train(resume_from_checkpoint=w.resume_from)\n" % w.resume_from
+            )
+        return control
+
     def on_evaluate(self, args, state, control, metrics=None, **kwargs):
         metrics = dict(metrics or {})
-        if self.metric not in metrics and ("eval_" + self.metric) in metrics:
-            metrics[self.metric] = metrics["eval_" + self.metric]
+        key = self._value(metrics)
+        if key is None:
+            if not self._warned_missing and self._w().rank == 0:
+                self._warned_missing = True
+                sys.stderr.write(
+                    "winnow: evaluation metrics %s have no %r (nor %r); not reported. Set "
+                    "WinnowCallback(metric=...) to the study's metric.\n"
+                    % (sorted(metrics), self.metric, "eval_" + self.metric)
+                )
+            return control
+        metrics.setdefault(self.metric, metrics[key])
         tokens = getattr(state, "num_input_tokens_seen", None)
         if tokens:
             metrics.setdefault("tokens", tokens)
-        decision = self._w().report(state.global_step, metrics)
+        decision = self._w().report(state.global_step, metrics)  # every rank: the decision is broadcast
         self.last_decision = decision
         if decision.get("action") == "pause":
             control.should_save = True
@@ -286,7 +328,8 @@ def _make_class(name, logic, modules, base_attr):
             break
         except Exception:
             continue
-    bases = (base, logic) if base is not None else (logic,)
+    # The logic comes first: the framework base defines every hook as a no-op, which would otherwise win.
+    bases = (logic, base) if base is not None else (logic,)
     cls = type(name, bases, {"__init__": logic.__init__, "__doc__": logic.__doc__})
     return cls
 
