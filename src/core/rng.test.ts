@@ -7,8 +7,14 @@ test('same seed gives the same stream; different seeds differ', () => {
   const b = createRng(42)
   const c = createRng(43)
   const xa = Array.from({ length: 5 }, () => a.random())
-  assert.deepEqual(xa, Array.from({ length: 5 }, () => b.random()))
-  assert.notDeepEqual(xa, Array.from({ length: 5 }, () => c.random()))
+  assert.deepEqual(
+    xa,
+    Array.from({ length: 5 }, () => b.random()),
+  )
+  assert.notDeepEqual(
+    xa,
+    Array.from({ length: 5 }, () => c.random()),
+  )
 })
 
 test('derived seeds depend on every part and on order', () => {

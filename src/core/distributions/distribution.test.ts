@@ -3,8 +3,8 @@ import { describe, test } from 'node:test'
 import { createRng } from '../rng.ts'
 import {
   containsValue,
-  describeDistribution,
   type Distribution,
+  describeDistribution,
   finiteValues,
   fromInternal,
   snapToGrid,
@@ -66,7 +66,10 @@ describe('grid and internal mapping', () => {
     assert.throws(() => toInternal(d, 'b'), /not one of the choices/)
   })
   test('describe is short and readable', () => {
-    assert.equal(describeDistribution({ kind: 'float', low: 1e-5, high: 0.001, log: true }), 'float[0.00001, 0.001] log')
+    assert.equal(
+      describeDistribution({ kind: 'float', low: 1e-5, high: 0.001, log: true }),
+      'float[0.00001, 0.001] log',
+    )
     assert.equal(describeDistribution({ kind: 'int', low: 1, high: 8, log: false, step: 1 }), 'int[1, 8]')
   })
 })
@@ -81,7 +84,8 @@ describe('samplePrior', () => {
       { kind: 'int', low: 0, high: 9, log: false, step: 3 },
       { kind: 'categorical', choices: ['a', 'b', 'c'] },
     ]
-    for (const d of dists) for (let i = 0; i < 500; i++) assert.ok(containsValue(d, samplePrior(d, rng)), JSON.stringify(d))
+    for (const d of dists)
+      for (let i = 0; i < 500; i++) assert.ok(containsValue(d, samplePrior(d, rng)), JSON.stringify(d))
   })
   test('log prior puts about half the mass below the geometric mean', () => {
     const rng = createRng(9)
@@ -93,7 +97,8 @@ describe('samplePrior', () => {
   test('every int grid point is reachable', () => {
     const rng = createRng(1)
     const seen = new Set<number>()
-    for (let i = 0; i < 300; i++) seen.add(samplePrior({ kind: 'int', low: 0, high: 9, log: false, step: 3 }, rng) as number)
+    for (let i = 0; i < 300; i++)
+      seen.add(samplePrior({ kind: 'int', low: 0, high: 9, log: false, step: 3 }, rng) as number)
     assert.deepEqual([...seen].sort(), [0, 3, 6, 9])
   })
 })

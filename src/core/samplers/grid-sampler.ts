@@ -44,7 +44,9 @@ export class GridSampler implements Sampler {
   }
 
   isExhausted(history: readonly FrozenTrial[]): boolean {
-    const seen = new Set(history.map((t) => this.key((t.systemAttrs.fixedParams as ParamValues | undefined) ?? t.params)))
+    const seen = new Set(
+      history.map((t) => this.key((t.systemAttrs.fixedParams as ParamValues | undefined) ?? t.params)),
+    )
     return this.points.every((p) => seen.has(this.key(p)))
   }
 
@@ -88,7 +90,9 @@ function valuesOf(d: Distribution, levels: number): ParamValue[] {
   if (all !== undefined && all.length <= levels) return all
   const lo = d.log ? Math.log(d.low) : d.low
   const hi = d.log ? Math.log(d.high) : d.high
-  const raw = Array.from({ length: levels }, (_, i) => (levels === 1 ? (lo + hi) / 2 : lo + ((hi - lo) * i) / (levels - 1)))
+  const raw = Array.from({ length: levels }, (_, i) =>
+    levels === 1 ? (lo + hi) / 2 : lo + ((hi - lo) * i) / (levels - 1),
+  )
   const vals = raw.map((x) => snapToGrid(d, d.log ? Math.exp(x) : x))
   return [...new Set(vals)]
 }
