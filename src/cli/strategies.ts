@@ -112,9 +112,9 @@ function buildSampler(config: StudyConfig, c: SamplerConfig, seed: number): { sa
   }
 }
 
-/** `sampler: auto`: GP-BO for flat numeric single-objective spaces, multivariate TPE otherwise (see AutoSampler). */
+/** `sampler: auto`: GP-BO for flat single-objective spaces, multivariate TPE otherwise (see AutoSampler). */
 function chooseAuto(_config: StudyConfig, seed: number): { sampler: Sampler; why: string } {
-  return { sampler: new AutoSampler({ seed }), why: 'GP for flat numeric spaces, TPE otherwise' }
+  return { sampler: new AutoSampler({ seed }), why: 'GP for flat single-objective spaces, TPE otherwise' }
 }
 
 function resourceOf(owner: string, c: SchedulerConfig): Resource {
