@@ -1,44 +1,12 @@
+import { hypervolume } from '../../analysis/hypervolume.ts'
+
 /**
  * Hypervolume helpers for multi-objective TPE (all objectives minimised): the exact hypervolume of a small point
  * set, each point's exclusive contribution, and greedy hypervolume subset selection. The sets TPE passes are
  * the "good" trials (at most ~25), so simple exact algorithms are fast enough.
  */
 
-/** Hypervolume dominated by `points` and bounded by `ref` (minimisation; points not below ref add nothing). */
-export function hypervolume(points: readonly (readonly number[])[], ref: readonly number[]): number {
-  const inside = points.filter((p) => p.every((v, i) => v < ref[i]))
-  if (inside.length === 0) return 0
-  return hvRec(inside, ref, ref.length)
-}
-
-function hvRec(points: readonly (readonly number[])[], ref: readonly number[], d: number): number {
-  if (points.length === 0) return 0
-  if (d === 1) return ref[0] - Math.min(...points.map((p) => p[0]))
-  if (d === 2) {
-    // Sweep in the first objective; each point adds the strip down to the best second objective so far.
-    const sorted = [...points].sort((a, b) => a[0] - b[0] || a[1] - b[1])
-    let area = 0
-    let bestY = ref[1]
-    for (let i = 0; i < sorted.length; i++) {
-      const [x, y] = sorted[i]
-      if (y >= bestY) continue
-      // Points are sorted by x, so the strip [y, bestY) is first reached by this point and spans to ref[0].
-      area += (ref[0] - x) * (bestY - y)
-      bestY = y
-    }
-    return area
-  }
-  // Slice along the last objective: between consecutive levels the (d−1)-dimensional front is fixed.
-  const sorted = [...points].sort((a, b) => a[d - 1] - b[d - 1])
-  let volume = 0
-  for (let i = 0; i < sorted.length; i++) {
-    const top = i + 1 < sorted.length ? sorted[i + 1][d - 1] : ref[d - 1]
-    const height = top - sorted[i][d - 1]
-    if (height <= 0) continue
-    volume += height * hvRec(sorted.slice(0, i + 1), ref, d - 1)
-  }
-  return volume
-}
+export { hypervolume }
 
 /** Each point's exclusive contribution: hypervolume of all minus hypervolume without that point. */
 export function hypervolumeContributions(points: readonly (readonly number[])[], ref: readonly number[]): Float64Array {
