@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { loadStudyFile } from '../../config/index.ts'
+import { writeReport } from '../../report/write-report.ts'
 import { openStorage } from '../../storage/open-storage.ts'
 import { runStudyFile } from '../run-study.ts'
 import { positiveInt } from './study-commands.ts'
@@ -46,7 +47,9 @@ export function registerDemoCommand(program: Command): void {
           quiet: flags.quiet,
           workDir: resolve('.winnow'),
         })
+        const report = await writeReport(result.storage, config.name, process.cwd())
         await printResult(result)
+        console.log(`Report: ${report.html} (and ${report.markdown})`)
         console.log(`Look closer: winnow trials ${config.name} --storage ${flags.storage}`)
       },
     )
