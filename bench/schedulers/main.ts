@@ -1,6 +1,6 @@
 /**
  * Scheduler benchmark: `npm run bench:schedulers -- [--seeds 20] [--budget 10000] [--problem lora-sft-curves]
- * [--curves bench/data/tinylm-curves.json] [--variants none,median,…] [--sampler tpe|random] [--jobs 2] [--out runs.jsonl]`.
+ * [--curves bench/data/tinylm-curves.json] [--variants none,median,…] [--sampler tpe|random] [--jobs 2] [--first-seed 0] [--out runs.jsonl]`.
  *
  * Drives the real Study + scheduler on a learning-curve problem with a step budget, measured as the Optuna
  * anchor's run_pruners.py (see simulate.ts), and prints the steps each scheduler needed until the incumbent's
@@ -12,6 +12,7 @@ import { appendFileSync, existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { UsageError } from '../../src/core/errors.ts'
 import { getProblem, isCurveProblem } from '../problems/index.ts'
+import { findVariant } from './custom-variant.ts'
 import { loadRecordedCurves } from './recorded-curves.ts'
 import type { SchedulerRun } from './simulate.ts'
 import { formatTable, summarise } from './table.ts'
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       seeds: { type: 'string', default: '20' },
+      'first-seed': { type: 'string', default: '0' },
       budget: { type: 'string', default: '10000' },
       problem: { type: 'string', default: 'lora-sft-curves' },
       curves: { type: 'string' },
@@ -32,15 +34,18 @@ async function main(): Promise<void> {
     },
   })
   const seeds = positiveInt('seeds', values.seeds!)
+  const firstSeed = positiveInt('first-seed', String(Number(values['first-seed']) + 1)) - 1
   const budget = positiveInt('budget', values.budget!)
   const jobs = positiveInt('jobs', values.jobs!)
   const sampler = values.sampler as 'tpe' | 'random'
   if (sampler !== 'tpe' && sampler !== 'random')
     throw new UsageError(`--sampler must be tpe or random, but got ${values.sampler}.`)
   const variants = values.variants!.split(',').map((name) => {
-    const v = VARIANTS.find((x) => x.name === name.trim())
+    const v = findVariant(name.trim())
     if (v === undefined)
-      throw new UsageError(`Unknown variant "${name}". Choose from ${VARIANTS.map((x) => x.name).join(', ')}.`)
+      throw new UsageError(
+        `Unknown variant "${name}". Choose from ${VARIANTS.map((x) => x.name).join(', ')}, auto, or sha:m<min%>:e<η>:s<window>[:uni] (custom-variant.ts).`,
+      )
     return v
   })
   const problemNames: string[] = []
@@ -58,7 +63,8 @@ async function main(): Promise<void> {
       : (getProblem(problem) as typeof p & { maxStep: number })
     const tasks: SchedulerTask[] = []
     for (const v of variants)
-      for (let s = 0; s < seeds; s++) tasks.push({ variant: v.name, seed: s, budget, problem, sampler })
+      for (let s = firstSeed; s < firstSeed + seeds; s++)
+        tasks.push({ variant: v.name, seed: s, budget, problem, sampler })
     console.log(
       `${problem}: ${tasks.length} runs (${variants.length} schedulers x ${seeds} seeds), sampler ${sampler}, budget ${budget} steps, ${jobs} jobs`,
     )
@@ -75,7 +81,9 @@ async function main(): Promise<void> {
         checkpoints,
       ),
     )
-    console.log(`\n### ${curveProblem.name}: ${seeds} seeds, ${sampler} sampler, ${budget}-step budget\n`)
+    console.log(
+      `\n### ${curveProblem.name}: seeds ${firstSeed}–${firstSeed + seeds - 1}, ${sampler} sampler, ${budget}-step budget${firstSeed === 0 ? '' : ' (the Optuna rows are the anchor, seeds 0–19)'}\n`,
+    )
     console.log(
       formatTable(summaries, variants, budget, checkpoints, problem === 'lora-sft-curves' && budget === 10000),
     )

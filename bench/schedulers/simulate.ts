@@ -50,7 +50,7 @@ export async function simulateRun(
   const { scheduler, sampler } = make
   const study = await Study.create({ storage, name: 'bench', sampler, scheduler, seed })
   const maxStep = problem.maxStep
-  const curves = new Map<number, { observed: number[]; clean: number }>()
+  const curves = new Map<number, { at: (step: number) => number; clean: () => number }>()
   const trajectory: [number, number | null, number | null][] = []
   let steps = 0
   let bestObs = Number.POSITIVE_INFINITY
@@ -77,9 +77,14 @@ export async function simulateRun(
     if (frozen.intermediate.length === 0) counts.trials++
     let curve = curves.get(frozen.id)
     if (curve === undefined) {
+      // Steps are evaluated when first reported (most trials stop early); the values do not depend on the order.
+      const params = trial.suggested
       const obs: number[] = []
-      for (let t = 1; t <= maxStep; t++) obs.push(problem.evaluateAt(trial.suggested, seed, t).observed)
-      curve = { observed: obs, clean: problem.evaluate(trial.suggested, seed).clean }
+      const at = (step: number) => {
+        while (obs.length < step) obs.push(problem.evaluateAt(params, seed, obs.length + 1).observed)
+        return obs[step - 1]
+      }
+      curve = { at, clean: () => problem.evaluate(params, seed).clean }
       curves.set(frozen.id, curve)
     }
     const from = frozen.intermediate.length > 0 ? frozen.intermediate[frozen.intermediate.length - 1].step + 1 : 1
@@ -94,7 +99,7 @@ export async function simulateRun(
     let reason = ''
     for (let step = from; step <= target && steps < budget; step++) {
       steps++
-      const decision = await trial.report(step, curve.observed[step - 1])
+      const decision = await trial.report(step, curve.at(step))
       if (step === maxStep) {
         outcome = 'complete'
         break
@@ -110,12 +115,12 @@ export async function simulateRun(
       }
     }
     if (outcome === 'complete') {
-      const obs = curve.observed[maxStep - 1]
+      const obs = curve.at(maxStep)
       await study.tell(trial, obs)
       counts.complete++
       if (obs < bestObs) {
         bestObs = obs
-        bestClean = curve.clean
+        bestClean = curve.clean()
       }
     } else if (outcome === 'pruned') {
       await study.tell(trial, undefined, { state: 'PRUNED', systemAttrs: { pruneReason: reason } })

@@ -5,6 +5,8 @@
  * reduction_factor=4), HyperbandPruner(min_resource=5, max_resource=100, reduction_factor=3).
  */
 import type { Sampler } from '../../src/core/samplers/sampler.ts'
+import type { TpeSamplerOptions } from '../../src/core/samplers/tpe/tpe-options.ts'
+import { defaultScheduler } from '../../src/core/schedulers/default-scheduler.ts'
 import { HyperbandScheduler } from '../../src/core/schedulers/hyperband-scheduler.ts'
 import { MedianScheduler } from '../../src/core/schedulers/median-scheduler.ts'
 import { MultiFidelitySampler } from '../../src/core/schedulers/multi-fidelity-sampler.ts'
@@ -18,7 +20,8 @@ export interface Variant {
   describe: string
   /** Optuna anchor row it compares with (`pruners.jsonl` pruner name). */
   anchor?: string
-  make(maxStep: number, sampler: () => Sampler): { scheduler: Scheduler; sampler: Sampler }
+  /** `sampler(opts)` builds the run's sampler (TPE with these options when the run's sampler is TPE). */
+  make(maxStep: number, sampler: (tpe?: TpeSamplerOptions) => Sampler): { scheduler: Scheduler; sampler: Sampler }
 }
 
 /** The first rung: 5 of 100 steps as in the anchor, scaled for curves of another length. */
@@ -30,8 +33,15 @@ const asha = (maxStep: number, mode: 'stopping' | 'promotion', eta = 4) =>
     mode,
   })
 
-/** Every variant, in table order. */
+/** Every variant, in table order. More can be named on the command line (custom-variant.ts). */
 export const VARIANTS: readonly Variant[] = [
+  {
+    name: 'auto',
+    describe:
+      'defaultScheduler({ max: 100 }) = stopping ASHA, rungs 5/20/80 (η 4), rung values averaged over 5 reports; default TPE (`scheduler: auto`)',
+    anchor: 'sha',
+    make: (m, s) => ({ scheduler: defaultScheduler({ kind: 'steps', max: m }), sampler: s() }),
+  },
   {
     name: 'none',
     describe: 'no pruning',

@@ -3,12 +3,13 @@
  * main.ts with `--jobs N` so runs use several cores.
  */
 import { RandomSampler } from '../../src/core/samplers/random-sampler.ts'
+import type { TpeSamplerOptions } from '../../src/core/samplers/tpe/tpe-options.ts'
 import { TpeSampler } from '../../src/core/samplers/tpe/tpe-sampler.ts'
 import { getProblem } from '../problems/index.ts'
 import type { CurveProblem } from '../problems/types.ts'
+import { findVariant } from './custom-variant.ts'
 import { loadRecordedCurves } from './recorded-curves.ts'
 import { simulateRun } from './simulate.ts'
-import { VARIANTS } from './variants.ts'
 
 /** A unit of work sent to a worker. */
 export interface SchedulerTask {
@@ -33,8 +34,8 @@ function problemOf(name: string): CurveProblem {
 process.on('message', async (task: SchedulerTask) => {
   try {
     const problem = problemOf(task.problem)
-    const variant = VARIANTS.find((v) => v.name === task.variant)!
-    const sampler = () => (task.sampler === 'tpe' ? new TpeSampler() : new RandomSampler())
+    const variant = findVariant(task.variant)!
+    const sampler = (opts?: TpeSamplerOptions) => (task.sampler === 'tpe' ? new TpeSampler(opts) : new RandomSampler())
     const rec = await simulateRun(problem, variant.name, variant.make(problem.maxStep, sampler), task.seed, task.budget)
     process.send!({ ok: true, rec })
   } catch (e) {

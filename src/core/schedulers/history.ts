@@ -40,6 +40,28 @@ export function valueReached(t: FrozenTrial, resource: number): number | undefin
   return undefined
 }
 
+/**
+ * The value a trial had when it reached `resource`, averaged over its last `window` reports up to that point
+ * (the first report at a step >= resource and the `window − 1` before it; NaN reports are skipped, NaN when all
+ * are). Per-report noise of a learning curve (mini-batch evaluation noise) shrinks by √window, at the cost of a
+ * small lag that every trial compared at the same rung shares. `window` 1 is `valueReached`.
+ */
+export function smoothedValueReached(t: FrozenTrial, resource: number, window: number): number | undefined {
+  const iv = t.intermediate
+  let i = 0
+  while (i < iv.length && iv[i].step < resource) i++
+  if (i === iv.length) return undefined
+  if (window <= 1) return iv[i].value
+  let sum = 0
+  let n = 0
+  for (let j = i; j >= 0 && j > i - window; j--) {
+    if (Number.isNaN(iv[j].value)) continue
+    sum += iv[j].value
+    n++
+  }
+  return n === 0 ? Number.NaN : sum / n
+}
+
 /** The best intermediate value of a trial (NaN when it has none, or only NaN ones). */
 export function bestIntermediate(t: FrozenTrial, direction: Direction): number {
   let best = Number.NaN

@@ -9,6 +9,8 @@ export interface HyperbandSchedulerOptions {
   readonly resource: Resource
   /** How each bracket's successive halving acts at a rung. @default 'stopping' */
   readonly mode?: HalvingMode
+  /** Reports averaged into a rung value in every bracket (see `SuccessiveHalvingSchedulerOptions.smoothing`). @default 1 */
+  readonly smoothing?: number
 }
 
 /**
@@ -40,7 +42,7 @@ export class HyperbandScheduler implements Scheduler {
       { length: n },
       (_, b) =>
         new SuccessiveHalvingScheduler(
-          { resource: opts.resource, mode: opts.mode, minEarlyStoppingRate: b },
+          { resource: opts.resource, mode: opts.mode, minEarlyStoppingRate: b, smoothing: opts.smoothing },
           'HyperbandScheduler',
         ),
     )

@@ -1,5 +1,12 @@
 // Schedulers (pruners): the interface, the strategies, and the multi-fidelity helpers.
 
+export {
+  DEFAULT_FIRST_RUNG_DIVISOR,
+  DEFAULT_REDUCTION_FACTOR,
+  DEFAULT_SMOOTHING,
+  type DefaultSchedulerResource,
+  defaultScheduler,
+} from './default-scheduler.ts'
 export { type FidelityHistoryOptions, type FidelityView, fidelityHistory } from './fidelity-history.ts'
 export { HyperbandScheduler, type HyperbandSchedulerOptions } from './hyperband-scheduler.ts'
 export { MedianScheduler, type MedianSchedulerOptions } from './median-scheduler.ts'

@@ -1,5 +1,5 @@
 import type { Direction, FrozenTrial, TrialId } from '../trial/frozen-trial.ts'
-import { lastStep, sortBestFirst, valueReached } from './history.ts'
+import { lastStep, smoothedValueReached, sortBestFirst } from './history.ts'
 import type { Promotion } from './scheduler.ts'
 
 /**
@@ -7,7 +7,8 @@ import type { Promotion } from './scheduler.ts'
  * derived from the trials alone (their states, intermediate values and `systemAttrs.target`), never from state
  * kept in memory. Any worker holding the same snapshot computes the same rungs and promotions.
  *
- * A trial's value at rung k is its first report at a step >= the rung's resource. A trial counts as promoted out
+ * A trial's value at rung k is its first report at a step >= the rung's resource (averaged with the reports just
+ * before it when `smoothing` > 1, see `smoothedValueReached`). A trial counts as promoted out
  * of rung k once it reported past the next rung, finished COMPLETE, or carries a `systemAttrs.target` above the
  * rung (set by the runner when it resumes the trial).
  */
@@ -18,7 +19,14 @@ export class RungLadder {
     /** Full fidelity, the target after the last rung. */
     readonly max: number,
     readonly reductionFactor: number,
+    /** Reports averaged into a rung value (1 = the single report at the rung, Optuna's rule). */
+    readonly smoothing = 1,
   ) {}
+
+  /** A trial's value at rung k (undefined when it did not reach it). */
+  valueAt(t: FrozenTrial, k: number): number | undefined {
+    return smoothedValueReached(t, this.rungs[k], this.smoothing)
+  }
 
   /** The resource a trial is promoted to from rung k (the next rung, or full fidelity after the last). */
   nextTarget(k: number): number {
@@ -42,7 +50,7 @@ export class RungLadder {
   reached(group: readonly FrozenTrial[], k: number): { trial: FrozenTrial; value: number }[] {
     const out: { trial: FrozenTrial; value: number }[] = []
     for (const t of group) {
-      const value = valueReached(t, this.rungs[k])
+      const value = this.valueAt(t, k)
       if (value !== undefined && !Number.isNaN(value)) out.push({ trial: t, value })
     }
     return out

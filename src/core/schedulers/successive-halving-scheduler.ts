@@ -21,6 +21,12 @@ export interface SuccessiveHalvingSchedulerOptions {
   readonly mode?: HalvingMode
   /** Skip the first e rungs (start at min·η^e); Hyperband's bracket offset. @default 0 */
   readonly minEarlyStoppingRate?: number
+  /**
+   * Reports averaged into a trial's value at a rung: the report at the rung and the `smoothing − 1` before it.
+   * Noisy learning curves (per-report evaluation noise) then rank on their level, not on one lucky report.
+   * 1 is Optuna's rule (the single report at the rung). @default 1
+   */
+  readonly smoothing?: number
 }
 
 /**
@@ -53,7 +59,13 @@ export class SuccessiveHalvingScheduler implements Scheduler {
       `must be 'stopping' or 'promotion', but got ${String(this.mode)}.`,
     )
     const rate = checkInt(owner, 'minEarlyStoppingRate', opts.minEarlyStoppingRate ?? 0, 0)
-    this.ladder = new RungLadder(rungResources(this.resource, rate), this.resource.max, this.resource.reductionFactor)
+    const smoothing = checkInt(owner, 'smoothing', opts.smoothing ?? 1, 1)
+    this.ladder = new RungLadder(
+      rungResources(this.resource, rate),
+      this.resource.max,
+      this.resource.reductionFactor,
+      smoothing,
+    )
     this.name = `asha-${this.mode}`
   }
 
@@ -80,14 +92,15 @@ export class SuccessiveHalvingScheduler implements Scheduler {
     const step = lastStep(trial)
     if (step === undefined) return { action: 'continue' }
     const prev = previousStep(trial)
-    const value = trial.intermediate[trial.intermediate.length - 1].value
+    const last = trial.intermediate[trial.intermediate.length - 1].value
     const direction = directionOf(ctx)
     // The deciding trial may be newer than its copy in the history; use the fresh one.
     const group = [...ctx.history.filter((t) => t.id !== trial.id), trial]
     for (let k = 0; k < this.ladder.rungs.length; k++) {
       const r = this.ladder.rungs[k]
       if (!(prev < r && r <= step)) continue
-      if (Number.isNaN(value)) return { action: 'prune', reason: `reported NaN at rung ${k} (${r})` }
+      if (Number.isNaN(last)) return { action: 'prune', reason: `reported NaN at rung ${k} (${r})` }
+      const value = this.ladder.valueAt(trial, k) ?? last
       const values = this.ladder.reached(group, k).map((x) => x.value)
       if (!this.ladder.survives(value, values, direction)) {
         const keep = Math.max(1, Math.floor(values.length / this.resource.reductionFactor))
