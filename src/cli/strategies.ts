@@ -11,6 +11,7 @@ import { QmcSampler } from '../core/samplers/qmc-sampler.ts'
 import { RandomSampler } from '../core/samplers/random-sampler.ts'
 import type { Sampler } from '../core/samplers/sampler.ts'
 import { TpeSampler } from '../core/samplers/tpe/tpe-sampler.ts'
+import { defaultScheduler } from '../core/schedulers/default-scheduler.ts'
 import { HyperbandScheduler } from '../core/schedulers/hyperband-scheduler.ts'
 import { MedianScheduler } from '../core/schedulers/median-scheduler.ts'
 import { MultiFidelitySampler } from '../core/schedulers/multi-fidelity-sampler.ts'
@@ -133,6 +134,11 @@ function resourceOf(owner: string, c: SchedulerConfig): Resource {
 
 function buildScheduler(config: StudyConfig, c: SchedulerConfig, seed: number): Scheduler {
   switch (c.type) {
+    case 'auto': {
+      const r = c.resource
+      if (r?.max === undefined) throw new UsageError('Scheduler auto needs resource: {kind, max} in the study file.')
+      return defaultScheduler({ kind: r.kind, max: r.max, min: r.min }, { smoothing: c.smoothing })
+    }
     case 'none':
       return noScheduler
     case 'median':

@@ -121,6 +121,12 @@ export function checkRuntime(c: StudyFileConfig): PathIssue[] {
   const issues: PathIssue[] = []
   const s = c.scheduler
   const r = s.resource
+  if (s.type === 'auto' && r?.max === undefined)
+    issues.push({
+      path: r === undefined ? ['scheduler'] : ['scheduler', 'resource'],
+      message:
+        'auto needs the full-fidelity resource. Add resource: {kind: steps, max: 2000} (min defaults to max/20).',
+    })
   if (PROMOTION.has(s.type) && (r?.min === undefined || r.max === undefined))
     issues.push({
       path: r === undefined ? ['scheduler'] : ['scheduler', 'resource'],

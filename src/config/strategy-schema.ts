@@ -62,6 +62,7 @@ export const samplerSchema = z
 
 /** Scheduler names accepted by `scheduler:` (alone or as `type`). */
 export const SCHEDULER_TYPES = [
+  'auto',
   'none',
   'median',
   'percentile',
@@ -108,6 +109,7 @@ const promotion = {
 }
 
 const schedulerOptions = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('auto'), ...common, smoothing: positiveInt }),
   z.strictObject({ type: z.literal('none'), ...common }),
   z.strictObject({ type: z.literal('median'), ...common, ...pruning, n_min_trials: positiveInt }),
   z.strictObject({
@@ -153,7 +155,7 @@ const schedulerOptions = z.discriminatedUnion('type', [
 export const schedulerSchema = z
   .union([z.enum(SCHEDULER_TYPES), schedulerOptions])
   .transform((v) => (typeof v === 'string' ? { type: v } : v) as z.output<typeof schedulerOptions>)
-  .meta({ description: 'When to stop or pause a trial early: none, median, ..., asha, hyperband, bohb, pbt.' })
+  .meta({ description: 'When to stop or pause a trial early: auto, none, median, ..., asha, hyperband, bohb, pbt.' })
 
 /** Sampler settings after parsing (always an object). */
 export type SamplerConfig = z.output<typeof samplerSchema>

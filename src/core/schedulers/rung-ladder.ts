@@ -88,7 +88,10 @@ export class RungLadder {
       const reached = this.reached(group, k)
       const quota = Math.floor(reached.length / this.reductionFactor)
       if (quota === 0) continue
-      const used = reached.filter((r) => this.isPromotedFrom(r.trial, k)).length
+      // The baseline runs to full fidelity on no merit (Study.report never stops it): it ranks, but uses no slot.
+      const used = reached.filter(
+        (r) => r.trial.systemAttrs.baseline !== true && this.isPromotedFrom(r.trial, k),
+      ).length
       let slots = quota - used
       if (slots <= 0) continue
       const top = [...reached]
