@@ -7,6 +7,8 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
 /usr/bin/python3 -c 'import torch' >/dev/null 2>&1 || need+=(python3-torch)
+# Optuna 3.1, the anchor that the benchmarks (npm run bench:*) run side by side with Winnow.
+/usr/bin/python3 -c 'import optuna' >/dev/null 2>&1 || need+=(python3-optuna)
 if [ ${#need[@]} -eq 0 ]; then
   echo "system packages: all present"
   exit 0
