@@ -37,8 +37,38 @@ export function optionsFromParams(params: Readonly<Record<string, unknown>>): Pa
   return out
 }
 
+/**
+ * Data-subset fidelity (`--data-fractions 0.1,0.3,1`): trains the configuration from the pretrained base on each
+ * fraction of the training set in turn (the same number of epochs, so that fraction of the steps) and reports its
+ * final eval loss with the fraction as the step, so a scheduler whose resource is `data_fraction` can stop it
+ * after a small subset ("tune on a subset first").
+ */
+async function subsetLadder(w: ReturnType<typeof connect>, params: Record<string, unknown>, fractions: number[]) {
+  let last: Awaited<ReturnType<typeof finetune>>['metrics']
+  for (const fraction of fractions) {
+    // Epochs stay fixed, so a subset costs its share of the steps: that is where the compute is saved.
+    const options = { ...optionsFromParams(params), data_fraction: fraction }
+    const steps = Math.max(10, Math.round(fraction * (options.steps ?? FINETUNE_DEFAULTS.steps)))
+    const r = await finetune({ ...options, steps, eval_every: steps }, { onEval: async () => 'continue' as const })
+    last = r.metrics
+    if (last === undefined) return
+    if (!w.active)
+      console.log(`data ${fraction}: eval_loss ${last.eval_loss.toFixed(4)} accuracy ${last.accuracy.toFixed(3)}`)
+    const d = await w.report(fraction, { eval_loss: last.eval_loss, accuracy: last.accuracy, tokens: last.tokens })
+    if (d.action !== 'continue') return
+  }
+  if (last) await w.complete({ eval_loss: last.eval_loss, accuracy: last.accuracy })
+}
+
 async function main(): Promise<void> {
   const w = connect()
+  const ladder = process.argv.indexOf('--data-fractions')
+  if (ladder > 0) {
+    const fractions = process.argv[ladder + 1].split(',').map(Number)
+    if (fractions.some((f) => !(f > 0 && f <= 1)))
+      throw new Error(`--data-fractions must list fractions in (0, 1], but got ${process.argv[ladder + 1]}.`)
+    return subsetLadder(w, w.active ? w.params : {}, fractions)
+  }
   const cli = process.argv.indexOf('--params')
   const params = w.active ? w.params : cli > 0 ? (JSON.parse(process.argv[cli + 1]) as Record<string, unknown>) : {}
   const options = {

@@ -51,9 +51,17 @@ export function summarizeStudy(info: StudyInfo, trials: readonly FrozenTrial[]):
   const full = resource?.max ?? maxSeen
   if (full > 0)
     lines.push(`Compute: ${computeCost(trials, { fullResource: full, unit: resource?.kind ?? 'steps' }).message}`)
-  if (resource?.min !== undefined && resource.max !== undefined)
-    lines.push(
-      `Rank transfer (${resource.kind} ${resource.min} → ${resource.max}): ${rankTransferBetween(trials, resource.min, resource.max).message}`,
-    )
+  if (resource?.min !== undefined && resource.max !== undefined) {
+    // Judge the first rung against the highest fidelity that enough configurations reached.
+    const min = resource.min
+    const levels = [...new Set(trials.flatMap((t) => t.intermediate.map((iv) => iv.step)))]
+      .filter((s) => s > min)
+      .sort((a, b) => b - a)
+    const judged = levels
+      .map((high) => ({ high, rt: rankTransferBetween(trials, min, high) }))
+      .find((x) => x.rt.verdict !== 'not_enough_data')
+    const { high, rt } = judged ?? { high: resource.max, rt: rankTransferBetween(trials, min, resource.max) }
+    lines.push(`Rank transfer (${resource.kind} ${min} → ${high}): ${rt.message}`)
+  }
   return lines
 }
