@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite uses for real (no mocks): Chromium for the dashboard and
+# Installs the Debian packages the test suite uses for real (no mocks): Chromium for the report and
 # report screenshots, PostgreSQL for the multi-worker storage tests, PyTorch for the PyTorch example.
 # Idempotent and quick when everything is there; needs root (or sudo) only when something is missing.
 set -euo pipefail
