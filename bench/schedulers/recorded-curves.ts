@@ -22,9 +22,40 @@ interface CurvesFile {
   configs: { params: ParamValues; curve: number[] }[]
 }
 
+/** The table `npm run bench:tinylm-curves` writes: eval loss per evaluation under `loss`, no declared space. */
+interface TinyLmTable {
+  description?: string
+  configs: { params: ParamValues; loss: number[] }[]
+}
+
+/**
+ * Reads either format. For a tiny-LM table the space is inferred from the recorded values: a numeric parameter with
+ * more than 4 distinct values is a float (log-scaled when it spans more than a decade), anything else categorical.
+ */
+function readCurvesFile(path: string): CurvesFile {
+  const raw = JSON.parse(readFileSync(path, 'utf8')) as Partial<CurvesFile> & Partial<TinyLmTable>
+  if (raw.space !== undefined || !Array.isArray(raw.configs) || raw.configs.length === 0 || !('loss' in raw.configs[0]))
+    return raw as CurvesFile
+  const configs = (raw as TinyLmTable).configs.map((c) => {
+    const { seed: _seed, ...params } = c.params
+    return { params, curve: c.loss }
+  })
+  const space: Record<string, Distribution> = {}
+  for (const name of Object.keys(configs[0].params)) {
+    const values = [...new Set(configs.map((c) => c.params[name]))]
+    const numbers = values.filter((v): v is number => typeof v === 'number')
+    if (numbers.length === values.length && values.length > 4) {
+      const low = Math.min(...numbers)
+      const high = Math.max(...numbers)
+      space[name] = { kind: 'float', low, high, log: low > 0 && high / low > 10 }
+    } else space[name] = { kind: 'categorical', choices: values.sort() }
+  }
+  return { name: 'tinylm-curves', space, configs }
+}
+
 /** Loads a recorded-curves file as a CurveProblem. */
 export function loadRecordedCurves(path: string): CurveProblem {
-  const data = JSON.parse(readFileSync(path, 'utf8')) as CurvesFile
+  const data = readCurvesFile(path)
   if (typeof data.space !== 'object' || !Array.isArray(data.configs) || data.configs.length === 0)
     throw new UsageError(
       `Curves file ${path} needs "space" and a non-empty "configs" list. See bench/schedulers/recorded-curves.ts.`,
