@@ -1,14 +1,10 @@
 import pc from 'picocolors'
 import type { ParamValue, ParamValues } from '../core/distributions/distribution.ts'
+import { num } from '../report/format.ts'
 
-/** A number for humans: 4 significant digits, exponent form for very small or large magnitudes. */
+/** A number for humans (the report's rule: 4 significant digits, exponent form at the extremes), `-` if absent. */
 export function formatNumber(x: number | null | undefined): string {
-  if (x === null || x === undefined) return '-'
-  if (!Number.isFinite(x)) return String(x)
-  if (x === 0) return '0'
-  const a = Math.abs(x)
-  if (a < 1e-3 || a >= 1e6) return x.toExponential(2)
-  return String(Number.parseFloat(x.toPrecision(4)))
+  return x === null || x === undefined ? '-' : num(x)
 }
 
 /** A parameter value for tables. */

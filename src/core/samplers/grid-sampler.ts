@@ -8,6 +8,7 @@ import {
 } from '../distributions/distribution.ts'
 import { SearchSpaceError } from '../errors.ts'
 import type { FrozenTrial } from '../trial/frozen-trial.ts'
+import { allPointsHandedOut } from './finite-points.ts'
 import type { Sampler } from './sampler.ts'
 
 /** Options of `GridSampler`. */
@@ -44,10 +45,7 @@ export class GridSampler implements Sampler {
   }
 
   isExhausted(history: readonly FrozenTrial[]): boolean {
-    const seen = new Set(
-      history.map((t) => this.key((t.systemAttrs.fixedParams as ParamValues | undefined) ?? t.params)),
-    )
-    return this.points.every((p) => seen.has(this.key(p)))
+    return allPointsHandedOut(this.points, this.names, history)
   }
 
   inferRelativeSpace(): SearchSpace {
@@ -60,10 +58,6 @@ export class GridSampler implements Sampler {
     throw new SearchSpaceError(
       `Parameter "${param}" is not in the grid (${this.names.join(', ')}). Add it to the grid or fix its value in the space.`,
     )
-  }
-
-  private key(p: ParamValues): string {
-    return JSON.stringify(this.names.map((n) => p[n] ?? null))
   }
 }
 

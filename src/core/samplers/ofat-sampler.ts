@@ -10,6 +10,7 @@ import {
 import { samplePrior } from '../distributions/sample-prior.ts'
 import { SearchSpaceError } from '../errors.ts'
 import type { FrozenTrial } from '../trial/frozen-trial.ts'
+import { allPointsHandedOut } from './finite-points.ts'
 import type { Sampler, SamplingContext } from './sampler.ts'
 
 /** Options of `OfatSampler`. */
@@ -76,10 +77,7 @@ export class OfatSampler implements Sampler {
   }
 
   isExhausted(history: readonly FrozenTrial[]): boolean {
-    const seen = new Set(
-      history.map((t) => this.key((t.systemAttrs.fixedParams as ParamValues | undefined) ?? t.params)),
-    )
-    return this.points.every((p) => seen.has(this.key(p)))
+    return allPointsHandedOut(this.points, this.names, history)
   }
 
   inferRelativeSpace(): SearchSpace {
@@ -96,10 +94,6 @@ export class OfatSampler implements Sampler {
     if (Object.hasOwn(this.baseline, param) && containsValue(distribution, this.baseline[param]))
       return this.baseline[param]
     return samplePrior(distribution, ctx.rng)
-  }
-
-  private key(p: ParamValues): string {
-    return JSON.stringify(this.names.map((n) => p[n] ?? null))
   }
 }
 
