@@ -9,11 +9,10 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
-import { chromium } from 'playwright-core'
+import { CHROMIUM_PATH as CHROMIUM, launchChromium } from '../scripts/chromium.ts'
 import { Study } from '../src/core/study/study.ts'
 import { openStorage } from '../src/storage/open-storage.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
 const root = join(import.meta.dirname, '..')
 const NAME = '<script>alert(1)</script>'
 const EVIL = '"><img src=x onerror=alert(1)>'
@@ -139,19 +138,7 @@ test('winnow report renders a self-contained, escaped HTML report in headless Ch
   assert.ok(prose.includes('&lt;script&gt;'), 'escaped name in the Markdown')
   assert.ok(!prose.includes('<script') && !prose.includes('<img'), 'no live tag in the Markdown')
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  })
+  const browser = await launchChromium()
   try {
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } })
     const fileUrl = pathToFileURL(htmlPath).href

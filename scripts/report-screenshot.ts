@@ -1,26 +1,14 @@
 // Opens a report in headless Chromium with every network request blocked and recorded, and saves a full-page
-// screenshot: `node --import tsx src/report/screenshot.script.ts report.html out.png`. Prints what it saw.
+// screenshot: `node --import tsx scripts/report-screenshot.ts report.html out.png`. Prints what it saw.
 import { pathToFileURL } from 'node:url'
-import { chromium } from 'playwright-core'
+import { launchChromium } from './chromium.ts'
 
 const [file, png] = process.argv.slice(2)
 if (!file || !png) {
-  console.error('usage: screenshot.script.ts <report.html> <out.png>')
+  console.error('usage: report-screenshot.ts <report.html> <out.png>')
   process.exit(2)
 }
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-  ],
-})
+const browser = await launchChromium()
 try {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } })
   const url = pathToFileURL(file).href
