@@ -3,27 +3,24 @@ import { join, resolve } from 'node:path'
 import { WinnowError } from '../core/errors.ts'
 import type { Study } from '../core/study/study.ts'
 import type { Trial } from '../core/study/trial.ts'
-import type { TrialId } from '../core/trial/frozen-trial.ts'
+import type { FrozenTrial, TrialId } from '../core/trial/frozen-trial.ts'
 import { isFinished } from '../core/trial/trial-state.ts'
 import { BudgetTracker } from './budget.ts'
 import { trialCheckpointDir } from './checkpoints.ts'
 import type { RunnerEvent, RunSummary, StopReason } from './events.ts'
 import type { Executor } from './executor/executor.ts'
 import { LocalExecutor } from './executor/local-executor.ts'
+import { FailFast } from './fail-fast.ts'
 import { cudaVisibleDevices, type GpuLease, GpuPool } from './gpus.ts'
 import { gateTrial } from './memory-gate.ts'
 import { isContinuation, nextTrial } from './next-trial.ts'
 import type { RunnerOptions } from './options.ts'
 import { ProtocolEndpoint } from './protocol/endpoint.ts'
-import { parseWinnowLine } from './protocol/messages.ts'
-import { StdoutMetricParser } from './protocol/stdout-metrics.ts'
+import { outputLineHandler } from './protocol/output-lines.ts'
 import { recordOutcome } from './record-outcome.ts'
 import { recoverDeadWorkersTrials, workerIdentity } from './recovery.ts'
 import { type AttemptContext, TrialAttempt } from './trial-attempt.ts'
 import { paramsFilePath, trialEnv } from './trial-env.ts'
-
-/** A run gives up when its first this-many attempts all failed the same way. */
-const FAIL_FAST_AFTER = 3
 
 /**
  * Turns a study into running trials: claims queued trials (baseline, retries, promotions, recovered ones)
@@ -62,7 +59,7 @@ export class Runner {
     gpuSeconds: 0,
   }
   private lastStaleCheck = 0
-  private readonly earlyFailures: string[] = []
+  private readonly failFast = new FailFast()
 
   constructor(private readonly o: RunnerOptions) {
     this.study = o.study
@@ -87,8 +84,11 @@ export class Runner {
         `staleAfterSeconds (${stale}) must be at least twice heartbeatSeconds (${hb}), or live trials would be taken for dead ones.`,
       )
     this.budget = new BudgetTracker(o.budget ?? {})
-    if (o.metricsFrom?.stdoutPattern !== undefined)
-      new StdoutMetricParser(o.metricsFrom.stdoutPattern, o.metricsFrom.stepPattern) // validates early
+    outputLineHandler(
+      o.metricsFrom,
+      async () => undefined,
+      () => {},
+    ) // validates the patterns now, not at launch
   }
 
   /** Runs until the budget is used, the sampler is exhausted, or `signal` aborts; never leaves a trial RUNNING. */
@@ -143,7 +143,7 @@ export class Runner {
     const summary: RunSummary = {
       study: this.study.name,
       stoppedBy,
-      ...(stoppedBy === 'failing' ? { failing: this.failingReason() } : {}),
+      ...(stoppedBy === 'failing' ? { failing: this.failFast.reason() } : {}),
       ...this.counts,
       ...(best?.values != null ? { best: { number: best.number, value: best.values[0] } } : {}),
       wallSeconds: (Date.now() - t0) / 1000,
@@ -154,7 +154,7 @@ export class Runner {
 
   private async stopReason(t0: number): Promise<StopReason | undefined> {
     if (this.o.signal?.aborted) return 'aborted'
-    if (this.failingReason() !== undefined) return 'failing'
+    if (this.failFast.reason() !== undefined) return 'failing'
     if (this.budget.wallTimeUsed(t0)) return 'wall_time'
     const live = [...this.running.values()].reduce(
       (s, { attempt: a }) => s + ((Date.now() - a.startedAt) / 1000) * a.lease.gpus,
@@ -213,13 +213,7 @@ export class Runner {
     const checkpointDir = trialCheckpointDir(this.checkpointRoot, trial.number)
     mkdirSync(checkpointDir, { recursive: true })
     const resumeFrom = typeof frozen.systemAttrs.checkpoint === 'string' ? frozen.systemAttrs.checkpoint : undefined
-    const history = await this.study.trials()
-    const target =
-      typeof frozen.systemAttrs.target === 'number'
-        ? frozen.systemAttrs.target
-        : frozen.systemAttrs.baseline === true
-          ? undefined // the baseline trains to full fidelity (see Study.report)
-          : this.study.scheduler.initialTarget?.({ study: this.study.info, history }, frozen)
+    const target = await attemptTarget(this.study, frozen)
     await this.study.storage.setTrialAttrs(trial.id, 'system', {
       worker: workerIdentity(),
       ...(target !== undefined ? { target } : {}),
@@ -240,11 +234,6 @@ export class Runner {
     const key = String(trial.id)
     const registration = this.endpoint?.register(key, (m) => attempt.onMessage(m))
     const logFile = join(this.logDir, `trial-${String(trial.number).padStart(4, '0')}.log`)
-    const parser =
-      this.o.metricsFrom?.stdoutPattern !== undefined
-        ? new StdoutMetricParser(this.o.metricsFrom.stdoutPattern, this.o.metricsFrom.stepPattern)
-        : undefined
-    const useLines = (this.o.metricsFrom?.protocol ?? 'http') !== 'none'
     const env = trialEnv({
       trialId: trial.id,
       trialNumber: trial.number,
@@ -275,15 +264,7 @@ export class Runner {
       logFile,
       timeoutSeconds: this.o.trialTimeoutSeconds,
       graceSeconds: this.grace,
-      onLine: (line, stream) => {
-        const msg = useLines && stream === 'stdout' ? parseWinnowLine(line, (w) => actx.warn(w)) : undefined
-        if (msg !== undefined) void attempt.onMessage(msg).catch((e) => actx.warn(String(e)))
-        const parsed = parser?.line(line)
-        if (parsed !== undefined)
-          void attempt
-            .onMessage({ type: 'report', step: parsed.step, metrics: parsed.metrics })
-            .catch((e) => actx.warn(String(e)))
-      },
+      onLine: outputLineHandler(this.o.metricsFrom, (m) => attempt.onMessage(m), actx.warn),
     })
     this.emit({
       type: 'trial-started',
@@ -297,18 +278,6 @@ export class Runner {
     })
     const done = this.finish(attempt, key)
     this.running.set(trial.id, { attempt, done })
-  }
-
-  /**
-   * The common failure when the first attempts of this run all failed with the same reason and nothing
-   * succeeded: the setup is broken (missing model, bad import, wrong path), so more trials would only burn
-   * the budget.
-   */
-  private failingReason(): string | undefined {
-    const f = this.earlyFailures
-    const ok = this.counts.completed + this.counts.pruned + this.counts.paused
-    if (ok > 0 || f.length < FAIL_FAST_AFTER || !f.every((r) => r === f[0])) return undefined
-    return f[0]
   }
 
   private async finish(attempt: TrialAttempt, key: string): Promise<void> {
@@ -329,8 +298,7 @@ export class Runner {
         { COMPLETE: 'completed', PRUNED: 'pruned', FAIL: 'failed', PAUSED: 'paused', WAITING: 'requeued' } as const
       )[out.state as 'COMPLETE']
       if (k !== undefined) this.counts[k]++
-      if (out.state === 'FAIL' && out.reason !== undefined && attempt.frozen.systemAttrs.infeasible !== true)
-        this.earlyFailures.push(out.reason.replace(/^trial exited with /, ''))
+      this.failFast.record(out.state, out.reason, attempt.frozen.systemAttrs.infeasible === true)
       this.emit({
         type: 'trial-finished',
         number: attempt.number,
@@ -394,4 +362,14 @@ export class Runner {
       // A broken progress renderer must not stop the study.
     }
   }
+}
+
+/**
+ * The resource this attempt trains to: the promotion's target, nothing for the baseline (it trains to full
+ * fidelity, see Study.report), else the scheduler's first rung.
+ */
+async function attemptTarget(study: Study, frozen: FrozenTrial): Promise<number | undefined> {
+  if (typeof frozen.systemAttrs.target === 'number') return frozen.systemAttrs.target
+  if (frozen.systemAttrs.baseline === true) return undefined
+  return study.scheduler.initialTarget?.({ study: study.info, history: await study.trials() }, frozen)
 }
