@@ -75,6 +75,20 @@ describe('winnow CLI', () => {
     assert.match(winnow(['studies'], dir).stdout, /No studies/)
   })
 
+  test('winnow worker joins a study by name and storage and runs it to its budget', () => {
+    const dir = tempDir()
+    writeNodeStudy(dir, { name: 'shared', trials: 4, concurrency: 1, steps: 2, sleepMs: 5 })
+    assert.equal(winnow(['tune', 'study.yaml', '-q', '--trials', '2'], dir).code, 0)
+    const url = `sqlite:${join(dir, 'winnow.db')}`
+    const other = tempDir()
+    const w = winnow(['worker', '--study', 'shared', '--storage', url, '-q'], other)
+    assert.equal(w.code, 0, w.stderr)
+    assert.match(w.stdout, /Study "shared": 4 trials — 4 complete/)
+    const missing = winnow(['worker', '--study', 'nope', '--storage', url], other)
+    assert.equal(missing.code, 2)
+    assert.match(missing.stderr, /Study "nope" does not exist/)
+  })
+
   test('kill -9 of winnow tune mid-study, then tune again: nothing lost or duplicated, interrupted trials resume', async () => {
     const dir = tempDir()
     writeNodeStudy(dir, { name: 'crash', trials: 6, concurrency: 2, steps: 12, sleepMs: 150 })
