@@ -51,6 +51,7 @@ describe('GpSampler', () => {
     )
     assert.throws(() => new GpSampler({ targetWarping: 'log' as never }), /targetWarping/)
     assert.throws(() => new GpSampler({ nCandidates: 0.5 }), /nCandidates/)
+    assert.throws(() => new GpSampler({ sampleAroundBest: 1 as never }), /sampleAroundBest/)
   })
 
   test('stays in bounds on a mixed space and is deterministic for a seed', async () => {

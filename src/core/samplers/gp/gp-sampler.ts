@@ -23,6 +23,9 @@ import { collectTrainingData, type Rows } from './training-data.ts'
 /** Salt that separates the startup scramble's stream from the per-trial streams of the same study seed. */
 const STARTUP_SALT = 0x6e5b0a1
 
+/** Best observed points (by posterior mean) around which extra acquisition candidates are drawn. */
+const N_ANCHORS = 5
+
 /**
  * Gaussian-process Bayesian optimisation, after Optuna's GPSampler (several objectives are scalarised per ask with
  * ParEGO's random Chebyshev weights, see `scalarizeCosts`).
@@ -91,25 +94,28 @@ export class GpSampler implements Sampler {
     const model = this.#fit(`${key}|objective`, enc, objX, y, this.options.deterministicObjective)
     // Noise-aware incumbent: the best posterior mean among feasible observed points.
     const means = model.trainingMeans()
-    let best: number | undefined
-    let bestRow = -1
-    for (let a = 0; a < data.objective.n; a++)
-      if (data.feasible[a] && (best === undefined || means[a] > best)) {
-        best = means[a]
-        bestRow = a
-      }
+    const ranked: number[] = []
+    for (let a = 0; a < data.objective.n; a++) if (data.feasible[a]) ranked.push(a)
+    ranked.sort((a, b) => means[b] - means[a] || a - b)
+    const best = ranked.length > 0 ? means[ranked[0]] : undefined
     const believer = data.pending.n > 0 ? withFantasies(model, data.pending) : model
     const acq = new LogAcquisition(believer, best, constraints)
     const d = enc.size
-    const starts = bestRow >= 0 ? [data.objective.x.slice(bestRow * d, bestRow * d + d)] : []
-    return this.#optimise(ctx, enc, acq, starts)
+    const anchors = ranked.slice(0, N_ANCHORS).map((a) => data.objective.x.slice(a * d, a * d + d))
+    return this.#optimise(ctx, enc, acq, anchors.slice(0, 1), anchors)
   }
 
   sampleIndependent(ctx: SamplingContext, _param: string, distribution: Distribution): ParamValue {
     return samplePrior(distribution, ctx.rng)
   }
 
-  #optimise(ctx: SamplingContext, enc: SpaceEncoding, acq: LogAcquisition, starts: Float64Array[]): ParamValues {
+  #optimise(
+    ctx: SamplingContext,
+    enc: SpaceEncoding,
+    acq: LogAcquisition,
+    starts: Float64Array[],
+    anchors: Float64Array[] = [],
+  ): ParamValues {
     const o = this.options
     const { x } = optimizeAcquisition(acq, enc, {
       nCandidates: o.nCandidates,
@@ -117,6 +123,7 @@ export class GpSampler implements Sampler {
       maxIterations: o.acqMaxIterations,
       random: () => ctx.rng.random(),
       extraStarts: starts,
+      anchors: o.sampleAroundBest ? anchors : [],
     })
     return enc.decode(x)
   }

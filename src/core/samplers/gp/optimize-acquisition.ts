@@ -1,7 +1,9 @@
 /**
  * Maximises an acquisition over a mixed space, in the manner of Optuna's `optimize_mixed`: score a scrambled Sobol
- * candidate set, then refine the best few by alternating L-BFGS-B over the numeric dimensions (large integer grids
- * relaxed, then rounded) with exhaustive coordinate sweeps over categorical and small discrete dimensions.
+ * candidate set (plus, when anchors are given, perturbations of the best observed points, as BoTorch's
+ * `sample_around_best`), then refine the best few by alternating L-BFGS-B over the numeric dimensions (large
+ * integer grids relaxed, then rounded) with exhaustive coordinate sweeps over categorical and small discrete
+ * dimensions.
  *
  * @module
  */
@@ -19,7 +21,22 @@ export interface AcquisitionSearchOptions {
   readonly random: () => number
   /** Extra local-search starts (e.g. the incumbent), as encoded points. */
   readonly extraStarts?: readonly Float64Array[]
+  /**
+   * Good observed points (encoded) around which extra candidates are drawn by perturbing a random subset of
+   * coordinates (BoTorch's "sample around best", a TuRBO-like local set). Why: in 10 mixed dimensions a Sobol set
+   * of a few thousand points rarely lands close to the incumbent, where log-EI is usually highest late in a run.
+   */
+  readonly anchors?: readonly Float64Array[]
 }
+
+/** Expected number of coordinates changed per perturbed candidate (low: stay near the anchor, TuRBO-style). */
+const PERTURB_COORDINATES = 2
+
+/** Share of `nCandidates` added as perturbations of the anchors. */
+const AROUND_BEST_SHARE = 0.25
+
+/** Standard deviations (unit-cube units) of the numeric perturbations, one picked at random per candidate. */
+const AROUND_BEST_SCALES = [0.02, 0.05, 0.15] as const
 
 /** The best point found and its acquisition value. */
 export interface AcquisitionOptimum {
@@ -38,13 +55,23 @@ export function optimizeAcquisition(
 ): AcquisitionOptimum {
   const d = enc.size
   const sobol = new SobolSequence(d, { random: opts.random })
-  const nc = opts.nCandidates
-  const cand = new Float64Array(nc * d)
+  let nc = opts.nCandidates
+  let cand = new Float64Array(nc * d)
   const u = new Float64Array(d)
   for (let c = 0; c < nc; c++) {
     const p = sobol.next()
     for (let i = 0; i < d; i++) u[i] = p[i]
     enc.fromUniform(u, cand.subarray(c * d, (c + 1) * d))
+  }
+  const anchors = opts.anchors ?? []
+  const na = anchors.length > 0 ? Math.max(1, Math.round(nc * AROUND_BEST_SHARE)) : 0
+  if (na > 0) {
+    const grown = new Float64Array((nc + na) * d)
+    grown.set(cand)
+    for (let c = 0; c < na; c++)
+      perturb(enc, anchors[c % anchors.length], opts.random, grown.subarray((nc + c) * d, (nc + c + 1) * d))
+    cand = grown
+    nc += na
   }
   const values = acq.evaluateMany(cand, nc)
   const order = Array.from({ length: nc }, (_, i) => i).sort((a, b) => values[b] - values[a] || a - b)
@@ -60,6 +87,33 @@ export function optimizeAcquisition(
     if (r.value > best.value) best = r
   }
   return best
+}
+
+/**
+ * Writes into `out` a copy of `anchor` with about `PERTURB_COORDINATES` coordinates changed (at least one): numeric
+ * ones by a Gaussian step (then clamped and rounded onto their grid), categorical ones to a random other choice.
+ */
+function perturb(enc: SpaceEncoding, anchor: Float64Array, random: () => number, out: Float64Array): void {
+  const d = enc.size
+  out.set(anchor)
+  const sd =
+    AROUND_BEST_SCALES[Math.min(AROUND_BEST_SCALES.length - 1, Math.floor(random() * AROUND_BEST_SCALES.length))]
+  const forced = Math.min(d - 1, Math.floor(random() * d))
+  for (let i = 0; i < d; i++) {
+    if (i !== forced && random() >= PERTURB_COORDINATES / d) continue
+    const dim = enc.dims[i]
+    if (dim.kind === 'categorical') {
+      if (dim.nChoices > 1) {
+        const k = Math.min(dim.nChoices - 2, Math.floor(random() * (dim.nChoices - 1)))
+        out[i] = k >= anchor[i] ? k + 1 : k
+      }
+    } else {
+      // Box–Muller; 1 − u keeps the logarithm finite.
+      const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())
+      out[i] = anchor[i] + sd * z
+    }
+  }
+  enc.roundInPlace(out)
 }
 
 /** Alternates L-BFGS-B on the relaxed numeric dimensions with exhaustive sweeps over the small discrete ones. */
