@@ -7,25 +7,13 @@ import { cpus } from 'node:os'
 import { Study } from '../../src/core/study/study.ts'
 import type { Trial } from '../../src/core/study/trial.ts'
 import { MemoryStorage } from '../../src/storage/memory/memory-storage.ts'
+import type { SamplerRunRecord } from '../problems/anchor-schema.ts'
 import type { BenchProblem } from '../problems/index.ts'
 import { createSampler, type SamplerSpec } from './registry.ts'
 
 /** A Winnow run in the anchor's `sampler_run` shape (`anchor: "winnow"`). */
-export interface WinnowRunRecord {
-  kind: 'sampler_run'
+export interface WinnowRunRecord extends Omit<SamplerRunRecord, 'anchor' | 'tell_ms_median'> {
   anchor: 'winnow'
-  problem: string
-  sampler: string
-  seed: number
-  budget: number
-  batch: number
-  fstar: number
-  final_best_observed: number
-  final_best_clean: number
-  final_regret: number
-  best_observed: number[] | null
-  best_clean: number[]
-  sample_ms: number[]
   tell_ms_median: number
   sampler_total_s: number
   wall_s: number
