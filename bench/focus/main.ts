@@ -7,13 +7,21 @@
  */
 import { parseArgs } from 'node:util'
 import { getProblem } from '../problems/index.ts'
-import { type FocusVariant, label, runSeed, type SeedResult } from './run-focus.ts'
+import { type FocusSamplerName, type FocusVariant, label, runSeed, type SeedResult, useSampler } from './run-focus.ts'
 
 const VARIANTS: FocusVariant[] = [
   { keep: 3, quantile: 0.2 },
   { keep: 4, quantile: 0.2 },
   { keep: 3, quantile: 0.4 },
   { keep: 4, quantile: 0.4 },
+  { keep: 3, quantile: 0.2, method: 'ped-anova' },
+  { keep: 4, quantile: 0.2, method: 'ped-anova' },
+  { keep: 3, quantile: 0.2, method: 'fanova-clipped' },
+  { keep: 4, quantile: 0.2, method: 'fanova-clipped' },
+  { keep: 3, quantile: 0.2, warm: true },
+  { keep: 4, quantile: 0.2, warm: true },
+  { keep: 3, quantile: 0.4, warm: true },
+  { keep: 4, quantile: 0.4, warm: true },
 ]
 
 const median = (xs: number[]) => {
@@ -35,9 +43,11 @@ async function main(): Promise<void> {
       first: { type: 'string', default: '50' },
       second: { type: 'string', default: '30' },
       problem: { type: 'string', default: 'lora-sft-surrogate' },
+      sampler: { type: 'string', default: 'tpe' },
     },
   })
   const problem = getProblem(values.problem!)
+  useSampler(values.sampler as FocusSamplerName)
   const seeds = Number(values.seeds)
   const first = Number(values.first)
   const second = Number(values.second)

@@ -4,9 +4,16 @@
  */
 import { focusSpace } from '../../src/core/analysis/focus.ts'
 import { fanovaImportance } from '../../src/core/analysis/importance/fanova.ts'
-import type { SearchSpace } from '../../src/core/distributions/distribution.ts'
+import { pedAnovaImportance } from '../../src/core/analysis/importance/ped-anova.ts'
+import {
+  containsValue,
+  finiteValues,
+  isSingleValued,
+  type SearchSpace,
+} from '../../src/core/distributions/distribution.ts'
 import { samplePrior } from '../../src/core/distributions/sample-prior.ts'
 import { createRng, deriveSeed } from '../../src/core/rng.ts'
+import { AutoSampler } from '../../src/core/samplers/auto-sampler.ts'
 import { TpeSampler } from '../../src/core/samplers/tpe/tpe-sampler.ts'
 import { Study } from '../../src/core/study/study.ts'
 import type { FrozenTrial } from '../../src/core/trial/frozen-trial.ts'
@@ -17,6 +24,10 @@ import type { BenchProblem } from '../problems/index.ts'
 export interface FocusVariant {
   readonly keep: number
   readonly quantile: number
+  /** How parameters are ranked. @default 'fanova' */
+  readonly method?: 'fanova' | 'ped-anova' | 'fanova-clipped'
+  /** Seed the follow-up with the first run's trials that lie in the focused ranges (fixed values substituted). */
+  readonly warm?: boolean
 }
 
 /** What one seed gives: final regrets per arm and the parameters fANOVA kept. */
@@ -41,19 +52,39 @@ interface Best {
   clean: number
 }
 
+/** The sampler both arms use: the anchor-style TPE, or Winnow's default (`auto`: GP on these flat spaces). */
+export type FocusSamplerName = 'tpe' | 'auto'
+let samplerName: FocusSamplerName = 'tpe'
+export function useSampler(name: FocusSamplerName): void {
+  samplerName = name
+}
+
 async function runTpe(
   problem: BenchProblem,
   space: SearchSpace,
   seed: number,
   trials: number,
   onTrial: (observed: number, clean: number, n: number) => void,
+  prior: readonly FrozenTrial[] = [],
 ): Promise<FrozenTrial[]> {
   const study = await Study.create({
     storage: new MemoryStorage(),
     name: 'focus-bench',
-    sampler: new TpeSampler(),
+    sampler: samplerName === 'auto' ? new AutoSampler({ seed }) : new TpeSampler(),
     seed,
   })
+  for (const p of prior) {
+    const params = Object.fromEntries(
+      Object.entries(space).map(([k, d]) => [
+        k,
+        isSingleValued(d) ? (finiteValues(d)?.[0] ?? (d as { low: number }).low) : p.params[k],
+      ]),
+    )
+    if (!Object.entries(space).every(([k, d]) => containsValue(d, params[k]))) continue
+    await study.enqueue(params)
+    const t = await study.ask(space)
+    await study.tell(t, p.values![0])
+  }
   for (let n = 0; n < trials; n++) {
     const trial = await study.ask(space)
     const e = problem.evaluate(trial.suggested, seed)
@@ -81,19 +112,31 @@ export async function runSeed(
   })
   // TPE is deterministic for a seed, so the first `first` trials are exactly what a focused user would have seen.
   const phase1 = all.slice(0, first)
-  const ranked = fanovaImportance(phase1, { seed, space: problem.space })
+  const rankings = {
+    fanova: fanovaImportance(phase1, { seed, space: problem.space }),
+    'ped-anova': pedAnovaImportance(phase1, { space: problem.space }),
+    'fanova-clipped': fanovaImportance(clipAtMedian(phase1), { seed, space: problem.space }),
+  }
+  const ranked = rankings.fanova
   const focused: Record<string, number> = {}
   const phaseOnly: Record<string, number> = {}
   const floor: Record<string, number> = {}
   for (const v of variants) {
-    const f = focusSpace(problem.space, phase1, ranked, v)
+    const f = focusSpace(problem.space, phase1, rankings[v.method ?? 'fanova'], v)
     floor[label(v)] = floorOf(problem, f.space, seed)
     let b2 = atFirst
     let only: Best = { observed: Number.POSITIVE_INFINITY, clean: Number.POSITIVE_INFINITY }
-    await runTpe(problem, f.space, deriveSeed(seed, 1), second, (o, c) => {
-      b2 = better(b2, o, c)
-      only = better(only, o, c)
-    })
+    await runTpe(
+      problem,
+      f.space,
+      deriveSeed(seed, 1),
+      second,
+      (o, c) => {
+        b2 = better(b2, o, c)
+        only = better(only, o, c)
+      },
+      v.warm ? phase1.filter((t) => t.state === 'COMPLETE') : [],
+    )
     focused[label(v)] = b2.clean - problem.fstar
     phaseOnly[label(v)] = only.clean - problem.fstar
   }
@@ -121,5 +164,15 @@ function floorOf(problem: BenchProblem, space: SearchSpace, seed: number): numbe
 
 /** `keep 3, q 0.2` */
 export function label(v: FocusVariant): string {
-  return `keep ${v.keep}, q ${v.quantile}`
+  return `keep ${v.keep}, q ${v.quantile}${v.method ? `, ${v.method}` : ''}${v.warm ? ', warm' : ''}`
+}
+
+/** The trials with every value above the median replaced by the median: importance among the better half. */
+function clipAtMedian(trials: readonly FrozenTrial[]): FrozenTrial[] {
+  const vs = trials
+    .filter((t) => t.values !== null)
+    .map((t) => t.values![0])
+    .sort((a, b) => a - b)
+  const m = vs[vs.length >> 1]
+  return trials.map((t) => (t.values === null ? t : { ...t, values: [Math.min(t.values[0], m)] }))
 }

@@ -1,6 +1,6 @@
 /**
  * Scheduler benchmark: `npm run bench:schedulers -- [--seeds 20] [--budget 10000] [--problem lora-sft-curves]
- * [--curves bench/data/tinylm-curves.json] [--variants none,median,…] [--sampler tpe|random] [--jobs 2] [--first-seed 0] [--out runs.jsonl]`.
+ * [--curves bench/data/tinylm-curves.json] [--variants none,median,…] [--sampler tpe|random|auto] [--jobs 2] [--first-seed 0] [--out runs.jsonl]`.
  *
  * Drives the real Study + scheduler on a learning-curve problem with a step budget, measured as the Optuna
  * anchor's run_pruners.py (see simulate.ts), and prints the steps each scheduler needed until the incumbent's
@@ -16,7 +16,7 @@ import { findVariant } from './custom-variant.ts'
 import { loadRecordedCurves } from './recorded-curves.ts'
 import type { SchedulerRun } from './simulate.ts'
 import { formatTable, summarise } from './table.ts'
-import { VARIANTS } from './variants.ts'
+import { BENCH_SAMPLERS, type BenchSamplerName, VARIANTS } from './variants.ts'
 import type { SchedulerTask } from './worker.ts'
 
 async function main(): Promise<void> {
@@ -37,9 +37,9 @@ async function main(): Promise<void> {
   const firstSeed = positiveInt('first-seed', String(Number(values['first-seed']) + 1)) - 1
   const budget = positiveInt('budget', values.budget!)
   const jobs = positiveInt('jobs', values.jobs!)
-  const sampler = values.sampler as 'tpe' | 'random'
-  if (sampler !== 'tpe' && sampler !== 'random')
-    throw new UsageError(`--sampler must be tpe or random, but got ${values.sampler}.`)
+  const sampler = values.sampler as BenchSamplerName
+  if (!BENCH_SAMPLERS.includes(sampler))
+    throw new UsageError(`--sampler must be one of ${BENCH_SAMPLERS.join(', ')}, but got ${values.sampler}.`)
   const variants = values.variants!.split(',').map((name) => {
     const v = findVariant(name.trim())
     if (v === undefined)

@@ -2,6 +2,7 @@
  * A scheduler-benchmark worker process: receives run tasks over IPC and answers with run records. Started by
  * main.ts with `--jobs N` so runs use several cores.
  */
+import { AutoSampler } from '../../src/core/samplers/auto-sampler.ts'
 import { RandomSampler } from '../../src/core/samplers/random-sampler.ts'
 import type { TpeSamplerOptions } from '../../src/core/samplers/tpe/tpe-options.ts'
 import { TpeSampler } from '../../src/core/samplers/tpe/tpe-sampler.ts'
@@ -10,6 +11,7 @@ import type { CurveProblem } from '../problems/types.ts'
 import { findVariant } from './custom-variant.ts'
 import { loadRecordedCurves } from './recorded-curves.ts'
 import { simulateRun } from './simulate.ts'
+import type { BenchSamplerName } from './variants.ts'
 
 /** A unit of work sent to a worker. */
 export interface SchedulerTask {
@@ -18,7 +20,7 @@ export interface SchedulerTask {
   budget: number
   /** A built-in curve problem name, or `curves:<path>` for a recorded-curves file. */
   problem: string
-  sampler: 'tpe' | 'random'
+  sampler: BenchSamplerName
 }
 
 const problems = new Map<string, CurveProblem>()
@@ -35,7 +37,12 @@ process.on('message', async (task: SchedulerTask) => {
   try {
     const problem = problemOf(task.problem)
     const variant = findVariant(task.variant)!
-    const sampler = (opts?: TpeSamplerOptions) => (task.sampler === 'tpe' ? new TpeSampler(opts) : new RandomSampler())
+    const sampler = (opts?: TpeSamplerOptions) =>
+      task.sampler === 'tpe'
+        ? new TpeSampler(opts)
+        : task.sampler === 'auto'
+          ? new AutoSampler({ seed: task.seed })
+          : new RandomSampler()
     const rec = await simulateRun(problem, variant.name, variant.make(problem.maxStep, sampler), task.seed, task.budget)
     process.send!({ ok: true, rec })
   } catch (e) {

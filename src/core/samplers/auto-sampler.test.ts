@@ -4,14 +4,22 @@ import { MemoryStorage } from '../../storage/memory/memory-storage.ts'
 import { Study } from '../study/study.ts'
 import { AutoSampler } from './auto-sampler.ts'
 
-async function history(opts: { conditional?: boolean; directions?: ('minimize' | 'maximize')[]; trials: number }) {
+async function history(opts: {
+  conditional?: boolean
+  directions?: ('minimize' | 'maximize')[]
+  trials: number
+  pruneEvery?: number
+}) {
   const study = await Study.create({ storage: new MemoryStorage(), name: 'a', seed: 1, directions: opts.directions })
   for (let i = 0; i < opts.trials; i++) {
     const t = await study.ask()
     const x = t.suggestFloat('x', 0, 1)
     t.suggestCategorical('c', ['a', 'b'])
     if (opts.conditional && i % 2 === 0) t.suggestInt('n', 1, 4)
-    await study.tell(t, opts.directions?.length === 2 ? [x, 1 - x] : x)
+    if (opts.pruneEvery !== undefined && i % opts.pruneEvery !== 0) {
+      await t.report(1, x + 1)
+      await study.tell(t, undefined, { state: 'PRUNED' })
+    } else await study.tell(t, opts.directions?.length === 2 ? [x, 1 - x] : x)
   }
   return { study: study.info, history: await study.trials() }
 }
@@ -23,6 +31,9 @@ test('auto picks GP for a flat single-objective space (categoricals included), T
   assert.equal(auto.choose(await history({ trials: 12, conditional: true })).name, 'tpe')
   assert.equal(auto.choose(await history({ trials: 6, directions: ['minimize', 'minimize'] })).name, 'tpe')
   assert.equal(auto.choose(await history({ trials: 20 })).name, 'tpe', 'long studies hand over to TPE')
+  // A GP fits only COMPLETE trials; once a scheduler prunes most trials, TPE (which ranks pruned ones) takes over.
+  assert.equal(auto.choose(await history({ trials: 12, pruneEvery: 4 })).name, 'tpe', 'mostly pruned')
+  assert.equal(auto.choose(await history({ trials: 12, pruneEvery: 2 })).name, 'gp', 'half pruned')
 })
 
 test('auto runs a study end to end and stays in bounds', async () => {

@@ -28,7 +28,8 @@ export const DEFAULT_SMOOTHING = 5
  * - rung values averaged over the last 5 reports (`smoothing`), so that evaluation noise of a single report
  *   does not decide which trial survives. With fewer than ~20 reports per full run, pass `smoothing: 1`.
  *
- * It pairs with the default sampler unchanged (`sampler: auto`; TPE on spaces with categorical parameters). On the
+ * It pairs with the default sampler unchanged (`sampler: auto` hands over from GP to TPE once most trials are
+ * pruned, since TPE learns from pruned trials and a GP does not). On the
  * public `lora-sft-curves` benchmark (bench/schedulers, `--variants auto`) smoothing is what made the difference
  * over Optuna's successive-halving rule; wider TPE variants (univariate, a smaller good set, a larger bandwidth, more
  * startup trials) did not hold up on a second seed set.
