@@ -6,12 +6,12 @@
  * anchor's `sampler_run` schema, and prints median final regret and time per trial beside Optuna's anchor.
  * `--overhead` instead runs bench/samplers/overhead.ts (time of ask + 10 suggestions after 1000 / 2000 trials).
  */
-import { type ChildProcess, fork } from 'node:child_process'
 import { appendFileSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { parseArgs } from 'node:util'
 import { UsageError } from '../../src/core/errors.ts'
 import { getProblem, loadProblemModule, problems } from '../problems/index.ts'
+import { runInWorkers } from '../worker-pool.ts'
 import { parseSamplerSpec, registerAvailableSamplers, splitSpecs } from './registry.ts'
 import type { WinnowRunRecord } from './run-one.ts'
 import { formatTables } from './table.ts'
@@ -71,11 +71,16 @@ async function main(): Promise<void> {
     `${tasks.length} runs (${names.length} problems × ${specs.length} samplers × ${seeds} seeds), ${jobs} jobs`,
   )
   const t0 = performance.now()
-  const runs = await runAll(tasks, jobs, (rec, done) => {
-    if (values.out) appendFileSync(values.out, `${JSON.stringify(rec)}\n`)
-    if (done % 20 === 0 || done === tasks.length)
-      console.log(`${done}/${tasks.length} done, ${((performance.now() - t0) / 1000).toFixed(0)} s`)
-  })
+  const runs = await runInWorkers<RunTask, WinnowRunRecord>(
+    new URL('./worker.ts', import.meta.url),
+    tasks,
+    jobs,
+    (rec, done) => {
+      if (values.out) appendFileSync(values.out, `${JSON.stringify(rec)}\n`)
+      if (done % 20 === 0 || done === tasks.length)
+        console.log(`${done}/${tasks.length} done, ${((performance.now() - t0) / 1000).toFixed(0)} s`)
+    },
+  )
   console.log('')
   console.log(formatTables(runs, budget))
 }
@@ -84,46 +89,6 @@ function positiveInt(name: string, v: string): number {
   const n = Number(v)
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, but got "${v}".`)
   return n
-}
-
-/** Runs the tasks on `jobs` worker processes; calls `onRecord` as results arrive; returns them in task order. */
-async function runAll(
-  tasks: RunTask[],
-  jobs: number,
-  onRecord: (rec: WinnowRunRecord, done: number) => void,
-): Promise<WinnowRunRecord[]> {
-  const results: WinnowRunRecord[] = new Array(tasks.length)
-  let next = 0
-  let done = 0
-  const workerUrl = new URL('./worker.ts', import.meta.url)
-  const start = (): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const child: ChildProcess = fork(workerUrl, [], { execArgv: ['--import', 'tsx'] })
-      let current = -1
-      const feed = () => {
-        if (next >= tasks.length) {
-          child.kill()
-          resolve()
-          return
-        }
-        current = next++
-        child.send(tasks[current])
-      }
-      child.on('message', (m: { ready?: boolean; ok?: boolean; rec?: WinnowRunRecord; error?: string }) => {
-        if (m.ready) return feed()
-        if (!m.ok) {
-          child.kill()
-          reject(new Error(`Run ${JSON.stringify(tasks[current])} failed:\n${m.error}`))
-          return
-        }
-        results[current] = m.rec!
-        onRecord(m.rec!, ++done)
-        feed()
-      })
-      child.on('error', reject)
-    })
-  await Promise.all(Array.from({ length: Math.min(jobs, tasks.length) }, start))
-  return results
 }
 
 main().catch((e) => {

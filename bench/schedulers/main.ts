@@ -7,11 +7,11 @@
  * regret first fell to <= 0.05 / 0.02 / 0.01 (median over seeds) beside Optuna 3.1's rows. With `--curves`, the
  * same runs on recorded real curves (no anchor there).
  */
-import { type ChildProcess, fork } from 'node:child_process'
 import { appendFileSync, existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { UsageError } from '../../src/core/errors.ts'
 import { getProblem, isCurveProblem } from '../problems/index.ts'
+import { runInWorkers } from '../worker-pool.ts'
 import { findVariant } from './custom-variant.ts'
 import { loadRecordedCurves } from './recorded-curves.ts'
 import type { SchedulerRun } from './simulate.ts'
@@ -68,10 +68,15 @@ async function main(): Promise<void> {
     console.log(
       `${problem}: ${tasks.length} runs (${variants.length} schedulers x ${seeds} seeds), sampler ${sampler}, budget ${budget} steps, ${jobs} jobs`,
     )
-    const runs = await runAll(tasks, jobs, (r, done) => {
-      if (values.out) appendFileSync(values.out, `${JSON.stringify(r)}\n`)
-      if (done % 10 === 0 || done === tasks.length) process.stderr.write(`  ${done}/${tasks.length}\n`)
-    })
+    const runs = await runInWorkers<SchedulerTask, SchedulerRun>(
+      new URL('./worker.ts', import.meta.url),
+      tasks,
+      jobs,
+      (r, done) => {
+        if (values.out) appendFileSync(values.out, `${JSON.stringify(r)}\n`)
+        if (done % 10 === 0 || done === tasks.length) process.stderr.write(`  ${done}/${tasks.length}\n`)
+      },
+    )
     const checkpoints = [Math.round(budget / 4), Math.round(budget / 2), budget]
     const summaries = variants.map((v) =>
       summarise(
@@ -89,44 +94,6 @@ async function main(): Promise<void> {
     )
     console.log()
   }
-}
-
-function runAll(
-  tasks: readonly SchedulerTask[],
-  jobs: number,
-  onRun: (r: SchedulerRun, done: number) => void,
-): Promise<SchedulerRun[]> {
-  const results: SchedulerRun[] = new Array(tasks.length)
-  let next = 0
-  let done = 0
-  const workerUrl = new URL('./worker.ts', import.meta.url)
-  const start = () =>
-    new Promise<void>((resolve, reject) => {
-      const child: ChildProcess = fork(workerUrl, [], { execArgv: ['--import', 'tsx'] })
-      let current = -1
-      const feed = () => {
-        if (next >= tasks.length) {
-          child.kill()
-          resolve()
-          return
-        }
-        current = next++
-        child.send(tasks[current])
-      }
-      child.on('message', (m: { ready?: boolean; ok?: boolean; rec?: SchedulerRun; error?: string }) => {
-        if (m.ready) return feed()
-        if (!m.ok) {
-          child.kill()
-          reject(new Error(`Run ${JSON.stringify(tasks[current])} failed:\n${m.error}`))
-          return
-        }
-        results[current] = m.rec!
-        onRun(m.rec!, ++done)
-        feed()
-      })
-      child.on('error', reject)
-    })
-  return Promise.all(Array.from({ length: Math.min(jobs, tasks.length) }, start)).then(() => results)
 }
 
 function positiveInt(name: string, s: string): number {

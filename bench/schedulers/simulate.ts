@@ -34,6 +34,10 @@ export interface SchedulerRun {
   nPauses: number
   finalBestObserved: number
   finalBestClean: number
+  /** Diagnosis: the best clean value among COMPLETE trials (what a noise-free pick of the incumbent would give). */
+  bestCleanCompleted: number
+  /** Diagnosis: the best clean value among every configuration sampled (what a perfect scheduler could keep). */
+  bestCleanSampled: number
   trajectory: StepTrajectory
   wallS: number
 }
@@ -55,6 +59,8 @@ export async function simulateRun(
   let steps = 0
   let bestObs = Number.POSITIVE_INFINITY
   let bestClean = Number.POSITIVE_INFINITY
+  let bestCleanCompleted = Number.POSITIVE_INFINITY
+  let bestCleanSampled = Number.POSITIVE_INFINITY
   const counts = { trials: 0, complete: 0, pruned: 0, abandoned: 0, pauses: 0 }
   const start = performance.now()
   while (steps < budget) {
@@ -86,6 +92,7 @@ export async function simulateRun(
       }
       curve = { at, clean: () => problem.evaluate(params, seed).clean }
       curves.set(frozen.id, curve)
+      bestCleanSampled = Math.min(bestCleanSampled, curve.clean())
     }
     const from = frozen.intermediate.length > 0 ? frozen.intermediate[frozen.intermediate.length - 1].step + 1 : 1
     const attrTarget = frozen.systemAttrs.target
@@ -118,6 +125,7 @@ export async function simulateRun(
       const obs = curve.at(maxStep)
       await study.tell(trial, obs)
       counts.complete++
+      bestCleanCompleted = Math.min(bestCleanCompleted, curve.clean())
       if (obs < bestObs) {
         bestObs = obs
         bestClean = curve.clean()
@@ -151,6 +159,8 @@ export async function simulateRun(
     nPauses: counts.pauses,
     finalBestObserved: bestObs,
     finalBestClean: bestClean,
+    bestCleanCompleted,
+    bestCleanSampled,
     trajectory,
     wallS: (performance.now() - start) / 1000,
   }

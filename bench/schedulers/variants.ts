@@ -13,9 +13,9 @@ import { MultiFidelitySampler } from '../../src/core/schedulers/multi-fidelity-s
 import { noScheduler, type Scheduler } from '../../src/core/schedulers/scheduler.ts'
 import { SuccessiveHalvingScheduler } from '../../src/core/schedulers/successive-halving-scheduler.ts'
 
-/** The samplers a scheduler run can use: the anchor's TPE, random, or Winnow's default (`auto`: GP on this space). */
-export type BenchSamplerName = 'tpe' | 'random' | 'auto'
-export const BENCH_SAMPLERS: readonly BenchSamplerName[] = ['tpe', 'random', 'auto']
+/** The samplers a scheduler run can use: the anchor's TPE, random, Winnow's default (`auto`), or GP alone. */
+export type BenchSamplerName = 'tpe' | 'random' | 'auto' | 'gp'
+export const BENCH_SAMPLERS: readonly BenchSamplerName[] = ['tpe', 'random', 'auto', 'gp']
 
 /** One benchmarked configuration. */
 export interface Variant {

@@ -3,6 +3,7 @@
  * main.ts with `--jobs N` so runs use several cores.
  */
 import { AutoSampler } from '../../src/core/samplers/auto-sampler.ts'
+import { GpSampler } from '../../src/core/samplers/gp/gp-sampler.ts'
 import { RandomSampler } from '../../src/core/samplers/random-sampler.ts'
 import type { TpeSamplerOptions } from '../../src/core/samplers/tpe/tpe-options.ts'
 import { TpeSampler } from '../../src/core/samplers/tpe/tpe-sampler.ts'
@@ -42,7 +43,9 @@ process.on('message', async (task: SchedulerTask) => {
         ? new TpeSampler(opts)
         : task.sampler === 'auto'
           ? new AutoSampler({ seed: task.seed })
-          : new RandomSampler()
+          : task.sampler === 'gp'
+            ? new GpSampler({ seed: task.seed })
+            : new RandomSampler()
     const rec = await simulateRun(problem, variant.name, variant.make(problem.maxStep, sampler), task.seed, task.budget)
     process.send!({ ok: true, rec })
   } catch (e) {
