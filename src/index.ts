@@ -38,13 +38,8 @@ export { TpeSampler } from './core/samplers/tpe/tpe-sampler.ts'
 export * from './core/schedulers/index.ts'
 // Storage
 export type { Storage, StudyInfo, StudySummary } from './core/storage.ts'
-export type {
-  CreateStudyOptions,
-  LoadStudyOptions,
-  ObjectiveResult,
-  OptimizeOptions,
-  TellOptions,
-} from './core/study/study.ts'
+export type { ObjectiveResult, OptimizeOptions } from './core/study/optimize.ts'
+export type { CreateStudyOptions, LoadStudyOptions, TellOptions } from './core/study/study.ts'
 // Study and trials
 export { Study } from './core/study/study.ts'
 export { Trial, TrialPruned } from './core/study/trial.ts'

@@ -1,16 +1,27 @@
 /**
  * The tiny decoder-only transformer: token + learned position embeddings, pre-LN blocks of causal multi-head
- * attention and a GELU MLP, a final LayerNorm and an output layer tied to the token embedding. Forward and
- * backward are written out by hand; all tensors live in one arena shared with the wasm kernels.
+ * attention and a GELU MLP (transformer-block.ts), a final LayerNorm and an output layer tied to the token
+ * embedding. Forward and backward are written out by hand; all tensors live in one arena shared with the wasm
+ * kernels.
  */
 import { Arena } from './arena.ts'
-import * as A from './attention.ts'
+import type { AttnShape } from './attention.ts'
 import type { Batch } from './data.ts'
 import { createJsKernels, type Kernels } from './kernels-js.ts'
 import * as L from './layers.ts'
-import { type Ctx, Linear, type LoraSpec } from './linear.ts'
+import type { Ctx, LoraSpec } from './linear.ts'
 import { type Param, ParamGroup } from './params.ts'
 import { Rng } from './rng.ts'
+import {
+  addBlockWeights,
+  addNorm,
+  allocBlockActivations,
+  type BlockPass,
+  blockBackward,
+  blockForward,
+  type Norm,
+  type TransformerBlock,
+} from './transformer-block.ts'
 import { createWasmKernels } from './wasm-kernels.ts'
 
 /** Architecture of the model (what the base weights file records). */
@@ -40,38 +51,6 @@ export interface ModelOptions {
   initSeed?: number
 }
 
-interface Norm {
-  g: Param
-  b: Param
-}
-
-interface Block {
-  ln1: Norm
-  qkv: Linear
-  proj: Linear
-  ln2: Norm
-  fc1: Linear
-  fc2: Linear
-  // per-layer activations kept for the backward pass
-  res: number
-  ln1y: number
-  ln1xh: number
-  ln1rs: number
-  q: number
-  k: number
-  v: number
-  P: number
-  om: number
-  mask1: number
-  mid: number
-  ln2y: number
-  ln2xh: number
-  ln2rs: number
-  h1: number
-  h1g: number
-  mask2: number
-}
-
 /** A GPT-style model instance with its own memory, parameters, optimizer state and activation buffers. */
 export class TinyGpt {
   readonly arena: Arena
@@ -88,7 +67,7 @@ export class TinyGpt {
   private readonly wte: Param
   private readonly wpe: Param
   private readonly lnf: Norm
-  private readonly blocks: Block[] = []
+  private readonly blocks: TransformerBlock[] = []
   private readonly b: Record<string, number> = {}
 
   constructor(o: ModelOptions) {
@@ -106,56 +85,19 @@ export class TinyGpt {
     this.arena = new Arena()
     this.base = new ParamGroup(!o.lora)
     this.adapters = o.lora ? new ParamGroup(true) : undefined
-    const norm = (name: string): Norm => ({
-      g: this.base.add(`${name}.g`, D, false),
-      b: this.base.add(`${name}.b`, D, false),
-    })
     this.wte = this.base.add('wte', c.vocab * D, true)
     this.wpe = this.base.add('wpe', c.maxT * D, true)
     const layers = []
-    for (let l = 0; l < c.nLayers; l++) {
-      const lin = (n: string, i: number, out: number) =>
-        new Linear(this.base, this.adapters, `h${l}.${n}`, i, out, o.lora)
-      layers.push({
-        ln1: norm(`h${l}.ln1`),
-        qkv: lin('qkv', D, 3 * D),
-        proj: lin('proj', D, D),
-        ln2: norm(`h${l}.ln2`),
-        fc1: lin('fc1', D, F),
-        fc2: lin('fc2', F, D),
-      })
-    }
-    this.lnf = norm('lnf')
+    for (let l = 0; l < c.nLayers; l++) layers.push(addBlockWeights(this.base, this.adapters, `h${l}`, D, o.lora))
+    this.lnf = addNorm(this.base, 'lnf', D)
     this.base.allocate(this.arena)
     this.adapters?.allocate(this.arena)
     const a = (n: number) => this.arena.alloc(n)
     const r = o.lora?.r ?? 0
     const scratch = Math.max(c.vocab * D, D * F, 3 * D * D, o.T * (D / c.nHeads), F * r, 3 * D * r)
     this.k = o.kernels === 'js' ? createJsKernels(() => this.arena.f32) : createWasmKernels(this.arena, scratch)
-    for (const ly of layers) {
-      for (const lin of [ly.qkv, ly.proj, ly.fc1, ly.fc2]) lin.allocActs(this.arena, N)
-      const drop = this.dropout > 0 ? N * D : 0
-      this.blocks.push({
-        ...ly,
-        res: a(N * D),
-        ln1y: a(N * D),
-        ln1xh: a(N * D),
-        ln1rs: a(N),
-        q: a(N * D),
-        k: a(N * D),
-        v: a(N * D),
-        P: a(o.maxBatch * c.nHeads * o.T * o.T),
-        om: a(N * D),
-        mask1: a(drop),
-        mid: a(N * D),
-        ln2y: a(N * D),
-        ln2xh: a(N * D),
-        ln2rs: a(N),
-        h1: a(N * F),
-        h1g: a(N * F),
-        mask2: a(drop),
-      })
-    }
+    const shape = { maxBatch: o.maxBatch, T: o.T, D, H: c.nHeads, withDropout: this.dropout > 0 }
+    for (const ly of layers) this.blocks.push(allocBlockActivations(this.arena, ly, shape))
     for (const [name, size] of Object.entries({
       resOut: N * D,
       lnfy: N * D,
@@ -210,38 +152,23 @@ export class TinyGpt {
   /** Forward pass of `batch` (rows ≤ maxBatch, T = this.T) up to the logits. `rng` drives dropout when training. */
   forward(batch: Batch, train: boolean, rng?: Rng): void {
     if (rng) this.ctx.rng = rng
-    const { k, ctx, b } = this
-    const { dModel: D, nHeads: H, vocab: V } = this.cfg
+    const { k, b } = this
+    const { dModel: D, vocab: V } = this.cfg
     const N = batch.rows * this.T
-    const s: A.AttnShape = { B: batch.rows, T: this.T, H, hd: D / H }
-    const drop = train && this.dropout > 0
-    let h = this.arena.f32
-    L.embedFwd(h, this.blocks[0]?.res ?? b.resOut, this.wte.off, this.wpe.off, batch.tokens, N, this.T, D)
-    this.blocks.forEach((x, l) => {
-      const out = this.blocks[l + 1]?.res ?? b.resOut
-      L.layerNormFwd(h, x.ln1y, x.ln1xh, x.ln1rs, x.res, x.ln1.g.off, x.ln1.b.off, N, D)
-      x.qkv.forward(ctx, b.qkv, x.ln1y, N, train)
-      h = this.arena.f32
-      A.splitHeads(h, b.qkv, x.q, x.k, x.v, s, false)
-      A.attentionFwd(k, () => this.arena.f32, b.oh, x.P, x.q, x.k, x.v, s)
-      A.mergeHeads(h, x.om, b.oh, s, false)
-      x.proj.forward(ctx, b.tmp, x.om, N, train)
-      if (drop) this.applyDropout(b.tmp, x.mask1, N * D)
-      for (let i = 0; i < N * D; i++) h[x.mid + i] = h[x.res + i] + h[b.tmp + i]
-      L.layerNormFwd(h, x.ln2y, x.ln2xh, x.ln2rs, x.mid, x.ln2.g.off, x.ln2.b.off, N, D)
-      x.fc1.forward(ctx, x.h1, x.ln2y, N, train)
-      k.geluFwd(x.h1g, x.h1, N * 4 * D)
-      x.fc2.forward(ctx, b.tmp, x.h1g, N, train)
-      if (drop) this.applyDropout(b.tmp, x.mask2, N * D)
-      for (let i = 0; i < N * D; i++) h[out + i] = h[x.mid + i] + h[b.tmp + i]
-    })
+    const pass = this.pass(batch)
+    L.embedFwd(this.arena.f32, this.blocks[0]?.res ?? b.resOut, this.wte.off, this.wpe.off, batch.tokens, N, this.T, D)
+    for (let l = 0; l < this.blocks.length; l++)
+      blockForward(pass, this.blocks[l], this.blocks[l + 1]?.res ?? b.resOut, train)
+    const h = this.arena.f32
     L.layerNormFwd(h, b.lnfy, b.lnfxh, b.lnfrs, b.resOut, this.lnf.g.off, this.lnf.b.off, N, D)
     k.matmulABt(b.logits, b.lnfy, this.wte.off, N, D, V, false)
   }
 
-  private applyDropout(x: number, mask: number, n: number): void {
-    L.dropoutMask(this.arena.f32, mask, n, this.dropout, this.ctx.rng)
-    L.mulInto(this.arena.f32, x, x, mask, n)
+  /** The state one forward or backward pass of `batch` shares with every block. */
+  private pass(batch: Batch): BlockPass {
+    const { dModel: D, nHeads: H } = this.cfg
+    const s: AttnShape = { B: batch.rows, T: this.T, H, hd: D / H }
+    return { ctx: this.ctx, scratch: this.b, s, dropout: this.dropout }
   }
 
   /** Masked cross-entropy of the last forward pass; with `withGrad`, also fills dlogits (mean over target tokens). */
@@ -263,10 +190,10 @@ export class TinyGpt {
 
   /** Backward pass after `forward(train)` and `loss(withGrad)`: accumulates into zeroed trainable gradients. */
   backward(batch: Batch): void {
-    const { k, ctx, b } = this
-    const { dModel: D, nHeads: H, vocab: V } = this.cfg
+    const { k, b } = this
+    const { dModel: D, vocab: V } = this.cfg
     const N = batch.rows * this.T
-    const s: A.AttnShape = { B: batch.rows, T: this.T, H, hd: D / H }
+    const pass = this.pass(batch)
     const tg = this.trainable
     this.arena.f32.fill(0, tg.grad, tg.grad + tg.size)
     const h = this.arena.f32
@@ -274,24 +201,7 @@ export class TinyGpt {
     if (this.wte.grad >= 0) k.matmulAtB(this.wte.grad, b.dlogits, b.lnfy, V, N, D, true)
     h.fill(0, b.dres, b.dres + N * D)
     L.layerNormBwd(h, b.dres, b.da, b.lnfxh, b.lnfrs, this.lnf.g.off, this.lnf.g.grad, this.lnf.b.grad, N, D)
-    const masked = (mask: number): number => {
-      if (!(this.dropout > 0)) return b.dres
-      L.mulInto(h, b.dy, b.dres, mask, N * D)
-      return b.dy
-    }
-    for (let l = this.blocks.length - 1; l >= 0; l--) {
-      const x = this.blocks[l]
-      x.fc2.backward(ctx, b.dh, masked(x.mask2), x.h1g, N, false)
-      k.geluBwd(b.dh, x.h1, b.dh, N * 4 * D)
-      x.fc1.backward(ctx, b.da, b.dh, x.ln2y, N, false)
-      L.layerNormBwd(h, b.dres, b.da, x.ln2xh, x.ln2rs, x.ln2.g.off, x.ln2.g.grad, x.ln2.b.grad, N, D)
-      x.proj.backward(ctx, b.tmp, masked(x.mask1), x.om, N, false)
-      A.mergeHeads(h, b.tmp, b.dO, s, true)
-      A.attentionBwd(k, () => this.arena.f32, b.dq, b.dk, b.dv, b.dO, b.dP, x.P, x.q, x.k, x.v, s)
-      A.splitHeads(h, b.qkv, b.dq, b.dk, b.dv, s, true)
-      x.qkv.backward(ctx, b.da, b.qkv, x.ln1y, N, false)
-      L.layerNormBwd(h, b.dres, b.da, x.ln1xh, x.ln1rs, x.ln1.g.off, x.ln1.g.grad, x.ln1.b.grad, N, D)
-    }
+    for (let l = this.blocks.length - 1; l >= 0; l--) blockBackward(pass, this.blocks[l])
     L.embedBwd(h, this.wte.grad, this.wpe.grad, b.dres, batch.tokens, N, this.T, D)
   }
 

@@ -8,7 +8,8 @@ import {
   type SearchSpace,
 } from '../core/distributions/distribution.ts'
 import type { Sampler, SamplingContext } from '../core/samplers/sampler.ts'
-import { type ObjectiveResult, Study } from '../core/study/study.ts'
+import type { ObjectiveResult } from '../core/study/optimize.ts'
+import { Study } from '../core/study/study.ts'
 import { type Trial, TrialPruned } from '../core/study/trial.ts'
 import type { Direction, FrozenTrial } from '../core/trial/frozen-trial.ts'
 import { MemoryStorage } from '../storage/memory/memory-storage.ts'

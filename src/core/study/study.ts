@@ -9,7 +9,8 @@ import { type Decision, noScheduler, type Scheduler } from '../schedulers/schedu
 import type { Storage, StudyInfo } from '../storage.ts'
 import type { Direction, FrozenTrial, TrialId } from '../trial/frozen-trial.ts'
 import type { FinishedState } from '../trial/trial-state.ts'
-import { Trial, type TrialHost, TrialPruned } from './trial.ts'
+import { type ObjectiveResult, type OptimizeOptions, runOptimizeLoop } from './optimize.ts'
+import { Trial, type TrialHost } from './trial.ts'
 import { TrialCache } from './trial-cache.ts'
 
 /** Options of `Study.create`. */
@@ -38,21 +39,6 @@ export interface LoadStudyOptions {
   readonly name: string
   readonly sampler?: Sampler
   readonly scheduler?: Scheduler
-}
-
-/** What an objective returns: one value per objective, or one number for a single objective. */
-export type ObjectiveResult = number | readonly number[]
-
-/** Options of `Study.optimize`. */
-export interface OptimizeOptions {
-  /** Number of trials this call runs. */
-  readonly trials: number
-  /** Trials in flight at once (useful when the objective awaits I/O or a subprocess). @default 1 */
-  readonly concurrency?: number
-  /** Stop starting new trials after this many milliseconds. */
-  readonly timeout?: number
-  /** Record an objective's exception as a FAIL trial and go on instead of rethrowing. @default false */
-  readonly catchErrors?: boolean
 }
 
 /** Options of `Study.tell`. */
@@ -219,38 +205,12 @@ export class Study implements TrialHost {
     return finished
   }
 
-  /** Runs `trials` trials of an in-process objective, `concurrency` at a time. */
+  /** Runs `trials` trials of an in-process objective, `concurrency` at a time (see `runOptimizeLoop`). */
   async optimize(
     objective: (trial: Trial) => ObjectiveResult | Promise<ObjectiveResult>,
     opts: OptimizeOptions,
   ): Promise<void> {
-    const deadline = opts.timeout === undefined ? Number.POSITIVE_INFINITY : Date.now() + opts.timeout
-    let started = 0
-    let firstError: unknown
-    const worker = async () => {
-      while (started < opts.trials && Date.now() < deadline && firstError === undefined) {
-        started++
-        let trial: Trial
-        try {
-          trial = await this.ask()
-        } catch (e) {
-          if (e instanceof SamplerExhaustedError) return
-          throw e
-        }
-        try {
-          await this.tell(trial, await objective(trial))
-        } catch (e) {
-          if (e instanceof TrialPruned) {
-            await this.tell(trial, undefined, { state: 'PRUNED', systemAttrs: { pruneReason: e.reason } })
-            continue
-          }
-          await this.tell(trial, undefined, { state: 'FAIL', systemAttrs: { failReason: String(e) } })
-          if (!opts.catchErrors) firstError ??= e
-        }
-      }
-    }
-    await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 1) }, worker))
-    if (firstError !== undefined) throw firstError
+    await runOptimizeLoop(this, objective, opts)
   }
 
   /** Queues a configuration (e.g. the baseline) to be the next trial asked; missing parameters are sampled. */

@@ -12,29 +12,16 @@ import type {
   TrialChanges,
   TrialFilter,
 } from '../../core/storage.ts'
-import {
-  type Direction,
-  type FrozenTrial,
-  type StudyId,
-  type TrialId,
-  trialLabel,
-} from '../../core/trial/frozen-trial.ts'
+import type { Direction, FrozenTrial, StudyId, TrialId } from '../../core/trial/frozen-trial.ts'
 import { isFinished, type TrialState } from '../../core/trial/trial-state.ts'
 import { assertUnfinished, checkStateChange, newParams, trialNotFound, validateNewStudy } from '../trial-rules.ts'
+import { changeTrial, type PlanTrialChange } from './change-trial.ts'
 import { KnownTrials } from './known-trials.ts'
 import type { StudiesTable, WinnowDatabase } from './schema.ts'
 import type { SqlDriver } from './sql-driver.ts'
 import { deleteStudyRows, listStudySummaries, mergeStudyAttrs, toStudyInfo } from './study-rows.ts'
-import { intermediatesOf, readTrialRow, readTrials, type TrialWithStudy, toFrozenTrial } from './trial-rows.ts'
-import {
-  casUpdateTrial,
-  claimOldestWaiting,
-  insertTrial,
-  rollback,
-  studyVersion,
-  type TrialPatch,
-  tryWrite,
-} from './trial-writes.ts'
+import { intermediatesOf, readTrialRow, readTrials, toFrozenTrial } from './trial-rows.ts'
+import { claimOldestWaiting, insertTrial, rollback, studyVersion, type TrialPatch, tryWrite } from './trial-writes.ts'
 
 /**
  * The Storage on a SQL database (SQLite or PostgreSQL, via Kysely).
@@ -48,10 +35,10 @@ import {
  * Trial writes are optimistic, to keep the lock short: the trial is read and checked (state machine,
  * parameter conflicts, attribute merge) before the transaction, and the transaction updates it only if
  * its `version` is still the one read (compare-and-set); otherwise it rolls back and the write starts
- * over from a fresh read. Every change to a trial moves its version, so an unchanged version means an
- * unchanged trial. All statements are compiled before the transaction begins, and the trials this
- * instance wrote last are remembered (KnownTrials) so that the next write to them skips the read.
- * The hot writes are one statement each on PostgreSQL (see trial-writes.ts).
+ * over from a fresh read (change-trial.ts). Every change to a trial moves its version, so an unchanged
+ * version means an unchanged trial. All statements are compiled before the transaction begins, and the
+ * trials this instance wrote last are remembered (KnownTrials) so that the next write to them skips the
+ * read. The hot writes are one statement each on PostgreSQL (see trial-writes.ts).
  *
  * Build one with `openStorage('sqlite:…' | 'postgres://…')`.
  */
@@ -266,53 +253,13 @@ export class SqlStorage implements Storage {
     await this.driver.close()
   }
 
-  /**
-   * The shape of every single-trial write. Reads the trial, lets `plan` check it and return the new
-   * column values (undefined: nothing to write), then in one short transaction bumps the study version
-   * and updates the trial only if it is unchanged since the read (else starts over). With `iv`, also
-   * upserts that intermediate value. Returns the new snapshot.
-   */
-  private async changeTrial(
+  /** Runs one optimistic single-trial write of this instance (see `changeTrial`). */
+  private changeTrial(
     id: TrialId,
-    plan: (row: TrialWithStudy, label: string) => TrialPatch | undefined,
+    plan: PlanTrialChange,
     iv?: { step: number; value: number },
   ): Promise<FrozenTrial | undefined> {
-    let read = this.known.get(id)
-    for (;;) {
-      const fromCache = read !== undefined
-      read ??= await readTrialRow(this.driver, id)
-      if (read === undefined) {
-        this.known.forget(id)
-        throw trialNotFound(id)
-      }
-      this.known.study(Number(read.row.study_id), read.row.study_name, read.row.study_directions)
-      let patch: TrialPatch | undefined
-      try {
-        patch = plan(read.row, trialLabel(read.row, read.row.study_name))
-      } catch (e) {
-        if (!fromCache) throw e
-      }
-      if (patch === undefined && fromCache) {
-        read = undefined // a refusal or a no-op decided on a possibly stale copy: decide again on a fresh read
-        continue
-      }
-      if (patch === undefined) return undefined
-      const { study_name: _n, study_directions: _d, ...row } = read.row
-      const version = await casUpdateTrial(this.driver, row.study_id as StudyId, id, Number(row.version), patch, iv)
-      if (version === undefined) {
-        read = undefined // changed by someone else since it was read
-        continue
-      }
-      let intermediate = read.intermediate
-      if (iv !== undefined) {
-        intermediate = intermediate.filter((x) => x.step !== iv.step)
-        intermediate.push({ step: iv.step, value: iv.value })
-        intermediate.sort((a, b) => a.step - b.step)
-      }
-      const updated = { ...row, ...patch, version }
-      this.known.set(updated, intermediate)
-      return toFrozenTrial(updated, intermediate)
-    }
+    return changeTrial(this.driver, this.known, id, plan, iv)
   }
 
   /** Converts a study row, remembering its name and directions for later trial writes. */
