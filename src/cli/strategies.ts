@@ -184,6 +184,7 @@ function buildScheduler(config: StudyConfig, c: SchedulerConfig, seed: number): 
         quantile: c.quantile_fraction,
         resampleProbability: c.resample_probability,
         seed,
+        max: r.max,
       })
     }
   }

@@ -3,8 +3,10 @@ import type { Budget } from './options.ts'
 
 /**
  * Checks a run against its budget. Trials count every trial of the study except retries (a retry re-runs a
- * failure, it is not a new configuration) and queued trials that never started; GPU-hours add up the stored
- * `gpuSeconds` of every trial plus what running attempts have used so far; wall time is this run's.
+ * failure, it is not a new configuration), PBT's replacements (a population member goes on under new
+ * parameters; the trial budget is the population size) and queued trials that never started; GPU-hours add
+ * up the stored `gpuSeconds` of every trial plus what running attempts have used so far; wall time is this
+ * run's.
  */
 export class BudgetTracker {
   constructor(private readonly b: Budget) {}
@@ -13,7 +15,10 @@ export class BudgetTracker {
   trialsLeft(trials: readonly FrozenTrial[]): number {
     if (this.b.trials === undefined) return Number.POSITIVE_INFINITY
     const counted = trials.filter(
-      (t) => t.systemAttrs.retryOf === undefined && (t.state !== 'WAITING' || t.startedAt !== null),
+      (t) =>
+        t.systemAttrs.retryOf === undefined &&
+        t.systemAttrs.pbt === undefined &&
+        (t.state !== 'WAITING' || t.startedAt !== null),
     ).length
     return this.b.trials - counted
   }

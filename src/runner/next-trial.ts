@@ -4,9 +4,12 @@ import type { Trial } from '../core/study/trial.ts'
 import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
 import type { BudgetTracker } from './budget.ts'
 
-/** Trials that resume earlier work (recovered, requeued, promoted, retries): they run even past the trial budget. */
+/**
+ * Trials that resume earlier work (recovered, requeued, promoted, retries, PBT's replacements): they run even
+ * past the trial budget.
+ */
 export function isContinuation(t: FrozenTrial): boolean {
-  return t.startedAt !== null || t.systemAttrs.retryOf !== undefined
+  return t.startedAt !== null || t.systemAttrs.retryOf !== undefined || t.systemAttrs.pbt !== undefined
 }
 
 /**

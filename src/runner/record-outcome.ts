@@ -2,6 +2,7 @@ import type { Json } from '../core/json.ts'
 import type { Study } from '../core/study/study.ts'
 import type { TrialState } from '../core/trial/trial-state.ts'
 import { removeTrialCheckpoints } from './checkpoints.ts'
+import type { RunnerEvent } from './events.ts'
 import type { ExitInfo } from './executor/executor.ts'
 import { gpuSeconds } from './gpus.ts'
 import { metricNumber } from './protocol/messages.ts'
@@ -27,10 +28,11 @@ export interface OutcomeContext {
 
 /**
  * Writes the end of an attempt to storage, in this order of precedence: interrupted by the run (re-queued
- * as WAITING, or FAIL 'interrupted'); paused by the scheduler (PAUSED, checkpoint kept); pruned (scheduler or
- * divergence); stopped early on a plateau (COMPLETE with its best value); failure reported by the trial;
- * timeout; a clean exit or a `complete` message (COMPLETE with the final metrics, else the last report);
- * otherwise FAIL with exit code, signal, log tail and OOM recognition. Costs add up over attempts.
+ * as WAITING, or FAIL 'interrupted'); paused by the scheduler (PAUSED, checkpoint kept); pruned (scheduler,
+ * divergence, or replaced by a new trial under PBT: `pbtReplacedBy`); stopped early on a plateau (COMPLETE
+ * with its best value); failure reported by the trial; timeout; a clean exit or a `complete` message
+ * (COMPLETE with the final metrics, else the last report); otherwise FAIL with exit code, signal, log tail and
+ * OOM recognition. Costs add up over attempts.
  */
 export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: OutcomeContext): Promise<Outcome> {
   const prev = a.frozen.systemAttrs
@@ -59,7 +61,9 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
   const id = a.trial.id
   const storage = ctx.study.storage
 
-  if (a.interrupted !== undefined && exit.killedBecause !== undefined && a.stop?.kind !== 'pause') {
+  // A paused or PBT-replaced trial stays so when the run stops: its continuation is already arranged.
+  const arranged = a.stop?.kind === 'pause' || a.stop?.kind === 'exploit'
+  if (a.interrupted !== undefined && exit.killedBecause !== undefined && !arranged) {
     if (a.interrupted.requeue) {
       await storage.setTrialState(id, 'WAITING', {
         expectedState: 'RUNNING',
@@ -79,9 +83,13 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
     await storage.setTrialState(id, 'PAUSED', { expectedState: 'RUNNING', systemAttrs: { ...costs, rung } })
     return done('PAUSED', { reason: `paused at rung ${rung}` })
   }
-  if (a.stop?.kind === 'scheduler-prune' || a.stop?.kind === 'diverged') {
+  if (a.stop?.kind === 'scheduler-prune' || a.stop?.kind === 'diverged' || a.stop?.kind === 'exploit') {
     const reason = a.stop.decision.action === 'prune' ? a.stop.decision.reason : a.stop.kind
-    await ctx.study.tell(a.trial, undefined, { state: 'PRUNED', systemAttrs: { ...costs, pruneReason: reason } })
+    const replacedBy: Record<string, Json> = a.replacement !== undefined ? { pbtReplacedBy: a.replacement.child } : {}
+    await ctx.study.tell(a.trial, undefined, {
+      state: 'PRUNED',
+      systemAttrs: { ...costs, pruneReason: reason, ...replacedBy },
+    })
     if (ctx.deleteOnPrune) await removeTrialCheckpoints(a.checkpointDir).catch(() => {})
     return done('PRUNED', { reason })
   }
@@ -129,6 +137,21 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
       },
     })
   return done('FAIL', { reason: String(failure.failReason), retried })
+}
+
+/** The `trial-finished` event of a recorded attempt. */
+export function finishedEvent(a: TrialAttempt, out: Outcome): RunnerEvent {
+  return {
+    type: 'trial-finished',
+    number: a.number,
+    state: out.state,
+    ...(out.values !== undefined ? { values: out.values } : {}),
+    baseline: a.frozen.systemAttrs.baseline === true,
+    ...(out.reason !== undefined ? { reason: out.reason } : {}),
+    wallSeconds: out.wallSeconds,
+    gpuSeconds: out.gpuSeconds,
+    ...(out.retried ? { retried: true } : {}),
+  }
 }
 
 /** Objective values from `complete` metrics, falling back to the last report (or the best, after a plateau). */

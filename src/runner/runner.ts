@@ -3,24 +3,23 @@ import { join, resolve } from 'node:path'
 import { WinnowError } from '../core/errors.ts'
 import type { Study } from '../core/study/study.ts'
 import type { Trial } from '../core/study/trial.ts'
-import type { FrozenTrial, TrialId } from '../core/trial/frozen-trial.ts'
+import type { TrialId } from '../core/trial/frozen-trial.ts'
 import { isFinished } from '../core/trial/trial-state.ts'
 import { BudgetTracker } from './budget.ts'
-import { trialCheckpointDir } from './checkpoints.ts'
 import type { RunnerEvent, RunSummary, StopReason } from './events.ts'
 import type { Executor } from './executor/executor.ts'
 import { LocalExecutor } from './executor/local-executor.ts'
 import { FailFast } from './fail-fast.ts'
-import { cudaVisibleDevices, type GpuLease, GpuPool } from './gpus.ts'
+import { type GpuLease, GpuPool } from './gpus.ts'
+import { launchAttempt } from './launch-attempt.ts'
 import { gateTrial } from './memory-gate.ts'
 import { isContinuation, nextTrial } from './next-trial.ts'
 import type { RunnerOptions } from './options.ts'
 import { ProtocolEndpoint } from './protocol/endpoint.ts'
 import { outputLineHandler } from './protocol/output-lines.ts'
-import { recordOutcome } from './record-outcome.ts'
-import { recoverDeadWorkersTrials, workerIdentity } from './recovery.ts'
-import { type AttemptContext, TrialAttempt } from './trial-attempt.ts'
-import { paramsFilePath, trialEnv } from './trial-env.ts'
+import { finishedEvent, recordOutcome } from './record-outcome.ts'
+import { recoverDeadWorkersTrials } from './recovery.ts'
+import type { TrialAttempt } from './trial-attempt.ts'
 
 /**
  * Turns a study into running trials: claims queued trials (baseline, retries, promotions, recovered ones)
@@ -209,73 +208,22 @@ export class Runner {
       this.counts.failed++
       return
     }
-    const frozen = trial.frozen
-    const checkpointDir = trialCheckpointDir(this.checkpointRoot, trial.number)
-    mkdirSync(checkpointDir, { recursive: true })
-    const resumeFrom = typeof frozen.systemAttrs.checkpoint === 'string' ? frozen.systemAttrs.checkpoint : undefined
-    const target = await attemptTarget(this.study, frozen)
-    await this.study.storage.setTrialAttrs(trial.id, 'system', {
-      worker: workerIdentity(),
-      ...(target !== undefined ? { target } : {}),
-      ...(lease.indices.length > 0 ? { gpus: [...lease.indices] } : {}),
-    })
-    const params = trial.suggested
-    const actx: AttemptContext = {
-      study: this.study,
-      metricNames: this.metricNames,
-      earlyStopping: this.o.earlyStopping ?? {},
-      keep: this.o.checkpoints?.keep ?? 'last',
-      graceSeconds: this.grace,
-      cwd: this.cwd,
-      emit: (e) => this.emit(e),
-      warn: (m) => this.emit({ type: 'warning', message: m }),
-    }
-    const attempt = new TrialAttempt(actx, trial, frozen, lease, checkpointDir)
-    const key = String(trial.id)
-    const registration = this.endpoint?.register(key, (m) => attempt.onMessage(m))
-    const logFile = join(this.logDir, `trial-${String(trial.number).padStart(4, '0')}.log`)
-    const env = trialEnv({
-      trialId: trial.id,
-      trialNumber: trial.number,
-      study: this.study.name,
-      params,
-      paramsFile: paramsFilePath(this.logDir, trial.number),
-      checkpointDir,
-      resumeFrom,
-      target,
-      report: registration,
-      cudaVisibleDevices: cudaVisibleDevices(lease),
-      pythonUnbuffered: this.o.pythonUnbuffered ?? true,
-      userEnv: this.o.env,
-    })
-    const argv = this.o.command(params, {
-      trialNumber: trial.number,
-      trialId: trial.id,
-      checkpointDir,
-      resumeFrom,
-      target,
-    })
+    const { attempt, key } = await launchAttempt(
+      {
+        o: this.o,
+        executor: this.executor,
+        endpoint: this.endpoint,
+        metricNames: this.metricNames,
+        graceSeconds: this.grace,
+        cwd: this.cwd,
+        logDir: this.logDir,
+        checkpointRoot: this.checkpointRoot,
+        emit: (e) => this.emit(e),
+      },
+      trial,
+      lease,
+    )
     this.counts.attempts++
-    attempt.handle = this.executor.launch({
-      label: `#${trial.number} of study "${this.study.name}"`,
-      argv,
-      cwd: this.cwd,
-      env,
-      logFile,
-      timeoutSeconds: this.o.trialTimeoutSeconds,
-      graceSeconds: this.grace,
-      onLine: outputLineHandler(this.o.metricsFrom, (m) => attempt.onMessage(m), actx.warn),
-    })
-    this.emit({
-      type: 'trial-started',
-      number: trial.number,
-      params,
-      resumed: resumeFrom !== undefined,
-      baseline: frozen.systemAttrs.baseline === true,
-      ...(target !== undefined ? { target } : {}),
-      gpus: lease.indices,
-      logFile,
-    })
     const done = this.finish(attempt, key)
     this.running.set(trial.id, { attempt, done })
   }
@@ -299,17 +247,7 @@ export class Runner {
       )[out.state as 'COMPLETE']
       if (k !== undefined) this.counts[k]++
       this.failFast.record(out.state, out.reason, attempt.frozen.systemAttrs.infeasible === true)
-      this.emit({
-        type: 'trial-finished',
-        number: attempt.number,
-        state: out.state,
-        ...(out.values !== undefined ? { values: out.values } : {}),
-        baseline: attempt.frozen.systemAttrs.baseline === true,
-        ...(out.reason !== undefined ? { reason: out.reason } : {}),
-        wallSeconds: out.wallSeconds,
-        gpuSeconds: out.gpuSeconds,
-        ...(out.retried ? { retried: true } : {}),
-      })
+      this.emit(finishedEvent(attempt, out))
     } catch (e) {
       this.emit({ type: 'warning', message: `could not record the end of trial #${attempt.number}: ${String(e)}` })
     } finally {
@@ -362,14 +300,4 @@ export class Runner {
       // A broken progress renderer must not stop the study.
     }
   }
-}
-
-/**
- * The resource this attempt trains to: the promotion's target, nothing for the baseline (it trains to full
- * fidelity, see Study.report), else the scheduler's first rung.
- */
-async function attemptTarget(study: Study, frozen: FrozenTrial): Promise<number | undefined> {
-  if (typeof frozen.systemAttrs.target === 'number') return frozen.systemAttrs.target
-  if (frozen.systemAttrs.baseline === true) return undefined
-  return study.scheduler.initialTarget?.({ study: study.info, history: await study.trials() }, frozen)
 }

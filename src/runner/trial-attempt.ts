@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import type { Json } from '../core/json.ts'
-import type { Decision } from '../core/schedulers/scheduler.ts'
+import type { Decision, Exploit } from '../core/schedulers/scheduler.ts'
 import type { Study } from '../core/study/study.ts'
 import type { Trial } from '../core/study/trial.ts'
 import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
@@ -9,6 +9,7 @@ import { type EarlyStoppingOptions, EarlyStopTracker } from './early-stopping.ts
 import type { RunnerEvent } from './events.ts'
 import type { RunHandle } from './executor/executor.ts'
 import type { GpuLease } from './gpus.ts'
+import type { Replacement } from './pbt-exploit.ts'
 import { type Metrics, metricNumber, type TrialMessage, type WireDecision } from './protocol/messages.ts'
 
 /** What an attempt needs from its runner. */
@@ -21,10 +22,12 @@ export interface AttemptContext {
   readonly cwd: string
   readonly emit: (e: RunnerEvent) => void
   readonly warn: (message: string) => void
+  /** Acts on PBT's exploit decision (see `exploitTrial`); undefined = treat it as a plain continue. */
+  readonly exploit?: (attempt: TrialAttempt, exploit: Exploit, step: number) => Promise<Replacement | undefined>
 }
 
 /** The stop decision an attempt got, and why. */
-export type StopKind = 'scheduler-prune' | 'diverged' | 'plateau' | 'pause'
+export type StopKind = 'scheduler-prune' | 'diverged' | 'plateau' | 'pause' | 'exploit'
 
 /**
  * The runner's side of one running trial attempt: handles its messages in order (HTTP and stdout lines
@@ -42,6 +45,8 @@ export class TrialAttempt {
   lastValue: number | undefined
   tokens: number | undefined
   checkpoints: CheckpointRecord[]
+  /** Set when PBT replaced this trial by a new one (the attempt then stops like a pruned one). */
+  replacement: Replacement | undefined
   /** Set when the run ends this attempt (abort, wall-time / GPU budget): how to record it. */
   interrupted: { reason: string; requeue: boolean } | undefined
   readonly tracker: EarlyStopTracker
@@ -118,9 +123,14 @@ export class TrialAttempt {
         if (verdict.kind === 'diverged') this.setStop('diverged', { action: 'prune', reason: verdict.reason })
         else {
           decision = await this.trial.report(step, value)
+          // PBT: replaced by a new trial, this attempt stops like a pruned one (setStop in exploit).
+          const replaced =
+            decision.action === 'continue' &&
+            decision.exploit !== undefined &&
+            (await this.exploit(decision.exploit, step))
           if (decision.action === 'prune') this.setStop('scheduler-prune', decision)
           else if (decision.action === 'pause') this.setStop('pause', decision)
-          else if (verdict.kind === 'plateau')
+          else if (!replaced && verdict.kind === 'plateau')
             this.setStop('plateau', { action: 'prune', reason: `early stopping: ${verdict.reason}` })
         }
         const stop = this.stop as TrialAttempt['stop'] // set by setStop above
@@ -148,6 +158,15 @@ export class TrialAttempt {
       decision: wire,
     })
     return wire
+  }
+
+  /** Replaces this trial by a copy of a better one (PBT); true when it did, and this attempt is to stop. */
+  private async exploit(e: Exploit, step: number): Promise<boolean> {
+    const replacement = await this.ctx.exploit?.(this, e, step)
+    if (replacement === undefined) return false
+    this.replacement = replacement
+    this.setStop('exploit', { action: 'prune', reason: replacement.reason })
+    return true
   }
 
   private setStop(kind: StopKind, decision: Decision): void {

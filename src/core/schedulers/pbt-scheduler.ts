@@ -23,6 +23,11 @@ export interface PbtSchedulerOptions {
   readonly minPopulation?: number
   /** Seed of the donor choice and the perturbations. @default 0 */
   readonly seed?: number
+  /**
+   * The step at which trials end (full fidelity): no exploitation at or past it, where a copy would have
+   * nothing left to train and the trial's finished result would be thrown away. @default Infinity
+   */
+  readonly max?: number
 }
 
 /**
@@ -30,7 +35,9 @@ export interface PbtSchedulerOptions {
  * of `interval`, the trials that reached that boundary are ranked by their value there; a trial in the bottom
  * `quantile` gets a `continue` decision carrying `exploit: { fromTrial, params }`: the runner must restart it
  * from `fromTrial`'s latest checkpoint with `params`, a perturbation of the donor's parameters. Top-quantile trials
- * and trials in the middle just continue; nothing is pruned or paused.
+ * and trials in the middle just continue; nothing is pruned or paused, and nothing is exploited at `max`. A
+ * trial the runner created from an exploit (`systemAttrs.pbt`) is neither ranked nor exploited again at
+ * boundaries up to the step it started from, as Ray Tune waits a full interval after each perturbation.
  *
  * The random choices are seeded from (seed, trial number, boundary), so decisions depend only on the history.
  */
@@ -43,6 +50,7 @@ export class PbtScheduler implements Scheduler {
   private readonly minPopulation: number
   private readonly seed: number
   private readonly space: SearchSpace
+  private readonly max: number
 
   constructor(opts: PbtSchedulerOptions) {
     const owner = 'PbtScheduler'
@@ -62,6 +70,8 @@ export class PbtScheduler implements Scheduler {
     })
     this.minPopulation = checkInt(owner, 'minPopulation', opts.minPopulation ?? 4, 2)
     this.seed = checkInt(owner, 'seed', opts.seed ?? 0, 0)
+    this.max =
+      opts.max === undefined ? Number.POSITIVE_INFINITY : checkNumber(owner, 'max', opts.max, { min: 0, open: true })
     checkThat(
       typeof opts.space === 'object' && opts.space !== null,
       owner,
@@ -76,8 +86,12 @@ export class PbtScheduler implements Scheduler {
     const step = lastStep(trial)
     if (step === undefined) return { action: 'continue' }
     const boundary = Math.floor(step / this.interval + 1e-9) * this.interval
-    if (boundary <= 0 || previousStep(trial) >= boundary) return { action: 'continue' }
-    const group = [...ctx.history.filter((t) => t.id !== trial.id && t.state !== 'FAIL'), trial]
+    if (boundary <= 0 || boundary >= this.max || previousStep(trial) >= boundary || bornAt(trial) >= boundary)
+      return { action: 'continue' }
+    // A trial born from an exploit at or after this boundary has no value of its own here (its start is a copy).
+    const group = [...ctx.history.filter((t) => t.id !== trial.id && t.state !== 'FAIL'), trial].filter(
+      (t) => bornAt(t) < boundary,
+    )
     const sign = directionOf(ctx) === 'minimize' ? 1 : -1
     const ranked = group
       .map((t) => ({ t, v: valueReached(t, boundary) }))
@@ -91,7 +105,7 @@ export class PbtScheduler implements Scheduler {
     const donor = ranked[rng.int(0, cut - 1)].t
     return {
       action: 'continue',
-      exploit: { fromTrial: donor.id, params: this.perturb(donor.params, rng) },
+      exploit: { fromTrial: donor.id, params: this.perturb(donor.params, rng), step: boundary },
       reason: `bottom ${cut} of ${ranked.length} at step ${boundary}; copies trial #${donor.number}`,
     }
   }
@@ -117,4 +131,16 @@ export class PbtScheduler implements Scheduler {
     const x = Math.min(d.high, Math.max(d.low, (value as number) * factor))
     return d.kind === 'int' || d.step !== undefined ? snapToGrid(d, x) : x
   }
+}
+
+/**
+ * The step a trial started from when the runner created it from an exploit (`systemAttrs.pbt`: the boundary and
+ * the step of the copied checkpoint), or -Infinity for a trial trained from scratch.
+ */
+function bornAt(t: FrozenTrial): number {
+  const pbt = t.systemAttrs.pbt
+  if (pbt === null || typeof pbt !== 'object' || Array.isArray(pbt)) return Number.NEGATIVE_INFINITY
+  const { step, checkpointStep } = pbt as { readonly [key: string]: unknown }
+  const steps = [step, checkpointStep].filter((s): s is number => typeof s === 'number')
+  return steps.length > 0 ? Math.max(...steps) : Number.NEGATIVE_INFINITY
 }

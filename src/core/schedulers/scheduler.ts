@@ -4,13 +4,16 @@ import type { FrozenTrial, TrialId } from '../trial/frozen-trial.ts'
 
 /**
  * Population-based training's instruction to a trial that keeps going: restart from `fromTrial`'s latest
- * checkpoint with `params` (a perturbation of that trial's parameters). The runner copies the checkpoint, records
- * the new parameters (e.g. in `systemAttrs.pbt`) and relaunches the trial; a runner that cannot do this treats
- * the decision as a plain `continue`.
+ * checkpoint with `params` (a perturbation of that trial's parameters). The runner ends the trial (PRUNED) and
+ * queues a new one with `params` that resumes from a copy of the checkpoint, recording its lineage in
+ * `systemAttrs.pbt = { parent, donor, step, checkpointStep }`; a runner that cannot do this treats the
+ * decision as a plain `continue`.
  */
 export interface Exploit {
   readonly fromTrial: TrialId
   readonly params: ParamValues
+  /** The interval boundary (step) at which the trial was exploited. */
+  readonly step?: number
 }
 
 /**
