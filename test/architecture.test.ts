@@ -51,6 +51,20 @@ test('storage does not import the runner, CLI, server or report', () => {
   assert.deepEqual(offenders, [])
 })
 
+test('the server reads through core, storage and report only; nothing below it imports the server', () => {
+  const offenders = sources('src/server').flatMap((f) =>
+    imports(f)
+      .map((s) => resolveInRepo(f, s))
+      .filter((t) => /^src\/(runner|cli|config)\//.test(t))
+      .map((t) => `${f} imports ${t}`),
+  )
+  for (const layer of ['src/core', 'src/storage', 'src/report', 'src/runner'])
+    for (const f of sources(layer))
+      for (const t of imports(f).map((s) => resolveInRepo(f, s)))
+        if (t.startsWith('src/server/')) offenders.push(`${f} imports ${t}`)
+  assert.deepEqual(offenders, [])
+})
+
 test('samplers and schedulers never call Math.random or read the clock', () => {
   const offenders = [...sources('src/core/samplers'), ...sources('src/core/schedulers')].filter((f) =>
     /Math\.random\(|Date\.now\(|performance\.now\(/.test(withoutComments(readFileSync(join(root, f), 'utf8'))),

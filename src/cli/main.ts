@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import pc from 'picocolors'
 import { WinnowError } from '../core/errors.ts'
+import { registerDashboardCommand } from './commands/dashboard-command.ts'
 import { registerDemoCommand } from './commands/demo-command.ts'
 import { registerFocusCommand } from './commands/focus-command.ts'
 import { registerImportanceCommand } from './commands/importance-command.ts'
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerImportanceCommand(program)
   registerFocusCommand(program)
   registerReportCommand(program)
+  registerDashboardCommand(program)
   return program
 }
 

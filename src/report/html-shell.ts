@@ -10,7 +10,8 @@ import {
 import { comparisonSection, headerSection, reproSection, setupSection, trialsSection } from './html-sections.ts'
 import type { ReportData } from './report-data.ts'
 
-const CSS = `
+/** The report's stylesheet (the dashboard reuses it, so its charts look the same). */
+export const REPORT_CSS = `
 :root{--fg:#1d2433;--muted:#5b6478;--line:#d9dee8;--bg:#fff;--soft:#f5f7fb;--accent:#2563eb;--best:#d97706;--base:#7c3aed;--good:#15803d;--bad:#b91c1c;--grey:#a3aab8}
 *{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
 main{max-width:1040px;margin:0 auto;padding:24px 28px 64px}
@@ -66,7 +67,7 @@ export function renderReportHtml(d: ReportData): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="winnow ${h(d.repro.winnowVersion)}">
 <title>Winnow report: ${h(d.study.name)}</title>
-<style>${CSS}</style></head>
+<style>${REPORT_CSS}</style></head>
 <body><main>
 ${headerSection(d)}
 ${nav}

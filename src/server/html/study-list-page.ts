@@ -1,0 +1,36 @@
+import { escapeHtml as h } from '../../report/escape.ts'
+import { num, pct } from '../../report/format.ts'
+import type { StudyDigest } from '../study-digest.ts'
+import { agoText, renderPage, studyHref, timeText, trialHref } from './layout.ts'
+
+/**
+ * The home page: every study of the storage with its counts, best value, gain over the baseline and last activity;
+ * it reloads itself every 10 s (cheap: each study's trials are read incrementally).
+ */
+export function renderStudyListPage(storageUrl: string, studies: readonly StudyDigest[], now = Date.now()): string {
+  const rows = studies.map((s) => {
+    const c = s.counts
+    const objective = s.metricNames.map((m, i) => `${m} (${s.directions[i]})`).join(', ')
+    const best =
+      s.best !== null
+        ? `${h(num(s.best.values?.[0]))} <a href="${h(trialHref(s.name, s.best.number))}">#${s.best.number}</a>`
+        : s.paretoSize !== null
+          ? `Pareto front: ${s.paretoSize} trials`
+          : '–'
+    const gainCls = s.gain === null ? '' : s.gain > 0 ? 'good' : s.gain < 0 ? 'bad' : ''
+    return `<tr><td><a href="${h(studyHref(s.name))}">${h(s.name)}</a></td><td>${h(objective)}</td>
+<td>${s.total}: ${c.COMPLETE} done, ${c.RUNNING} running, ${c.PRUNED} pruned, ${c.PAUSED} paused, ${c.FAIL} failed${c.WAITING > 0 ? `, ${c.WAITING} waiting` : ''}</td>
+<td>${best}</td><td class="${gainCls}">${h(s.gain === null ? '–' : pct(s.gain))}</td>
+<td title="${h(timeText(s.lastActivity))}">${h(agoText(s.lastActivity, now))}</td></tr>`
+  })
+  const table =
+    studies.length === 0
+      ? `<p class="note">This storage holds no study yet. Start one with <code>winnow tune study.yaml --storage ${h(storageUrl)}</code>; it shows up here.</p>`
+      : `<table><thead><tr><th>study</th><th>objective</th><th>trials</th><th>best</th><th>gain vs baseline</th><th>last activity</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+  return renderPage({
+    title: 'Winnow dashboard',
+    refreshSeconds: 10,
+    body: `<header><h1>Winnow dashboard</h1><p class="meta">${studies.length} ${studies.length === 1 ? 'study' : 'studies'} in <code>${h(storageUrl)}</code> · read ${h(timeText(now))}</p></header>
+${table}`,
+  })
+}
