@@ -42,8 +42,8 @@ export function valueReached(t: FrozenTrial, resource: number): number | undefin
 
 /**
  * The value a trial had when it reached `resource`, averaged over its last `window` reports up to that point
- * (the first report at a step >= resource and the `window − 1` before it; NaN reports are skipped, NaN when all
- * are). Per-report noise of a learning curve (mini-batch evaluation noise) shrinks by √window, at the cost of a
+ * (the first report at a step >= resource and up to `window − 1` before it, only those at steps past resource / 2;
+ * NaN reports are skipped, NaN when all are). Per-report noise of a learning curve (mini-batch evaluation noise) shrinks by √window, at the cost of a
  * small lag that every trial compared at the same rung shares. `window` 1 is `valueReached`.
  */
 export function smoothedValueReached(t: FrozenTrial, resource: number, window: number): number | undefined {
@@ -55,6 +55,9 @@ export function smoothedValueReached(t: FrozenTrial, resource: number, window: n
   let sum = 0
   let n = 0
   for (let j = i; j >= 0 && j > i - window; j--) {
+    // Only the second half of the rung: with coarse reports a window of 5 would otherwise reach back to the first
+    // steps, where every curve is still near its start (lora-sft-curves held-out seeds: 5,548 → 3,505 steps).
+    if (j < i && iv[j].step <= resource / 2) break
     if (Number.isNaN(iv[j].value)) continue
     sum += iv[j].value
     n++

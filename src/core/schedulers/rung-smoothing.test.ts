@@ -10,9 +10,18 @@ const id = (n: number) => (n + 1000) as TrialId
 describe('smoothedValueReached', () => {
   const t = fixtureTrial({ number: 0, curve: [9, 6, 3, 0, 100] })
 
+  const long = fixtureTrial({ number: 4, curve: [9, 8, 7, 6, 5, 4, 3, 2, 1, 0] })
+
   test('averages the report at the rung with the window − 1 reports before it', () => {
-    assert.equal(smoothedValueReached(t, 4, 3), (6 + 3 + 0) / 3)
-    assert.equal(smoothedValueReached(t, 2, 5), (9 + 6) / 2, 'a short history averages what there is')
+    assert.equal(smoothedValueReached(long, 8, 3), (4 + 3 + 2) / 3)
+    assert.equal(smoothedValueReached(long, 10, 5), (4 + 3 + 2 + 1 + 0) / 5)
+  })
+
+  test('only reports past half the rung count: early steps of a curve are not its level', () => {
+    assert.equal(smoothedValueReached(t, 4, 3), (3 + 0) / 2, 'steps 3 and 4 of rung 4; step 2 is not past 2')
+    assert.equal(smoothedValueReached(long, 6, 5), (6 + 5 + 4) / 3, 'steps 4..6 of rung 6; step 3 is not past 3')
+    assert.equal(smoothedValueReached(t, 2, 5), 6, 'rung 2: only its own report')
+    assert.equal(smoothedValueReached(t, 1, 5), 9, 'the report at the rung always counts')
   })
 
   test('window 1 is valueReached; a rung not reached is undefined', () => {
@@ -21,8 +30,8 @@ describe('smoothedValueReached', () => {
   })
 
   test('skips NaN reports, and is NaN only when every report in the window is', () => {
-    const withNaN = fixtureTrial({ number: 1, curve: [4, Number.NaN, 2] })
-    assert.equal(smoothedValueReached(withNaN, 3, 3), 3)
+    const withNaN = fixtureTrial({ number: 1, curve: [9, 9, 4, Number.NaN, 2] })
+    assert.equal(smoothedValueReached(withNaN, 5, 3), (4 + 2) / 2)
     const allNaN = fixtureTrial({ number: 2, curve: [Number.NaN, Number.NaN] })
     assert.ok(Number.isNaN(smoothedValueReached(allNaN, 2, 2)))
   })
@@ -32,11 +41,12 @@ describe('smoothedValueReached', () => {
       number: 3,
       curve: [
         [2, 8],
+        [3, 6],
         [5, 4],
         [9, 1],
       ],
     })
-    assert.equal(smoothedValueReached(sparse, 4, 2), (8 + 4) / 2)
+    assert.equal(smoothedValueReached(sparse, 4, 3), (6 + 4) / 2, 'rung 4 is met at step 5; step 2 is not past 2')
   })
 })
 

@@ -22,9 +22,10 @@ export interface SuccessiveHalvingSchedulerOptions {
   /** Skip the first e rungs (start at min·η^e); Hyperband's bracket offset. @default 0 */
   readonly minEarlyStoppingRate?: number
   /**
-   * Reports averaged into a trial's value at a rung: the report at the rung and the `smoothing − 1` before it.
-   * Noisy learning curves (per-report evaluation noise) then rank on their level, not on one lucky report.
-   * 1 is Optuna's rule (the single report at the rung). @default 1
+   * Reports averaged into a trial's value at a rung: the report at the rung and up to `smoothing − 1` before it,
+   * counting only reports past half the rung's resource (the start of a curve is not its level). Noisy learning
+   * curves (per-report evaluation noise) then rank on their level, not on one lucky report. 1 is Optuna's rule
+   * (the single report at the rung). @default 1
    */
   readonly smoothing?: number
 }
