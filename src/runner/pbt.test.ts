@@ -19,9 +19,14 @@ test('PBT: a bad trial is ended and replaced by a new trial resuming from a copy
   const exploits: Exploit[] = []
   const spy: Scheduler = {
     name: 'pbt',
+    // Only the bad trial may be replaced. Once it is gone, one of the three good ones is the bottom of the next
+    // boundary's ranking, and whether it reaches that boundary in time to be ranked depends on process timing
+    // (a loaded machine made the test flaky); what the runner does with an exploit is the same for any trial.
     decide: (ctx, t) => {
       const d = pbt.decide(ctx, t)
-      if (d.action === 'continue' && d.exploit !== undefined) exploits.push(d.exploit)
+      if (d.action !== 'continue' || d.exploit === undefined) return d
+      if (t.number !== 3) return { action: 'continue' }
+      exploits.push(d.exploit)
       return d
     },
   }
