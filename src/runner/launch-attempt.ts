@@ -82,6 +82,8 @@ export async function launchAttempt(c: LaunchContext, trial: Trial, lease: GpuLe
     pythonUnbuffered: c.o.pythonUnbuffered ?? true,
     userEnv: c.o.env,
   })
+  // Where its output goes, so `winnow dashboard` can show a live tail while it runs (an absolute path).
+  await study.storage.setTrialAttrs(trial.id, 'system', { logFile })
   const argv = c.o.command(params, { trialNumber: trial.number, trialId: trial.id, checkpointDir, resumeFrom, target })
   attempt.handle = c.executor.launch({
     label: `#${trial.number} of study "${study.name}"`,

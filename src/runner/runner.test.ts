@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { isAbsolute, join } from 'node:path'
 import { describe, test } from 'node:test'
 import type { Scheduler } from '../core/schedulers/scheduler.ts'
 import type { RunnerEvent } from './events.ts'
@@ -42,6 +42,10 @@ describe('runner with real trial processes', () => {
       assert.ok((t.systemAttrs.wallSeconds as number) > 0)
       assert.equal(t.systemAttrs.gpuSeconds, 0)
       assert.match(t.systemAttrs.checkpoint as string, /trial-000\d\/state\.json$/)
+      // The trial's log path is recorded (absolute) so the dashboard can tail it while the trial runs.
+      const logFile = t.systemAttrs.logFile as string
+      assert.ok(isAbsolute(logFile) && logFile.endsWith(`trial-000${t.number}.log`), logFile)
+      assert.ok(existsSync(logFile))
     }
   })
 
