@@ -22,6 +22,9 @@ const VARIANTS: FocusVariant[] = [
   { keep: 4, quantile: 0.2, warm: true },
   { keep: 3, quantile: 0.4, warm: true },
   { keep: 4, quantile: 0.4, warm: true },
+  { keep: 6, quantile: 0.3 },
+  { keep: 10, quantile: 0.3 },
+  { keep: 10, quantile: 0.5 },
 ]
 
 const median = (xs: number[]) => {
