@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type KernelParams, matern52, matern52Grad } from './kernel.ts'
+import { type KernelParams, matern52, matern52Grad, scaledSqDist } from './kernel.ts'
 import { choleskyInPlace, choleskySolve, solveLower, solveUpperT } from './linalg.ts'
 import type { GpData } from './marginal-likelihood.ts'
 
@@ -164,16 +164,7 @@ export class GpModel {
     const s = this.params.scale
     const c = new Float64Array(n * n)
     for (let a = 0; a < n; a++) {
-      const oa = a * d
-      for (let b = 0; b < a; b++) {
-        const ob = b * d
-        let r2 = 0
-        for (let i = 0; i < d; i++) {
-          const diff = x[oa + i] - x[ob + i]
-          r2 += categorical[i] ? (diff !== 0 ? w[i] : 0) : w[i] * diff * diff
-        }
-        c[a * n + b] = s * matern52(r2)
-      }
+      for (let b = 0; b < a; b++) c[a * n + b] = s * matern52(scaledSqDist(x, a, x, b, d, w, categorical))
       c[a * n + a] = s + this.params.noise + jitter
     }
     return c

@@ -6,7 +6,7 @@
  * @module
  */
 import { minimizeLbfgsB } from '../../math/lbfgs.ts'
-import { matern52, matern52Grad } from './kernel.ts'
+import { matern52, matern52Grad, scaledSqDist } from './kernel.ts'
 import { choleskyInPlace, choleskyInverse, choleskySolve } from './linalg.ts'
 
 /** The smallest noise variance (of standardised targets): keeps the kernel matrix well conditioned. */
@@ -63,14 +63,8 @@ export function negLogPosterior(data: GpData, theta: Theta, grad: Float64Array, 
   // K_ab (lower triangle), kept because the factorisation overwrites c.
   const k = new Float64Array(n * n)
   for (let a = 0; a < n; a++) {
-    const oa = a * d
     for (let b = 0; b < a; b++) {
-      const ob = b * d
-      let r2 = 0
-      for (let i = 0; i < d; i++) {
-        const diff = x[oa + i] - x[ob + i]
-        r2 += categorical[i] ? (diff !== 0 ? w[i] : 0) : w[i] * diff * diff
-      }
+      const r2 = scaledSqDist(x, a, x, b, d, w, categorical)
       const kab = s * matern52(r2)
       c[a * n + b] = kab
       k[a * n + b] = kab
