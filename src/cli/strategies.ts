@@ -115,7 +115,10 @@ function buildSampler(config: StudyConfig, c: SamplerConfig, seed: number): { sa
 
 /** `sampler: auto`: GP-BO for flat single-objective spaces, multivariate TPE otherwise (see AutoSampler). */
 function chooseAuto(_config: StudyConfig, seed: number): { sampler: Sampler; why: string } {
-  return { sampler: new AutoSampler({ seed }), why: 'GP for flat single-objective spaces, TPE otherwise' }
+  return {
+    sampler: new AutoSampler({ seed }),
+    why: 'GP for flat single-objective spaces, TPE otherwise and once most trials are pruned',
+  }
 }
 
 function resourceOf(owner: string, c: SchedulerConfig): Resource {
