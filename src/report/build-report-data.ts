@@ -2,6 +2,7 @@ import { parse as parseYaml } from 'yaml'
 import { findBaseline, gainOver } from '../core/analysis/baseline.ts'
 import { computeCost } from '../core/analysis/cost.ts'
 import { bestTrial, paretoFront } from '../core/analysis/pareto.ts'
+import { rungOccupancy } from '../core/analysis/rung-occupancy.ts'
 import type { Distribution, ParamValue } from '../core/distributions/distribution.ts'
 import type { Json } from '../core/json.ts'
 import type { StudyInfo } from '../core/storage.ts'
@@ -80,6 +81,12 @@ export function buildReportData(
       'rankTransfer',
       resource?.min !== undefined && resource.max !== undefined && resource.min < resource.max
         ? rankTransferOf(trials, resource.kind, resource.min, resource.max, rungs)
+        : undefined,
+    ),
+    ...optional(
+      'rungs',
+      single && resource?.max !== undefined && rungs.length > 0
+        ? rungOccupancy(trials, rungs, resource.max, info.directions[0])
         : undefined,
     ),
     ...optional('cost', costOf(trials, resource)),

@@ -81,6 +81,28 @@ export function rankTransferSection(d: ReportData): string {
   )
 }
 
+/** The rung view: per fidelity level, trials that got there, went on, or stopped there. */
+export function rungsSection(d: ReportData): string {
+  if (!d.rungs || d.rungs.length === 0) return ''
+  const unit = d.setup.resource?.kind ?? 'resource'
+  return section(
+    'rungs',
+    'Rungs',
+    `${htmlTable(
+      [unit, 'reached', 'went on', 'pruned there', 'paused there', 'running there', 'best value there'],
+      d.rungs.map((r, i) => [
+        `${num(r.level)}${i === d.rungs!.length - 1 ? ' (full)' : ''}`,
+        String(r.reached),
+        i === d.rungs!.length - 1 ? '–' : String(r.wentOn),
+        String(r.prunedHere),
+        String(r.pausedHere),
+        String(r.runningHere),
+        r.best === undefined ? '–' : num(r.best),
+      ]),
+    )}${caption('A trial stopped "there" last reported between this level and the next. The baseline trains to full fidelity.')}`,
+  )
+}
+
 /** The rung-to-rung checks, when the ladder has more than one step. */
 function ladderTable(rt: NonNullable<ReportData['rankTransfer']>): string {
   if (rt.ladder.length < 2) return ''

@@ -5,6 +5,7 @@ import {
   historySection,
   importanceSection,
   rankTransferSection,
+  rungsSection,
   sensitivitySection,
 } from './html-analysis-sections.ts'
 import { comparisonSection, headerSection, reproSection, setupSection, trialsSection } from './html-sections.ts'
@@ -78,6 +79,7 @@ ${curvesSection(d)}
 ${importanceSection(d)}
 ${sensitivitySection(d)}
 ${rankTransferSection(d)}
+${rungsSection(d)}
 ${costSection(d)}
 ${reproSection(d)}
 ${trialsSection(d)}

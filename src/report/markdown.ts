@@ -133,6 +133,34 @@ export function renderReportMarkdown(d: ReportData): string {
         '',
       )
   } else out.push('The study has no multi-fidelity resource.', '')
+  if (d.rungs && d.rungs.length > 0) {
+    const last = d.rungs.length - 1
+    out.push(
+      '## Rungs',
+      '',
+      table(
+        [
+          d.setup.resource?.kind ?? 'resource',
+          'reached',
+          'went on',
+          'pruned there',
+          'paused there',
+          'running there',
+          'best value there',
+        ],
+        d.rungs.map((r, i) => [
+          `${num(r.level)}${i === last ? ' (full)' : ''}`,
+          String(r.reached),
+          i === last ? '–' : String(r.wentOn),
+          String(r.prunedHere),
+          String(r.pausedHere),
+          String(r.runningHere),
+          r.best === undefined ? '–' : num(r.best),
+        ]),
+      ),
+      '',
+    )
+  }
 
   out.push('## Compute used and saved', '')
   const cost = d.cost

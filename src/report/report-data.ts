@@ -1,5 +1,6 @@
 import type { CostSummary } from '../core/analysis/cost.ts'
 import type { RankTransfer } from '../core/analysis/rank-transfer.ts'
+import type { RungRow } from '../core/analysis/rung-occupancy.ts'
 import type { ParamValues } from '../core/distributions/distribution.ts'
 import type { Direction } from '../core/trial/frozen-trial.ts'
 import type { TrialState } from '../core/trial/trial-state.ts'
@@ -37,6 +38,8 @@ export interface ReportData {
   readonly importance: ImportanceResult
   readonly sensitivity: Sensitivity
   readonly rankTransfer?: RankTransferData
+  /** The rung view of a multi-fidelity study (single objective): who reached each level and where others stopped. */
+  readonly rungs?: readonly RungRow[]
   readonly cost?: CostData
   readonly repro: Reproducibility
 }

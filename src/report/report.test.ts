@@ -106,7 +106,17 @@ test('baseline vs best, gain, slices and importance come from the trials', () =>
   assert.equal(data.importance.entries[0].param, 'x', 'x drives the loss, mode does not')
   assert.equal(data.sensitivity.params[0].name, 'x')
   assert.equal(data.rankTransfer?.pairs.length, 12)
+  // The rung view: every trial reported at step 1 and step 2 (the one PRUNED trial too, at its last report).
+  assert.deepEqual(
+    data.rungs?.map((r) => [r.level, r.reached, r.wentOn, r.prunedHere, r.best]),
+    [
+      [1, 12, 12, 0, 2],
+      [2, 12, 0, 0, 1],
+    ],
+  )
+  assert.match(renderReportHtml(data), /<section id="rungs"><h2>Rungs<\/h2>/)
   const md = renderReportMarkdown(data)
+  assert.match(md, /## Rungs\n\n\| steps \| reached \| went on/)
   assert.match(md, /\| loss \(objective, minimize\) \| 4 \| 1 \| \+75\.0 % \|/)
 })
 

@@ -6,6 +6,7 @@ import {
   historySection,
   importanceSection,
   rankTransferSection,
+  rungsSection,
   sensitivitySection,
 } from '../../report/html-analysis-sections.ts'
 import { comparisonSection } from '../../report/html-sections.ts'
@@ -72,6 +73,7 @@ ${importanceSection(d)}
 ${sensitivitySection(d)}
 ${costSection(d)}
 ${d.rankTransfer ? rankTransferSection(d) : ''}
+${rungsSection(d)}
 ${trialsTableHtml(v.trials, {
   studyName: s.name,
   metricNames: s.metricNames,
