@@ -7,6 +7,7 @@ import type { Storage } from '../core/storage.ts'
 import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
 import { openStorage } from '../storage/open-storage.ts'
 import { createDashboardApp } from './app.ts'
+import { PAGE_CSP } from './html/layout.ts'
 import type { StudyDigest } from './study-digest.ts'
 import { addCompleteTrials, buildFixtureStudy, type Fixture, HOSTILE_NAME, HOSTILE_VALUE } from './testing/fixture.ts'
 
@@ -220,10 +221,62 @@ describe('dashboard HTTP handlers on a real SQLite storage', () => {
     assert.equal(api.best, null)
   })
 
-  test('a Host header that is not allowed gets 403 (DNS-rebinding guard)', async () => {
+  test('a Host header that is not allowed gets 403 (DNS-rebinding guard), with the security headers', async () => {
     const guarded = createDashboardApp({ storage, allowedHosts: ['127.0.0.1'] })
     assert.equal((await guarded.request('http://127.0.0.1:8080/api/studies')).status, 200)
     const res = await guarded.request('http://evil.example:8080/api/studies')
     assert.equal(res.status, 403)
+    // The refusal page quotes the Host it got: it is as guarded as any other page.
+    const page = await guarded.request('http://evil.example:8080/')
+    assert.equal(page.status, 403)
+    assert.match(await page.text(), /Host &quot;evil.example&quot; is not served here/)
+    assert.equal(page.headers.get('content-security-policy'), PAGE_CSP)
+    for (const r of [res, page]) {
+      assert.equal(r.headers.get('x-content-type-options'), 'nosniff')
+      assert.equal(r.headers.get('cache-control'), 'no-store')
+    }
+  })
+
+  test('a method other than GET or HEAD gets 405 with Allow, not "no page here"', async () => {
+    for (const [method, path] of [
+      ['POST', '/'],
+      ['DELETE', `/api/studies/${ENC}`],
+      ['PUT', '/study/plain'],
+    ]) {
+      const res = await app.request(path, { method })
+      assert.equal(res.status, 405, `${method} ${path}`)
+      assert.equal(res.headers.get('allow'), 'GET, HEAD')
+      const text = await res.text()
+      assert.match(text, new RegExp(`read-only: ${method} `))
+      assert.ok(!text.includes('There is no page'))
+    }
+    const api = await app.request('/api/studies', { method: 'POST' })
+    assert.equal(((await api.json()) as { error: { code: string } }).error.code, 'method_not_allowed')
+    assert.equal((await app.request('/study/plain', { method: 'HEAD' })).status, 200)
+  })
+
+  test('eleven open event streams are no listener leak (no MaxListenersExceededWarning)', async () => {
+    const warnings: Error[] = []
+    const onWarning = (w: Error) => warnings.push(w)
+    process.on('warning', onWarning)
+    const own = new AbortController()
+    const streaming = createDashboardApp({ storage, pollMs: 20, signal: own.signal, onError: () => {} })
+    const readers = []
+    try {
+      for (let i = 0; i < 11; i++) {
+        const reader = (await streaming.request('/api/studies/plain/events')).body!.getReader()
+        assert.match(new TextDecoder().decode((await reader.read()).value), /event: hello/)
+        readers.push(reader)
+      }
+      await new Promise((r) => setTimeout(r, 50)) // warnings are emitted on a later tick
+      assert.deepEqual(
+        warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message),
+        [],
+      )
+    } finally {
+      process.off('warning', onWarning)
+      for (const r of readers) await r.cancel()
+      own.abort()
+    }
   })
 })

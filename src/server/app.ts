@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { type Context, Hono } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { WinnowError } from '../core/errors.ts'
@@ -9,6 +10,7 @@ import { registerApiRoutes } from './routes/api-routes.ts'
 import { registerEventsRoute } from './routes/events-route.ts'
 import { registerPageRoutes } from './routes/page-routes.ts'
 import { StudyCaches } from './study-cache.ts'
+import { StudyList } from './study-list.ts'
 
 /** Options of `createDashboardApp`. */
 export interface DashboardAppOptions {
@@ -29,23 +31,34 @@ export interface DashboardAppOptions {
 
 /**
  * Builds the dashboard's Hono app: HTML pages, the read-only JSON API and the per-study event streams (see the
- * route files). Errors map to statuses: a bad query or path value → 400, an unknown study or trial → 404, both
- * with a message; pages get an HTML error page, `/api/*` gets `{ error: { code, message } }`. Test it without a
- * port through `app.request(path)`; serve it with `startDashboard`.
+ * route files). Errors map to statuses: a bad query or path value → 400, an unknown study or trial → 404, a
+ * Host that is not allowed → 403, a method other than GET or HEAD → 405, each with a message; pages get an HTML
+ * error page, `/api/*` gets `{ error: { code, message } }`. Test it without a port through `app.request(path)`;
+ * serve it with `startDashboard`.
  *
  * @example
  * const app = createDashboardApp({ storage: await openStorage('sqlite:winnow.db') })
  * const res = await app.request('/api/studies')
  */
 export function createDashboardApp(o: DashboardAppOptions): Hono {
+  const caches = new StudyCaches(o.storage)
   const ctx: DashboardContext = {
     storage: o.storage,
-    caches: new StudyCaches(o.storage),
+    caches,
+    studyList: new StudyList(o.storage, caches),
     pollMs: o.pollMs ?? 1000,
-    signal: o.signal ?? new AbortController().signal,
+    signal: streamsSignal(o.signal),
   }
   const app = new Hono()
   const allowed = o.allowedHosts && new Set(o.allowedHosts.map((x) => x.toLowerCase()))
+  // Outermost, so every answer gets these headers, the guard's refusals included.
+  app.use(async (c, next) => {
+    await next()
+    c.header('cache-control', 'no-store', { append: false })
+    c.header('x-content-type-options', 'nosniff')
+    c.header('referrer-policy', 'no-referrer')
+    if (c.res.headers.get('content-type')?.startsWith('text/html')) c.header('content-security-policy', PAGE_CSP)
+  })
   app.use(async (c, next) => {
     if (allowed !== undefined) {
       // The node adapter builds the request URL from the Host header.
@@ -58,11 +71,16 @@ export function createDashboardApp(o: DashboardAppOptions): Hono {
           `Host "${host}" is not served here. Open the dashboard through the address it printed.`,
         )
     }
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      c.header('allow', 'GET, HEAD')
+      return fail(
+        c,
+        405,
+        'method_not_allowed',
+        `The dashboard is read-only: ${c.req.method} ${c.req.path} is not served. Use GET; studies change through winnow tune or the library.`,
+      )
+    }
     await next()
-    c.header('cache-control', 'no-store', { append: false })
-    c.header('x-content-type-options', 'nosniff')
-    c.header('referrer-policy', 'no-referrer')
-    if (c.res.headers.get('content-type')?.startsWith('text/html')) c.header('content-security-policy', PAGE_CSP)
   })
   registerPageRoutes(app, ctx)
   registerApiRoutes(app, ctx)
@@ -78,6 +96,18 @@ export function createDashboardApp(o: DashboardAppOptions): Hono {
     return fail(c, 500, 'internal', `The dashboard failed to answer: ${e.message}. The server log has the details.`)
   })
   return app
+}
+
+/**
+ * The signal every event stream of one app listens to: aborted with `signal`. Each open stream adds a listener,
+ * so it has no listener limit (Node warns of a leak past 10, i.e. at the eleventh open page).
+ */
+function streamsSignal(signal: AbortSignal | undefined): AbortSignal {
+  const shutdown = new AbortController()
+  setMaxListeners(0, shutdown.signal)
+  if (signal?.aborted) shutdown.abort()
+  else signal?.addEventListener('abort', () => shutdown.abort(), { once: true })
+  return shutdown.signal
 }
 
 function fail(c: Context, status: ContentfulStatusCode, code: string, message: string): Response {

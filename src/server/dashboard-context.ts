@@ -3,11 +3,14 @@ import type { Storage, StudyInfo } from '../core/storage.ts'
 import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
 import { parseTrialNumber } from './query.ts'
 import type { StudyCache, StudyCaches } from './study-cache.ts'
+import type { StudyList } from './study-list.ts'
 
 /** What every route of the dashboard shares. */
 export interface DashboardContext {
   readonly storage: Storage
   readonly caches: StudyCaches
+  /** Every study's digest for the study list, without re-reading them all each time. */
+  readonly studyList: StudyList
   /** How often an event stream reads what changed in its study (ms). */
   readonly pollMs: number
   /** Aborted when the server shuts down: event streams end. */

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import fsp from 'node:fs/promises'
+import { syncBuiltinESMExports } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { test } from 'node:test'
+import { mock, test } from 'node:test'
 import { readLogTail } from './log-tail.ts'
 
 test('readLogTail returns the last lines of a .log file, even a big one', async () => {
@@ -37,5 +40,35 @@ test('readLogTail refuses anything but an absolute path to a regular .log file',
     const r = await readLogTail(path)
     assert.equal(r.ok, false, path)
     if (!r.ok) assert.match(r.reason, reason)
+  }
+})
+
+test('a .log swapped for a symlink or a FIFO after a check is still refused, at once', async () => {
+  // A check by path (lstat) and then an open by path can be raced: the file is replaced between the two. Here
+  // any lstat of the path answers "a regular file", as if the swap came right after it.
+  const dir = mkdtempSync(join(tmpdir(), 'winnow-log-'))
+  const secret = join(dir, 'secret.txt')
+  writeFileSync(secret, 'not a log\n')
+  const link = join(dir, 'swapped.log')
+  symlinkSync(secret, link)
+  const fifo = join(dir, 'fifo.log')
+  execFileSync('mkfifo', [fifo])
+  const regular = statSync(secret)
+  mock.method(fsp, 'lstat', async () => regular)
+  syncBuiltinESMExports()
+  try {
+    for (const path of [link, fifo]) {
+      // An open that waits for a FIFO's writer would hang the page: give up after 2 s.
+      const r = await Promise.race([
+        readLogTail(path),
+        new Promise<'hung'>((resolve) => setTimeout(resolve, 2000, 'hung').unref()),
+      ])
+      assert.notEqual(r, 'hung', `${path} hung the read`)
+      assert.ok(r !== 'hung' && !r.ok, `${path} must be refused`)
+      if (!r.ok) assert.match(r.reason, /not a regular file/)
+    }
+  } finally {
+    mock.restoreAll()
+    syncBuiltinESMExports()
   }
 })

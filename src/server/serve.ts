@@ -41,6 +41,7 @@ export function isLoopbackHost(host: string): boolean {
  */
 export async function startDashboard(o: StartDashboardOptions): Promise<RunningDashboard> {
   const host = o.host ?? '127.0.0.1'
+  const port = o.port ?? 8080
   const shutdown = new AbortController()
   const loopback = isLoopbackHost(host)
   const app = createDashboardApp({
@@ -51,12 +52,10 @@ export async function startDashboard(o: StartDashboardOptions): Promise<RunningD
     ...(o.onError ? { onError: o.onError } : {}),
   })
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: o.port ?? 8080, hostname: host }, () => resolve(s as Server)) as Server
+    const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s as Server)) as Server
     s.once('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EADDRINUSE')
-        reject(
-          new UsageError(`Port ${o.port} on ${host} is in use. Pass another --port, or --port 0 for any free one.`),
-        )
+        reject(new UsageError(`Port ${port} on ${host} is in use. Pass another --port, or --port 0 for any free one.`))
       else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND')
         reject(new UsageError(`Cannot listen on ${host}: no such address on this machine. Use --host 127.0.0.1.`))
       else reject(e)

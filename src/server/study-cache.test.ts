@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import type { Storage, TrialFilter } from '../core/storage.ts'
 import type { StudyId } from '../core/trial/frozen-trial.ts'
+import { MemoryStorage } from '../storage/memory/memory-storage.ts'
 import { openStorage } from '../storage/open-storage.ts'
 import { StudyCaches } from './study-cache.ts'
 import { addCompleteTrials, buildFixtureStudy, HOSTILE_NAME } from './testing/fixture.ts'
@@ -68,4 +69,40 @@ test('StudyCache reads the whole study once, then only what changed (sinceVersio
     await writer.close()
     await storage.close()
   }
+})
+
+test('StudyCaches drops the least recently used studies past maxStudies or maxSize, never the one in use', async () => {
+  const storage = new MemoryStorage()
+  const infos = []
+  for (const name of ['a', 'b', 'c']) {
+    const { study } = await storage.createStudy({ name, directions: ['minimize'] })
+    for (let i = 0; i < 10; i++) {
+      const t = await storage.createTrial(study.id)
+      for (let step = 1; step <= 4; step++) await storage.reportIntermediate(t.id, step, step)
+    }
+    infos.push(study)
+  }
+  const [a, b, c] = infos
+  // Each study holds 10 trials and 40 intermediate values: size 50.
+  const bySize = new StudyCaches(storage, { maxSize: 120 })
+  assert.equal((await bySize.forInfo(a)).size, 50)
+  await bySize.forInfo(b)
+  await bySize.forInfo(a) // a is now the most recently used
+  await bySize.forInfo(c)
+  assert.equal(bySize.peek(b.id), undefined, 'b, the least recently used, is dropped')
+  assert.ok(bySize.peek(a.id) !== undefined && bySize.peek(c.id) !== undefined)
+  assert.equal(bySize.hasRoom(), true, '100 held, under 120')
+  const tiny = new StudyCaches(storage, { maxSize: 10 })
+  await tiny.forInfo(a)
+  const cc = await tiny.forInfo(c)
+  assert.equal(tiny.peek(a.id), undefined)
+  assert.equal(tiny.peek(c.id), cc, 'the study in use stays, though alone it is over the bound')
+  assert.equal(cc.trials().length, 10)
+  assert.equal(tiny.hasRoom(), false)
+  const byCount = new StudyCaches(storage, { maxStudies: 2 })
+  for (const info of [a, b, c]) await byCount.forInfo(info)
+  assert.deepEqual(
+    [a, b, c].map((s) => byCount.peek(s.id) !== undefined),
+    [false, true, true],
+  )
 })

@@ -5,6 +5,7 @@ const TITLES: Record<number, string> = {
   400: 'Bad request',
   403: 'Forbidden',
   404: 'Not found',
+  405: 'Method not allowed',
   500: 'Dashboard error',
 }
 

@@ -14,11 +14,7 @@ import { digestOf, reportDataOf } from '../views.ts'
  * Errors are `{ error: { code, message } }` with status 400 or 404 (see app.ts).
  */
 export function registerApiRoutes(app: Hono, ctx: DashboardContext): void {
-  app.get('/api/studies', async (c) => {
-    const studies = []
-    for (const info of await ctx.storage.listStudies()) studies.push(digestOf(await ctx.caches.forInfo(info)))
-    return c.json({ studies })
-  })
+  app.get('/api/studies', async (c) => c.json({ studies: await ctx.studyList.digests() }))
 
   app.get('/api/studies/:name', async (c) => {
     const cache = await requireStudy(ctx, c.req.param('name'))

@@ -16,11 +16,7 @@ import { digestOf, reportDataOf } from '../views.ts'
  * `/study/:name/trial/:number`, the live fragments the page script swaps in (`…/fragment`), and the script.
  */
 export function registerPageRoutes(app: Hono, ctx: DashboardContext): void {
-  app.get('/', async (c) => {
-    const digests = []
-    for (const info of await ctx.storage.listStudies()) digests.push(digestOf(await ctx.caches.forInfo(info)))
-    return c.html(renderStudyListPage(ctx.storage.url, digests))
-  })
+  app.get('/', async (c) => c.html(renderStudyListPage(ctx.storage.url, await ctx.studyList.digests())))
 
   app.get('/study/:name', async (c) => c.html(renderStudyPage(await studyView(c, ctx), ctx.storage.url)))
   app.get('/study/:name/fragment', async (c) => c.html(renderStudyFragment(await studyView(c, ctx))))
