@@ -3,6 +3,7 @@ import { count, hoursText, num } from './format.ts'
 import { caption, curvesChart, historyChart, importanceChart, rankTransferChart, sliceChart } from './html-charts.ts'
 import { htmlTable, section } from './html-sections.ts'
 import type { ReportData } from './report-data.ts'
+import { rungTable } from './rung-table.ts'
 
 /** Most slice plots shown; the rest are named in a note. */
 const MAX_SLICES = 8
@@ -83,23 +84,12 @@ export function rankTransferSection(d: ReportData): string {
 
 /** The rung view: per fidelity level, trials that got there, went on, or stopped there. */
 export function rungsSection(d: ReportData): string {
-  if (!d.rungs || d.rungs.length === 0) return ''
-  const unit = d.setup.resource?.kind ?? 'resource'
+  const t = rungTable(d)
+  if (t === undefined) return ''
   return section(
     'rungs',
     'Rungs',
-    `${htmlTable(
-      [unit, 'reached', 'went on', 'pruned there', 'paused there', 'running there', 'best value there'],
-      d.rungs.map((r, i) => [
-        `${num(r.level)}${i === d.rungs!.length - 1 ? ' (full)' : ''}`,
-        String(r.reached),
-        i === d.rungs!.length - 1 ? '–' : String(r.wentOn),
-        String(r.prunedHere),
-        String(r.pausedHere),
-        String(r.runningHere),
-        r.best === undefined ? '–' : num(r.best),
-      ]),
-    )}${caption('A trial stopped "there" last reported between this level and the next. The baseline trains to full fidelity.')}`,
+    `${htmlTable(t.header, t.rows)}${caption('A trial stopped "there" last reported between this level and the next. The baseline trains to full fidelity.')}`,
   )
 }
 

@@ -1,6 +1,7 @@
 import { escapeMarkdown as e } from './escape.ts'
 import { count, hoursText, num, pct } from './format.ts'
 import type { ReportData } from './report-data.ts'
+import { rungTable } from './rung-table.ts'
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`
@@ -133,34 +134,8 @@ export function renderReportMarkdown(d: ReportData): string {
         '',
       )
   } else out.push('The study has no multi-fidelity resource.', '')
-  if (d.rungs && d.rungs.length > 0) {
-    const last = d.rungs.length - 1
-    out.push(
-      '## Rungs',
-      '',
-      table(
-        [
-          d.setup.resource?.kind ?? 'resource',
-          'reached',
-          'went on',
-          'pruned there',
-          'paused there',
-          'running there',
-          'best value there',
-        ],
-        d.rungs.map((r, i) => [
-          `${num(r.level)}${i === last ? ' (full)' : ''}`,
-          String(r.reached),
-          i === last ? '–' : String(r.wentOn),
-          String(r.prunedHere),
-          String(r.pausedHere),
-          String(r.runningHere),
-          r.best === undefined ? '–' : num(r.best),
-        ]),
-      ),
-      '',
-    )
-  }
+  const rungs = rungTable(d)
+  if (rungs) out.push('## Rungs', '', table(rungs.header, rungs.rows), '')
 
   out.push('## Compute used and saved', '')
   const cost = d.cost
