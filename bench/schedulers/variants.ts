@@ -14,8 +14,8 @@ import { noScheduler, type Scheduler } from '../../src/core/schedulers/scheduler
 import { SuccessiveHalvingScheduler } from '../../src/core/schedulers/successive-halving-scheduler.ts'
 
 /** The samplers a scheduler run can use: the anchor's TPE, random, Winnow's default (`auto`), or GP alone. */
-export type BenchSamplerName = 'tpe' | 'random' | 'auto' | 'gp' | 'gp-imputed'
-export const BENCH_SAMPLERS: readonly BenchSamplerName[] = ['tpe', 'random', 'auto', 'gp', 'gp-imputed']
+export type BenchSamplerName = 'tpe' | 'random' | 'auto' | 'gp'
+export const BENCH_SAMPLERS: readonly BenchSamplerName[] = ['tpe', 'random', 'auto', 'gp']
 
 /** One benchmarked configuration. */
 export interface Variant {

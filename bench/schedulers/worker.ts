@@ -10,7 +10,6 @@ import { TpeSampler } from '../../src/core/samplers/tpe/tpe-sampler.ts'
 import { getProblem } from '../problems/index.ts'
 import type { CurveProblem } from '../problems/types.ts'
 import { findVariant } from './custom-variant.ts'
-import { PrunedImputingSampler } from './imputed-sampler.ts'
 import { loadRecordedCurves } from './recorded-curves.ts'
 import { simulateRun } from './simulate.ts'
 import type { BenchSamplerName } from './variants.ts'
@@ -46,9 +45,7 @@ process.on('message', async (task: SchedulerTask) => {
           ? new AutoSampler({ seed: task.seed })
           : task.sampler === 'gp'
             ? new GpSampler({ seed: task.seed })
-            : task.sampler === 'gp-imputed'
-              ? new PrunedImputingSampler(new GpSampler({ seed: task.seed }))
-              : new RandomSampler()
+            : new RandomSampler()
     const rec = await simulateRun(problem, variant.name, variant.make(problem.maxStep, sampler), task.seed, task.budget)
     process.send!({ ok: true, rec })
   } catch (e) {
