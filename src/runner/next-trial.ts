@@ -13,6 +13,14 @@ export function isContinuation(t: FrozenTrial): boolean {
 }
 
 /**
+ * A PBT replacement is released to the queue only once its copy of the donor's checkpoint is in place; one without
+ * a checkpoint was recovered from a worker that died in between.
+ */
+export function isOrphanedReplacement(t: FrozenTrial): boolean {
+  return t.systemAttrs.pbt !== undefined && typeof t.systemAttrs.checkpoint !== 'string'
+}
+
+/**
  * Picks the next trial to run. First the scheduler's promotions: one paused trial is moved back to WAITING
  * with its new target (compare-and-set from PAUSED, so two workers never promote the same trial). Then
  * `study.ask()` claims the oldest WAITING trial (baseline, retry, promotion, recovered) or, within the trial
@@ -45,6 +53,17 @@ export async function nextTrial(
   } catch (e) {
     if (e instanceof SamplerExhaustedError) return { exhausted: true }
     throw e
+  }
+  if (isOrphanedReplacement(trial.frozen)) {
+    await study.tell(trial, undefined, {
+      state: 'FAIL',
+      systemAttrs: {
+        failure: 'pbt',
+        failReason:
+          'PBT replacement without its checkpoint copy (the worker that made it stopped before handing it over); not trained from scratch under a lineage that says otherwise',
+      },
+    })
+    return nextTrial(study, budget, exhausted, suggest)
   }
   try {
     suggest(trial)
