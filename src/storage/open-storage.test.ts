@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
@@ -52,6 +52,25 @@ describe('openStorage', () => {
     const again = await openStorage(`sqlite:${join(dir, 'sub', 'a.db')}`)
     assert.equal((await again.findStudy('x'))?.id, study.id)
     await again.close()
+  })
+
+  test('readOnly: reads a current database, refuses every write, and creates or upgrades nothing', async () => {
+    const path = join(dir, 'ro.db')
+    const w = await openStorage(`sqlite:${path}`)
+    await w.createStudy({ name: 'seen', directions: ['minimize'] })
+    const ro = await openStorage(`sqlite:${path}`, { readOnly: true })
+    assert.equal((await ro.findStudy('seen'))?.name, 'seen')
+    await assert.rejects(ro.createStudy({ name: 'new', directions: ['minimize'] }), /readonly/i)
+    // The writer still writes while the reader is open, and the reader sees it.
+    await w.createStudy({ name: 'later', directions: ['minimize'] })
+    assert.ok((await ro.findStudy('later')) !== undefined)
+    await ro.close()
+    await w.close()
+    await assert.rejects(openStorage(`sqlite:${join(dir, 'missing', 'x.db')}`, { readOnly: true }), /Cannot open/)
+    assert.equal(existsSync(join(dir, 'missing')), false, 'no folder created')
+    const empty = join(dir, 'empty.db')
+    new (await import('better-sqlite3')).default(empty).close()
+    await assert.rejects(openStorage(`sqlite:${empty}`, { readOnly: true }), /holds no Winnow studies/)
   })
 
   test('opening SQLite loads better-sqlite3 but not pg', () => {

@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import { UsageError } from '../core/errors.ts'
 import type { Storage } from '../core/storage.ts'
 import { MemoryStorage } from './memory/memory-storage.ts'
-import { migrate } from './sql/migrate.ts'
+import { migrate, readSchemaVersion } from './sql/migrate.ts'
 import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from './sql/migrations.ts'
 import type { PostgresDriverOptions } from './sql/postgres-driver.ts'
 import type { SqlDriver } from './sql/sql-driver.ts'
@@ -46,6 +46,11 @@ export function parseStorageUrl(url: string, cwd: string = process.cwd()): Stora
 export interface OpenStorageOptions {
   readonly sqlite?: SqliteDriverOptions
   readonly postgres?: PostgresDriverOptions
+  /**
+   * Only read: a SQLite file is opened read-only, and no schema is created or upgraded (an older or empty database
+   * is an error that says how to upgrade it). For viewers such as `winnow dashboard`. @default false
+   */
+  readonly readOnly?: boolean
 }
 
 /**
@@ -58,16 +63,32 @@ export async function openStorage(url: string, opts: OpenStorageOptions = {}): P
   let driver: SqlDriver
   if (loc.kind === 'sqlite') {
     const { openSqliteDriver } = await import('./sql/sqlite-driver.ts')
-    driver = await openSqliteDriver(loc.path, opts.sqlite)
+    driver = await openSqliteDriver(loc.path, { ...opts.sqlite, ...(opts.readOnly ? { readOnly: true } : {}) })
   } else {
     const { openPostgresDriver } = await import('./sql/postgres-driver.ts')
     driver = await openPostgresDriver(loc.url, opts.postgres)
   }
+  const migrations = driver.dialect === 'sqlite' ? SQLITE_MIGRATIONS : POSTGRES_MIGRATIONS
   try {
-    await migrate(driver, driver.dialect === 'sqlite' ? SQLITE_MIGRATIONS : POSTGRES_MIGRATIONS)
+    if (opts.readOnly) await requireCurrentSchema(driver, migrations)
+    else await migrate(driver, migrations)
   } catch (e) {
     await driver.close()
     throw e
   }
   return new SqlStorage(driver)
+}
+
+/** A read-only opener cannot upgrade: the schema must already be this Winnow's. */
+async function requireCurrentSchema(driver: SqlDriver, migrations: readonly { readonly version: number }[]) {
+  const latest = Math.max(...migrations.map((m) => m.version))
+  const current = await readSchemaVersion(driver)
+  if (current === latest) return
+  throw new UsageError(
+    current === undefined
+      ? `${driver.url} holds no Winnow studies (no schema yet). Check the storage URL, or run a study into it first.`
+      : current > latest
+        ? `${driver.url} has schema version ${current}, but this Winnow only knows versions up to ${latest}. It was written by a newer Winnow; upgrade Winnow to open it.`
+        : `${driver.url} has schema version ${current}, this Winnow reads version ${latest}. Run any Winnow command that writes to it once (e.g. \`winnow studies --storage ${driver.url}\`) to upgrade it, then open it read-only again.`,
+  )
 }

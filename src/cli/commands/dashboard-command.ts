@@ -24,7 +24,7 @@ export function registerDashboardCommand(program: Command): void {
         )
       // Loaded here, so other commands do not pay for the HTTP server's modules.
       const { isLoopbackHost, startDashboard } = await import('../../server/serve.ts')
-      const storage = await openStorage(opts.storage)
+      const storage = await openStorage(opts.storage, { readOnly: true })
       try {
         const dashboard = await startDashboard({
           storage,

@@ -13,6 +13,8 @@ export interface SqliteDriverOptions {
   readonly busyTimeoutMs?: number
   /** Open even on a network file system (unsafe: its locks are unreliable). @default env WINNOW_ALLOW_NETWORK_SQLITE=1 */
   readonly allowNetworkFs?: boolean
+  /** Open the file read-only (it must exist): no write can reach it, e.g. from a dashboard. @default false */
+  readonly readOnly?: boolean
 }
 
 /**
@@ -33,12 +35,12 @@ export async function openSqliteDriver(path: string, opts: SqliteDriverOptions =
         'storage',
         `${url} is on a network file system (${fs}); SQLite's file locks are unreliable there, so workers could corrupt the study. Use PostgreSQL (--storage postgres://user@host:5432/db) for several machines, or put the file on a local disk.`,
       )
-    mkdirSync(dirname(path), { recursive: true })
+    if (!opts.readOnly) mkdirSync(dirname(path), { recursive: true })
   }
   const { default: Database } = await import('better-sqlite3')
   let raw: BetterSqlite3.Database
   try {
-    raw = new Database(path)
+    raw = new Database(path, { readonly: opts.readOnly === true, fileMustExist: opts.readOnly === true })
   } catch (e) {
     throw new WinnowError(
       'storage',
@@ -50,8 +52,9 @@ export async function openSqliteDriver(path: string, opts: SqliteDriverOptions =
   }
   const busyTimeoutMs = opts.busyTimeoutMs ?? 30_000
   raw.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`)
-  if (!memory) raw.pragma('journal_mode = WAL')
-  raw.pragma('synchronous = NORMAL')
+  // A read-only connection cannot change the journal mode; the writers that created the file set WAL.
+  if (!memory && !opts.readOnly) raw.pragma('journal_mode = WAL')
+  if (!opts.readOnly) raw.pragma('synchronous = NORMAL')
   raw.pragma('foreign_keys = ON')
   // From here on no SQLite busy handler: cachingDatabase retries with finer sleeps (see there).
   raw.pragma('busy_timeout = 0')
