@@ -9,6 +9,7 @@ import type { StudyInfo } from '../core/storage.ts'
 import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
 import { TRIAL_STATES, type TrialState } from '../core/trial/trial-state.ts'
 import { importanceFor, sensitivityFor } from './importance-data.ts'
+import { paretoOf } from './pareto-data.ts'
 import type {
   CostData,
   MetricRow,
@@ -66,6 +67,7 @@ export function buildReportData(
     best: best.map(brief),
     comparison: bestOne && baseline ? compare(info, baseline, bestOne) : [],
     history: historyOf(trials, bestOne?.number),
+    ...optional('pareto', paretoOf(trials, info.directions, info.metricNames)),
     curves: curvesOf(trials, bestOne?.number),
     importance,
     sensitivity: sensitivityFor(

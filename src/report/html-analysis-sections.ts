@@ -1,6 +1,14 @@
 import { escapeHtml as h } from './escape.ts'
 import { count, hoursText, num } from './format.ts'
-import { caption, curvesChart, historyChart, importanceChart, rankTransferChart, sliceChart } from './html-charts.ts'
+import {
+  caption,
+  curvesChart,
+  historyChart,
+  importanceChart,
+  paretoChart,
+  rankTransferChart,
+  sliceChart,
+} from './html-charts.ts'
 import { htmlTable, section } from './html-sections.ts'
 import type { ReportData } from './report-data.ts'
 import { rungTable } from './rung-table.ts'
@@ -79,6 +87,23 @@ export function rankTransferSection(d: ReportData): string {
         ? `<figure>${rankTransferChart(d)}</figure>${caption(`Each dot is a trial seen at both ${rt.kind} ${rt.low} and ${rt.kind} ${rt.high}. If the low fidelity ranks configurations well, the dots rise together.`)}`
         : ''
     }`,
+  )
+}
+
+/** Multi-objective studies: the trade-off chart, the front's size and its hypervolume. */
+export function paretoSection(d: ReportData): string {
+  const p = d.pareto
+  if (!p) return ''
+  const front = p.points.filter((x) => x.front).length
+  const ref = p.objectives.map((o, i) => `${o.name} ${num(p.reference[i])}`).join(', ')
+  return section(
+    'pareto',
+    'Pareto front',
+    `<p>${h(`${front} of ${p.points.length} complete trials are on the front. Hypervolume ${num(p.hypervolume)} (reference point: the worst value seen plus a tenth of the range, ${ref}).`)}</p><figure>${paretoChart(d)}</figure>${caption(
+      p.objectives.length > 2
+        ? `The chart shows the first two of ${p.objectives.length} objectives; the front and the hypervolume use all of them.`
+        : 'No trial on the front can improve one objective without worsening the other. The hypervolume grows as the front moves toward better values.',
+    )}`,
   )
 }
 

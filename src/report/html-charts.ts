@@ -154,6 +154,32 @@ export function rankTransferChart(d: ReportData): string {
   })
 }
 
+/** The first two objectives of every feasible complete trial, the Pareto front joined by a staircase. */
+export function paretoChart(d: ReportData): string {
+  const p = d.pareto
+  if (!p) return ''
+  const [a, b] = p.objectives
+  const front = p.points.filter((x) => x.front).sort((u, v) => u.values[0] - v.values[0])
+  return renderPlot({
+    label: 'Pareto front',
+    xLabel: `${a.name} (${a.direction})`,
+    yLabel: `${b.name} (${b.direction})`,
+    height: 340,
+    lines:
+      front.length > 1 ? [{ points: front.map((x) => ({ x: x.values[0], y: x.values[1] })), cls: 'best-line' }] : [],
+    points: p.points.map((x) => ({
+      x: x.values[0],
+      y: x.values[1],
+      cls: x.front ? 'best' : 'complete',
+      title: `#${x.number}: ${x.values.map((v, i) => `${p.objectives[i].name} ${num(v)}`).join(', ')}${x.front ? ' (Pareto front)' : ''}`,
+    })),
+    legend: [
+      { label: 'complete', cls: 'complete', kind: 'point' },
+      { label: 'Pareto front', cls: 'best', kind: 'point' },
+    ],
+  })
+}
+
 /** A caption paragraph under a chart. */
 export function caption(text: string): string {
   return `<p class="caption">${escapeHtml(text)}</p>`

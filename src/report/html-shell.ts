@@ -4,6 +4,7 @@ import {
   curvesSection,
   historySection,
   importanceSection,
+  paretoSection,
   rankTransferSection,
   rungsSection,
   sensitivitySection,
@@ -75,6 +76,7 @@ ${nav}
 ${setupSection(d)}
 ${comparisonSection(d)}
 ${historySection(d)}
+${paretoSection(d)}
 ${curvesSection(d)}
 ${importanceSection(d)}
 ${sensitivitySection(d)}

@@ -114,6 +114,18 @@ export function renderReportMarkdown(d: ReportData): string {
   out.push('## Sensitivity', '')
   out.push(`Slice plots of ${d.sensitivity.params.length} parameters are in the HTML report.`, '')
 
+  if (d.pareto) {
+    const p = d.pareto
+    out.push(
+      '## Pareto front',
+      '',
+      e(
+        `${p.points.filter((x) => x.front).length} of ${p.points.length} complete trials are on the front; hypervolume ${num(p.hypervolume)} (reference point: the worst value seen plus a tenth of the range, ${p.objectives.map((o, i) => `${o.name} ${num(p.reference[i])}`).join(', ')}).`,
+      ),
+      '',
+    )
+  }
+
   out.push('## Rank transfer between fidelities', '')
   if (d.rankTransfer) {
     const rt = d.rankTransfer

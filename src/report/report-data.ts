@@ -34,6 +34,8 @@ export interface ReportData {
   /** Baseline vs best, one row per recorded metric (objectives first). */
   readonly comparison: readonly MetricRow[]
   readonly history: readonly HistoryPoint[]
+  /** Multi-objective studies: the trade-off between the objectives. */
+  readonly pareto?: ParetoData
   readonly curves: readonly Curve[]
   readonly importance: ImportanceResult
   readonly sensitivity: Sensitivity
@@ -82,6 +84,15 @@ export interface MetricRow {
   readonly best?: number
   readonly gain?: number
   readonly change?: number
+}
+
+/** Every feasible COMPLETE trial in objective space, its Pareto front and the front's hypervolume. */
+export interface ParetoData {
+  readonly objectives: readonly { readonly name: string; readonly direction: Direction }[]
+  readonly points: readonly { readonly number: number; readonly values: readonly number[]; readonly front: boolean }[]
+  /** The hypervolume's reference point: the worst value seen per objective, a tenth of its range further. */
+  readonly reference: readonly number[]
+  readonly hypervolume: number
 }
 
 /** One trial on the optimization history. */

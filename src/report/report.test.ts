@@ -124,3 +124,39 @@ test('ticks are round numbers inside the range', () => {
   assert.deepEqual(niceTicks(0.65, 12.35), [2, 4, 6, 8, 10, 12])
   assert.deepEqual(niceTicks(1, 3), [1, 1.5, 2, 2.5, 3])
 })
+
+test('a two-objective study gets a Pareto section: the front, its hypervolume and a scatter', () => {
+  const values = [
+    [1, 4],
+    [2, 2],
+    [4, 1],
+    [3, 3],
+  ]
+  const trials = values.map((v, i) => trial(i, i, 0, { values: v }))
+  const data = buildReportData(
+    { ...info('mo'), directions: ['minimize', 'minimize'], metricNames: ['loss', 'gpu_hours'] },
+    trials,
+    repro,
+    new Date(0),
+  )
+  assert.deepEqual(
+    data.pareto?.points.map((p) => [p.number, p.front]),
+    [
+      [0, true],
+      [1, true],
+      [2, true],
+      [3, false],
+    ],
+  )
+  // Reference: worst value 4 plus a tenth of the range 3 = 4.3 per objective; staircase area 0.3 + 4.6 + 0.99.
+  assert.deepEqual(data.pareto?.reference, [4.3, 4.3])
+  assert.ok(Math.abs((data.pareto?.hypervolume ?? 0) - 5.89) < 1e-9, String(data.pareto?.hypervolume))
+  const html = renderReportHtml(data)
+  assert.match(html, /<section id="pareto"><h2>Pareto front<\/h2><p>3 of 4 complete trials are on the front/)
+  assert.match(html, /#3: loss 3, gpu_hours 3<\/title>/)
+  assert.match(
+    renderReportMarkdown(data),
+    /## Pareto front\n\n3 of 4 complete trials are on the front; hypervolume 5\.89/,
+  )
+  assert.equal(buildReportData(info('single'), trials, repro, new Date(0)).pareto, undefined)
+})

@@ -5,6 +5,7 @@ import {
   curvesSection,
   historySection,
   importanceSection,
+  paretoSection,
   rankTransferSection,
   rungsSection,
   sensitivitySection,
@@ -68,6 +69,7 @@ export function renderStudyFragment(v: StudyView): string {
 <div class="cards">${cardsHtml}</div>
 ${comparisonSection(d)}
 ${historySection(d)}
+${paretoSection(d)}
 ${curvesSection(d)}${omitted}
 ${importanceSection(d)}
 ${sensitivitySection(d)}
