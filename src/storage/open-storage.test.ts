@@ -69,7 +69,8 @@ describe('openStorage', () => {
     await assert.rejects(openStorage(`sqlite:${join(dir, 'missing', 'x.db')}`, { readOnly: true }), /Cannot open/)
     assert.equal(existsSync(join(dir, 'missing')), false, 'no folder created')
     const empty = join(dir, 'empty.db')
-    new (await import('better-sqlite3')).default(empty).close()
+    const { default: Database } = await import('better-sqlite3')
+    new Database(empty).close()
     await assert.rejects(openStorage(`sqlite:${empty}`, { readOnly: true }), /holds no Winnow studies/)
   })
 
