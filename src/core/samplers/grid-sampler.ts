@@ -7,9 +7,7 @@ import {
   snapToGrid,
 } from '../distributions/distribution.ts'
 import { SearchSpaceError } from '../errors.ts'
-import type { FrozenTrial } from '../trial/frozen-trial.ts'
-import { allPointsHandedOut } from './finite-points.ts'
-import type { Sampler } from './sampler.ts'
+import { QueuedPointsSampler } from './finite-points.ts'
 
 /** Options of `GridSampler`. */
 export interface GridSamplerOptions {
@@ -22,12 +20,13 @@ export interface GridSamplerOptions {
  * and each queued point is claimed atomically by one worker, so no point runs twice however many workers
  * share the study; `isExhausted` ends the study when every point has been handed out.
  */
-export class GridSampler implements Sampler {
+export class GridSampler extends QueuedPointsSampler {
   readonly name = 'grid'
-  private readonly names: string[]
-  private readonly points: ParamValues[]
+  protected readonly names: string[]
+  protected readonly points: ParamValues[]
 
   constructor(opts: GridSamplerOptions) {
+    super()
     this.names = Object.keys(opts.grid).sort()
     for (const n of this.names)
       if (opts.grid[n].length === 0)
@@ -35,25 +34,6 @@ export class GridSampler implements Sampler {
     this.points = cartesian(this.names, opts.grid)
   }
 
-  /** Number of grid points. */
-  get size(): number {
-    return this.points.length
-  }
-
-  initialQueue(): readonly ParamValues[] {
-    return this.points
-  }
-
-  isExhausted(history: readonly FrozenTrial[]): boolean {
-    return allPointsHandedOut(this.points, this.names, history)
-  }
-
-  inferRelativeSpace(): SearchSpace {
-    return {}
-  }
-  sampleRelative(): ParamValues {
-    return {}
-  }
   sampleIndependent(_ctx: unknown, param: string): ParamValue {
     throw new SearchSpaceError(
       `Parameter "${param}" is not in the grid (${this.names.join(', ')}). Add it to the grid or fix its value in the space.`,

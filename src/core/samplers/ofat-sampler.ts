@@ -9,9 +9,8 @@ import {
 } from '../distributions/distribution.ts'
 import { samplePrior } from '../distributions/sample-prior.ts'
 import { SearchSpaceError } from '../errors.ts'
-import type { FrozenTrial } from '../trial/frozen-trial.ts'
-import { allPointsHandedOut } from './finite-points.ts'
-import type { Sampler, SamplingContext } from './sampler.ts'
+import { QueuedPointsSampler } from './finite-points.ts'
+import type { SamplingContext } from './sampler.ts'
 
 /** Options of `OfatSampler`. */
 export interface OfatSamplerOptions {
@@ -39,13 +38,14 @@ export interface OfatSamplerOptions {
  * const sampler = new OfatSampler({ space, baseline: { lr: 2e-4, r: 16 }, levels: 5 })
  * const study = await Study.create({ storage, name: 'sweep', sampler })
  */
-export class OfatSampler implements Sampler {
+export class OfatSampler extends QueuedPointsSampler {
   readonly name = 'ofat'
-  private readonly names: string[]
-  private readonly points: ParamValues[]
+  protected readonly names: string[]
+  protected readonly points: ParamValues[]
   private readonly baseline: ParamValues
 
   constructor(opts: OfatSamplerOptions) {
+    super()
     const levels = opts.levels ?? 5
     if (!Number.isInteger(levels) || levels < 2)
       throw new SearchSpaceError(`OfatSampler levels must be a whole number >= 2, but got ${levels}. Try 5.`)
@@ -67,25 +67,6 @@ export class OfatSampler implements Sampler {
         this.points.push({ ...this.baseline, [n]: v })
   }
 
-  /** Number of trials the sweep takes. */
-  get size(): number {
-    return this.points.length
-  }
-
-  initialQueue(): readonly ParamValues[] {
-    return this.points
-  }
-
-  isExhausted(history: readonly FrozenTrial[]): boolean {
-    return allPointsHandedOut(this.points, this.names, history)
-  }
-
-  inferRelativeSpace(): SearchSpace {
-    return {}
-  }
-  sampleRelative(): ParamValues {
-    return {}
-  }
   /**
    * A parameter outside the swept points keeps its baseline value when it has one; otherwise (a conditional
    * parameter that a swept value switches on) it is drawn from its prior.
