@@ -174,3 +174,28 @@ export function costSection(d: ReportData): string {
     )}`,
   )
 }
+
+/** Options of `analysisSections`. */
+export interface AnalysisSectionsOptions {
+  /** HTML placed right after the learning curves (e.g. a note that some curves are left out). */
+  readonly afterCurves?: string
+  /** Leave out the rank-transfer section when the study has no multi-fidelity resource. @default false */
+  readonly skipEmptyRankTransfer?: boolean
+}
+
+/**
+ * The analysis sections in the order both the report and the dashboard show them: history, Pareto front, learning
+ * curves, importance, sensitivity, rank transfer, rungs, compute. One list, so a new section reaches both.
+ */
+export function analysisSections(d: ReportData, opts: AnalysisSectionsOptions = {}): string {
+  return [
+    historySection(d),
+    paretoSection(d),
+    `${curvesSection(d)}${opts.afterCurves ?? ''}`,
+    importanceSection(d),
+    sensitivitySection(d),
+    opts.skipEmptyRankTransfer && !d.rankTransfer ? '' : rankTransferSection(d),
+    rungsSection(d),
+    costSection(d),
+  ].join('\n')
+}

@@ -1,14 +1,5 @@
 import { escapeHtml as h } from './escape.ts'
-import {
-  costSection,
-  curvesSection,
-  historySection,
-  importanceSection,
-  paretoSection,
-  rankTransferSection,
-  rungsSection,
-  sensitivitySection,
-} from './html-analysis-sections.ts'
+import { analysisSections } from './html-analysis-sections.ts'
 import { comparisonSection, headerSection, reproSection, setupSection, trialsSection } from './html-sections.ts'
 import type { ReportData } from './report-data.ts'
 
@@ -75,14 +66,7 @@ ${headerSection(d)}
 ${nav}
 ${setupSection(d)}
 ${comparisonSection(d)}
-${historySection(d)}
-${paretoSection(d)}
-${curvesSection(d)}
-${importanceSection(d)}
-${sensitivitySection(d)}
-${rankTransferSection(d)}
-${rungsSection(d)}
-${costSection(d)}
+${analysisSections(d)}
 ${reproSection(d)}
 ${trialsSection(d)}
 </main></body></html>

@@ -1,15 +1,6 @@
 import { escapeHtml as h } from '../../report/escape.ts'
 import { num, pct } from '../../report/format.ts'
-import {
-  costSection,
-  curvesSection,
-  historySection,
-  importanceSection,
-  paretoSection,
-  rankTransferSection,
-  rungsSection,
-  sensitivitySection,
-} from '../../report/html-analysis-sections.ts'
+import { analysisSections } from '../../report/html-analysis-sections.ts'
 import { comparisonSection } from '../../report/html-sections.ts'
 import type { ReportData } from '../../report/report-data.ts'
 import type { StudyDigest } from '../study-digest.ts'
@@ -68,14 +59,7 @@ export function renderStudyFragment(v: StudyView): string {
   return `<div class="counters" data-version="${s.version}"${v.fresh ? '' : ' data-stale="true"'}>${counters}<span class="counter"><b>${s.total}</b>trials</span></div>
 <div class="cards">${cardsHtml}</div>
 ${comparisonSection(d)}
-${historySection(d)}
-${paretoSection(d)}
-${curvesSection(d)}${omitted}
-${importanceSection(d)}
-${sensitivitySection(d)}
-${costSection(d)}
-${d.rankTransfer ? rankTransferSection(d) : ''}
-${rungsSection(d)}
+${analysisSections(d, { afterCurves: omitted, skipEmptyRankTransfer: true })}
 ${trialsTableHtml(v.trials, {
   studyName: s.name,
   metricNames: s.metricNames,
