@@ -10,6 +10,14 @@ import { getProblem } from '../problems/index.ts'
 import { type FocusSamplerName, type FocusVariant, label, runSeed, type SeedResult, useSampler } from './run-focus.ts'
 
 const VARIANTS: FocusVariant[] = [
+  { keep: 3, quantile: 0.2, continued: true },
+  { keep: 4, quantile: 0.2, continued: true },
+  { keep: 4, quantile: 0.4, continued: true },
+  { keep: 6, quantile: 0.3, continued: true },
+  { keep: 10, quantile: 0.3, continued: true },
+  { keep: 8, quantile: 0.3, continued: true },
+  { keep: 10, quantile: 0.2, continued: true },
+  { keep: 10, quantile: 0.5, continued: true },
   { keep: 3, quantile: 0.2 },
   { keep: 4, quantile: 0.2 },
   { keep: 3, quantile: 0.4 },
@@ -47,10 +55,12 @@ async function main(): Promise<void> {
       second: { type: 'string', default: '30' },
       problem: { type: 'string', default: 'lora-sft-surrogate' },
       sampler: { type: 'string', default: 'tpe' },
+      match: { type: 'string', default: '' },
     },
   })
   const problem = getProblem(values.problem!)
   useSampler(values.sampler as FocusSamplerName)
+  const variants = VARIANTS.filter((v) => label(v).includes(values.match!))
   const seeds = Number(values.seeds)
   const first = Number(values.first)
   const second = Number(values.second)
@@ -60,7 +70,7 @@ async function main(): Promise<void> {
   const results: SeedResult[] = []
   const t0 = performance.now()
   for (let seed = 0; seed < seeds; seed++) {
-    results.push(await runSeed(problem, seed, first, second, VARIANTS))
+    results.push(await runSeed(problem, seed, first, second, variants))
     if ((seed + 1) % 5 === 0)
       console.log(`${seed + 1}/${seeds} seeds, ${((performance.now() - t0) / 1000).toFixed(0)} s`)
   }
@@ -68,7 +78,7 @@ async function main(): Promise<void> {
     [`TPE ${first} (before the follow-up)`, fmt(median(results.map((r) => r.regretAtFirst))), '', '', ''],
     [`TPE ${first + second} unfocused`, fmt(median(results.map((r) => r.unfocused))), '', '', ''],
   ]
-  for (const v of VARIANTS) {
+  for (const v of variants) {
     const l = label(v)
     const wins = results.filter((r) => r.focused[l] < r.unfocused).length
     const ties = results.filter((r) => r.focused[l] === r.unfocused).length

@@ -28,6 +28,11 @@ export interface FocusVariant {
   readonly method?: 'fanova' | 'ped-anova' | 'fanova-clipped'
   /** Seed the follow-up with the first run's trials that lie in the focused ranges (fixed values substituted). */
   readonly warm?: boolean
+  /**
+   * Continue the first run's study: the follow-up's sampler sees the first run's trials as they were (their own
+   * values, the original space), as a user who narrows the space of the same study gets.
+   */
+  readonly continued?: boolean
 }
 
 /** What one seed gives: final regrets per arm and the parameters fANOVA kept. */
@@ -66,6 +71,7 @@ async function runTpe(
   trials: number,
   onTrial: (observed: number, clean: number, n: number) => void,
   prior: readonly FrozenTrial[] = [],
+  history: { readonly space: SearchSpace; readonly trials: readonly FrozenTrial[] } | undefined = undefined,
 ): Promise<FrozenTrial[]> {
   const study = await Study.create({
     storage: new MemoryStorage(),
@@ -73,6 +79,11 @@ async function runTpe(
     sampler: samplerName === 'auto' ? new AutoSampler({ seed }) : new TpeSampler(),
     seed,
   })
+  for (const p of history?.trials ?? []) {
+    await study.enqueue(p.params)
+    const t = await study.ask(history!.space)
+    await study.tell(t, p.values![0])
+  }
   for (const p of prior) {
     const params = Object.fromEntries(
       Object.entries(space).map(([k, d]) => [
@@ -136,6 +147,7 @@ export async function runSeed(
         only = better(only, o, c)
       },
       v.warm ? phase1.filter((t) => t.state === 'COMPLETE') : [],
+      v.continued ? { space: problem.space, trials: phase1.filter((t) => t.state === 'COMPLETE') } : undefined,
     )
     focused[label(v)] = b2.clean - problem.fstar
     phaseOnly[label(v)] = only.clean - problem.fstar
@@ -164,7 +176,7 @@ function floorOf(problem: BenchProblem, space: SearchSpace, seed: number): numbe
 
 /** `keep 3, q 0.2` */
 export function label(v: FocusVariant): string {
-  return `keep ${v.keep}, q ${v.quantile}${v.method ? `, ${v.method}` : ''}${v.warm ? ', warm' : ''}`
+  return `keep ${v.keep}, q ${v.quantile}${v.method ? `, ${v.method}` : ''}${v.warm ? ', warm' : ''}${v.continued ? ', continued' : ''}`
 }
 
 /** The trials with every value above the median replaced by the median: importance among the better half. */
