@@ -34,8 +34,8 @@ export async function recoverDeadWorkersTrials(
   return [...out, ...stale.filter((t) => !mine.has(t.id))]
 }
 
-/** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists on this host (EPERM: it exists but belongs to someone else). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true
