@@ -56,6 +56,7 @@ async function main(): Promise<void> {
       problem: { type: 'string', default: 'lora-sft-surrogate' },
       sampler: { type: 'string', default: 'tpe' },
       match: { type: 'string', default: '' },
+      'first-seed': { type: 'string', default: '0' },
     },
   })
   const problem = getProblem(values.problem!)
@@ -69,10 +70,10 @@ async function main(): Promise<void> {
   )
   const results: SeedResult[] = []
   const t0 = performance.now()
-  for (let seed = 0; seed < seeds; seed++) {
-    results.push(await runSeed(problem, seed, first, second, variants))
-    if ((seed + 1) % 5 === 0)
-      console.log(`${seed + 1}/${seeds} seeds, ${((performance.now() - t0) / 1000).toFixed(0)} s`)
+  const firstSeed = Number(values['first-seed'])
+  for (let k = 0; k < seeds; k++) {
+    results.push(await runSeed(problem, firstSeed + k, first, second, variants))
+    if ((k + 1) % 5 === 0) console.log(`${k + 1}/${seeds} seeds, ${((performance.now() - t0) / 1000).toFixed(0)} s`)
   }
   const rows: string[][] = [
     [`TPE ${first} (before the follow-up)`, fmt(median(results.map((r) => r.regretAtFirst))), '', '', ''],
