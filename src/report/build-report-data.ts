@@ -9,6 +9,7 @@ import type { StudyInfo } from '../core/storage.ts'
 import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
 import { TRIAL_STATES, type TrialState } from '../core/trial/trial-state.ts'
 import { importanceFor, sensitivityFor } from './importance-data.ts'
+import { parallelOf } from './parallel-data.ts'
 import { paretoOf } from './pareto-data.ts'
 import type {
   CostData,
@@ -70,6 +71,18 @@ export function buildReportData(
     ...optional('pareto', paretoOf(trials, info.directions, info.metricNames)),
     curves: curvesOf(trials, bestOne?.number),
     importance,
+    ...optional(
+      'parallel',
+      single
+        ? parallelOf(
+            trials,
+            info.directions[0],
+            info.metricNames[0] ?? 'value',
+            importance.entries.map((e) => e.param),
+            baseline?.number,
+          )
+        : undefined,
+    ),
     sensitivity: sensitivityFor(
       trials,
       slicesOf(

@@ -12,6 +12,7 @@ import {
 import { htmlTable, section } from './html-sections.ts'
 import type { ReportData } from './report-data.ts'
 import { rungTable } from './rung-table.ts'
+import { renderParallelChart } from './svg/parallel-chart.ts'
 
 /** Most slice plots shown; the rest are named in a note. */
 const MAX_SLICES = 8
@@ -50,6 +51,21 @@ export function importanceSection(d: ReportData): string {
       ? `<figure>${importanceChart(d)}</figure>${caption(`${imp.method ?? 'Importance'}: share of the objective's variance explained by each parameter (sums to 1).`)}`
       : ''
   return section('importance', 'Parameter importance', body + (imp.note ? `<p class="note">${h(imp.note)}</p>` : ''))
+}
+
+/** Parallel coordinates: where the best trials lie in every parameter at once. */
+export function parallelSection(d: ReportData): string {
+  const p = d.parallel
+  if (!p) return ''
+  const metric = p.axes[p.axes.length - 1].name
+  const omitted = p.omitted > 0 ? ` ${p.omitted} less important parameters are not shown.` : ''
+  return section(
+    'parallel',
+    'Parallel coordinates',
+    `<figure>${renderParallelChart(`parallel coordinates of ${p.lines.length} complete trials`, p)}</figure>${caption(
+      `Each line is a complete trial through its parameter values and its ${metric} (the last axis; ${p.direction === 'minimize' ? 'lower' : 'higher'} is better). The best trial is drawn thick, the rest of the best tenth in colour, the others faint; hover a line for its trial.${omitted}`,
+    )}`,
+  )
 }
 
 /** Slice plots per parameter (most important first when importance is known). */
@@ -185,7 +201,7 @@ export interface AnalysisSectionsOptions {
 
 /**
  * The analysis sections in the order both the report and the dashboard show them: history, Pareto front, learning
- * curves, importance, sensitivity, rank transfer, rungs, compute. One list, so a new section reaches both.
+ * curves, importance, parallel coordinates, sensitivity, rank transfer, rungs, compute. One list, so a new section reaches both.
  */
 export function analysisSections(d: ReportData, opts: AnalysisSectionsOptions = {}): string {
   return [
@@ -193,6 +209,7 @@ export function analysisSections(d: ReportData, opts: AnalysisSectionsOptions = 
     paretoSection(d),
     `${curvesSection(d)}${opts.afterCurves ?? ''}`,
     importanceSection(d),
+    parallelSection(d),
     sensitivitySection(d),
     opts.skipEmptyRankTransfer && !d.rankTransfer ? '' : rankTransferSection(d),
     rungsSection(d),

@@ -31,6 +31,7 @@ svg .pt.best{fill:var(--best);stroke:#000;stroke-width:.8}svg .pt.baseline{fill:
 svg .legend .pt{stroke:none}svg .rule{stroke:#9aa3b5;stroke-dasharray:4 4}svg .rule.baseline{stroke:var(--base);stroke-dasharray:6 4;stroke-width:1.5}
 svg .rule.rung{stroke:#c4cad6}svg .rule-label{fill:var(--muted);font-size:10.5px}svg .rule-label.baseline{fill:var(--base)}
 svg .bar{fill:var(--accent)}svg .bar-label{fill:var(--fg);font-size:12px}svg .bar-value{fill:var(--muted);font-size:11.5px}
+svg .ln.pc{stroke-width:1.1}svg .ln.pc.complete{stroke:#9aa3b5;opacity:.35}svg .ln.pc.top{stroke:var(--accent);opacity:.9;stroke-width:1.6}svg .ln.pc.best{stroke:var(--best);stroke-width:3;opacity:1}
 svg circle:hover,svg path.ln:hover{stroke:#000;stroke-width:2.5;opacity:1}
 @media print{main{max-width:none}details{display:block}}
 `
@@ -39,10 +40,13 @@ const SECTIONS: readonly [id: string, title: string][] = [
   ['setup', 'Setup'],
   ['baseline-vs-best', 'Baseline vs best'],
   ['history', 'History'],
+  ['pareto', 'Pareto front'],
   ['curves', 'Learning curves'],
   ['importance', 'Importance'],
+  ['parallel', 'Parallel coordinates'],
   ['sensitivity', 'Sensitivity'],
   ['rank-transfer', 'Rank transfer'],
+  ['rungs', 'Rungs'],
   ['compute', 'Compute'],
   ['reproducibility', 'Reproducibility'],
   ['trials', 'All trials'],
@@ -53,7 +57,12 @@ const SECTIONS: readonly [id: string, title: string][] = [
  * no script and nothing fetched (a Content-Security-Policy forbids it). Every study-derived string is escaped.
  */
 export function renderReportHtml(d: ReportData): string {
-  const nav = `<nav>${SECTIONS.map(([id, t]) => `<a href="#${id}">${h(t)}</a>`).join('')}</nav>`
+  const body = [setupSection(d), comparisonSection(d), analysisSections(d), reproSection(d), trialsSection(d)].join(
+    '\n',
+  )
+  // Only sections this study has (e.g. no parallel coordinates for several objectives).
+  const present = SECTIONS.filter(([id]) => body.includes(`<section id="${id}"`))
+  const nav = `<nav>${present.map(([id, t]) => `<a href="#${id}">${h(t)}</a>`).join('')}</nav>`
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
@@ -64,11 +73,7 @@ export function renderReportHtml(d: ReportData): string {
 <body><main>
 ${headerSection(d)}
 ${nav}
-${setupSection(d)}
-${comparisonSection(d)}
-${analysisSections(d)}
-${reproSection(d)}
-${trialsSection(d)}
+${body}
 </main></body></html>
 `
 }

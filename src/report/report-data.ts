@@ -38,6 +38,8 @@ export interface ReportData {
   readonly pareto?: ParetoData
   readonly curves: readonly Curve[]
   readonly importance: ImportanceResult
+  /** Single-objective studies with two or more complete trials: parameters and objective side by side. */
+  readonly parallel?: ParallelData
   readonly sensitivity: Sensitivity
   readonly rankTransfer?: RankTransferData
   /** The rung view of a multi-fidelity study (single objective): who reached each level and where others stopped. */
@@ -93,6 +95,35 @@ export interface ParetoData {
   /** The hypervolume's reference point: the worst value seen per objective, a tenth of its range further. */
   readonly reference: readonly number[]
   readonly hypervolume: number
+}
+
+/** One axis of the parallel-coordinates chart. */
+export type ParallelAxis =
+  | {
+      readonly name: string
+      readonly kind: 'numeric'
+      readonly low: number
+      readonly high: number
+      readonly log: boolean
+    }
+  | { readonly name: string; readonly kind: 'categorical'; readonly choices: readonly string[] }
+
+/** Parameters and objective side by side: one line per COMPLETE trial (best first), positions in [0, 1]. */
+export interface ParallelData {
+  /** The parameter axes, then the objective's. */
+  readonly axes: readonly ParallelAxis[]
+  /** Parameters left out (the least important beyond the axis limit). */
+  readonly omitted: number
+  readonly direction: Direction
+  readonly lines: readonly {
+    readonly number: number
+    readonly value: number
+    /** `best`, the rest of the top tenth (`top`), or the others. */
+    readonly group: 'best' | 'top' | 'rest'
+    readonly baseline: boolean
+    /** Per axis, where the trial's value sits (0 = bottom, 1 = top); null when the trial lacks the parameter. */
+    readonly positions: readonly (number | null)[]
+  }[]
 }
 
 /** One trial on the optimization history. */

@@ -114,7 +114,12 @@ test('baseline vs best, gain, slices and importance come from the trials', () =>
       [2, 12, 0, 0, 1],
     ],
   )
-  assert.match(renderReportHtml(data), /<section id="rungs"><h2>Rungs<\/h2>/)
+  const html = renderReportHtml(data)
+  assert.match(html, /<section id="rungs"><h2>Rungs<\/h2>/)
+  // Parallel coordinates: one line per COMPLETE trial (11 of 12; one was pruned), linked from the navigation.
+  assert.equal(data.parallel?.lines.length, 11)
+  assert.equal([...html.matchAll(/<path class="ln pc /g)].length, 11)
+  assert.match(html, /<a href="#parallel">Parallel coordinates<\/a>/)
   const md = renderReportMarkdown(data)
   assert.match(md, /## Rungs\n\n\| steps \| reached \| went on/)
   assert.match(md, /\| loss \(objective, minimize\) \| 4 \| 1 \| \+75\.0 % \|/)
@@ -153,6 +158,10 @@ test('a two-objective study gets a Pareto section: the front, its hypervolume an
   assert.ok(Math.abs((data.pareto?.hypervolume ?? 0) - 5.89) < 1e-9, String(data.pareto?.hypervolume))
   const html = renderReportHtml(data)
   assert.match(html, /<section id="pareto"><h2>Pareto front<\/h2><p>3 of 4 complete trials are on the front/)
+  // Several objectives: no parallel coordinates, and no navigation link to a section that is not there.
+  assert.equal(data.parallel, undefined)
+  assert.ok(!html.includes('href="#parallel"'))
+  assert.match(html, /<a href="#pareto">Pareto front<\/a>/)
   assert.match(html, /#3: loss 3, gpu_hours 3<\/title>/)
   assert.match(
     renderReportMarkdown(data),
