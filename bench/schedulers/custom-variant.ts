@@ -1,6 +1,6 @@
 /**
  * Ad-hoc scheduler variants named on the command line, for sweeps without editing variants.ts:
- * `sha:m<minPct>:e<eta>[:s<smoothing>][:promo][:uni][:bw<factor>][:st<nStartup>][:g<cap>]` (g: TPE's good set
+ * `sha:m<minPct>:e<eta>[:s<smoothing>][:z<confidence>][:promo][:uni][:bw<factor>][:st<nStartup>][:g<cap>]` (g: TPE's good set
  * min(ceil(0.1·n), cap) instead of Optuna's cap of 25), e.g. `sha:m10:e3:s5:uni` =
  * stopping-mode successive halving with the first rung at 10 % of full fidelity, η 3, rung values averaged over
  * 5 reports, and univariate TPE.
@@ -20,6 +20,7 @@ export function findVariant(name: string): Variant | undefined {
   let eta = 4
   let smoothing = 1
   let mode: 'stopping' | 'promotion' = 'stopping'
+  let confidence = 0
   const tpe: { -readonly [K in keyof TpeSamplerOptions]: TpeSamplerOptions[K] } = {}
   for (const tok of name.slice(4).split(':')) {
     const num = Number(tok.replace(/^[a-z]+/, ''))
@@ -28,6 +29,7 @@ export function findVariant(name: string): Variant | undefined {
     else if (tok.startsWith('bw')) tpe.bandwidthFactor = num
     else if (tok.startsWith('g')) tpe.gamma = (n: number) => Math.min(Math.ceil(0.1 * n), num)
     else if (tok.startsWith('st')) tpe.nStartupTrials = num
+    else if (tok.startsWith('z')) confidence = num
     else if (tok.startsWith('m')) minPct = num
     else if (tok.startsWith('e')) eta = num
     else if (tok.startsWith('s')) smoothing = num
@@ -35,12 +37,13 @@ export function findVariant(name: string): Variant | undefined {
   }
   return {
     name,
-    describe: `successive halving (${mode}), first rung ${minPct} % of max, η ${eta}, smoothing ${smoothing}, TPE ${JSON.stringify(tpe)}`,
+    describe: `successive halving (${mode}), first rung ${minPct} % of max, η ${eta}, smoothing ${smoothing}, confidence ${confidence}, TPE ${JSON.stringify(tpe)}`,
     make: (m, s) => ({
       scheduler: new SuccessiveHalvingScheduler({
         resource: { kind: 'steps', min: Math.max(1, Math.round((m * minPct) / 100)), max: m, reductionFactor: eta },
         mode,
         smoothing,
+        confidence,
       }),
       sampler: s(tpe),
     }),

@@ -2,6 +2,11 @@ import type { Direction, FrozenTrial, TrialId } from '../trial/frozen-trial.ts'
 import { lastStep, smoothedValueReached, sortBestFirst } from './history.ts'
 import type { Promotion } from './scheduler.ts'
 
+/** Trials needed at a rung and the next level before `noiseMargin` trusts its estimate. */
+const MIN_PAIRS = 8
+/** Smallest regression slope `noiseMargin` divides by. */
+const MIN_SLOPE = 0.1
+
 /**
  * Successive-halving bookkeeping over one group of trials (all trials for ASHA, one bracket for Hyperband),
  * derived from the trials alone (their states, intermediate values and `systemAttrs.target`), never from state
@@ -67,12 +72,54 @@ export class RungLadder {
 
   /**
    * Optuna's successive-halving rule: `value` survives a rung where `values` (its own included) were recorded
-   * when it is at least as good as the value at index `max(0, floor(n/η) - 1)` of the sorted values.
+   * when it is at least as good as the value at index `max(0, floor(n/η) - 1)` of the sorted values, or worse
+   * than it by no more than `margin` (see `noiseMargin`).
    */
-  survives(value: number, values: readonly number[], direction: Direction): boolean {
+  survives(value: number, values: readonly number[], direction: Direction, margin = 0): boolean {
     const sorted = sortBestFirst(values, direction)
     const idx = Math.max(0, Math.floor(sorted.length / this.reductionFactor) - 1)
-    return direction === 'minimize' ? value <= sorted[idx] : value >= sorted[idx]
+    return direction === 'minimize' ? value <= sorted[idx] + margin : value >= sorted[idx] - margin
+  }
+
+  /**
+   * How far below the cut a trial at rung k may be and still not be confidently worse: `z` times the scatter of
+   * where trials went from rung k, in rung-k units. From the trials that reached rung k and the next level, the
+   * next value is regressed on the rung value (least squares); the margin is z·s/b with s the residual standard
+   * deviation and b the slope (at least MIN_SLOPE: a rung that barely predicts the next is barely trusted).
+   * 0 with fewer than MIN_PAIRS such trials.
+   *
+   * Why: ASHA cuts on rank alone. Once the sampler has concentrated on a good region, the trials at a rung differ
+   * by less than the rung's noise (evaluation noise, curves converging at different speeds), so the rank cut kills
+   * good configurations at random; with the margin it cuts only those clearly worse, and stays as sharp as plain
+   * ASHA while the trials are far apart.
+   */
+  noiseMargin(group: readonly FrozenTrial[], k: number, z: number): number {
+    if (!(z > 0)) return 0
+    const next = this.nextTarget(k)
+    const xs: number[] = []
+    const ys: number[] = []
+    for (const t of group) {
+      const x = this.valueAt(t, k)
+      const y = smoothedValueReached(t, next, this.smoothing)
+      if (x === undefined || y === undefined || !Number.isFinite(x) || !Number.isFinite(y)) continue
+      xs.push(x)
+      ys.push(y)
+    }
+    const n = xs.length
+    if (n < MIN_PAIRS) return 0
+    const mx = xs.reduce((a, b) => a + b, 0) / n
+    const my = ys.reduce((a, b) => a + b, 0) / n
+    let sxx = 0
+    let sxy = 0
+    for (let i = 0; i < n; i++) {
+      sxx += (xs[i] - mx) ** 2
+      sxy += (xs[i] - mx) * (ys[i] - my)
+    }
+    const b = sxx > 0 ? sxy / sxx : 0
+    let ss = 0
+    for (let i = 0; i < n; i++) ss += (ys[i] - my - b * (xs[i] - mx)) ** 2
+    const s = Math.sqrt(ss / (n - 2))
+    return (z * s) / Math.max(b, MIN_SLOPE)
   }
 
   /**

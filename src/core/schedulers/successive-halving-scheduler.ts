@@ -3,7 +3,7 @@ import { directionOf, lastStep, previousStep } from './history.ts'
 import { type ResolvedResource, type Resource, resolveResource, rungResources } from './resource.ts'
 import { RungLadder } from './rung-ladder.ts'
 import type { Decision, Promotion, Scheduler, SchedulingContext } from './scheduler.ts'
-import { checkInt, checkThat } from './scheduler-options.ts'
+import { checkInt, checkNumber, checkThat } from './scheduler-options.ts'
 
 /**
  * How successive halving acts at a rung. `stopping`: the trial keeps running and is cut at a rung when it is not
@@ -28,6 +28,12 @@ export interface SuccessiveHalvingSchedulerOptions {
    * (the single report at the rung). @default 1
    */
   readonly smoothing?: number
+  /**
+   * Stopping mode: a trial below the rung's cut survives while it is within `confidence` standard deviations of
+   * the rung's scatter (see `RungLadder.noiseMargin`), so trials the rung cannot tell apart are not cut at random.
+   * 0 is the plain rank rule. @default 0
+   */
+  readonly confidence?: number
 }
 
 /**
@@ -49,6 +55,7 @@ export class SuccessiveHalvingScheduler implements Scheduler {
   readonly resource: ResolvedResource
   /** The rung bookkeeping (rung resources, promotion rule). */
   readonly ladder: RungLadder
+  readonly confidence: number
 
   constructor(opts: SuccessiveHalvingSchedulerOptions, owner = 'SuccessiveHalvingScheduler') {
     this.resource = resolveResource(owner, opts.resource)
@@ -61,6 +68,7 @@ export class SuccessiveHalvingScheduler implements Scheduler {
     )
     const rate = checkInt(owner, 'minEarlyStoppingRate', opts.minEarlyStoppingRate ?? 0, 0)
     const smoothing = checkInt(owner, 'smoothing', opts.smoothing ?? 1, 1)
+    this.confidence = checkNumber(owner, 'confidence', opts.confidence ?? 0, { min: 0 })
     this.ladder = new RungLadder(
       rungResources(this.resource, rate),
       this.resource.max,
@@ -103,7 +111,8 @@ export class SuccessiveHalvingScheduler implements Scheduler {
       if (Number.isNaN(last)) return { action: 'prune', reason: `reported NaN at rung ${k} (${r})` }
       const value = this.ladder.valueAt(trial, k) ?? last
       const values = this.ladder.reached(group, k).map((x) => x.value)
-      if (!this.ladder.survives(value, values, direction)) {
+      const margin = this.ladder.noiseMargin(group, k, this.confidence)
+      if (!this.ladder.survives(value, values, direction, margin)) {
         const keep = Math.max(1, Math.floor(values.length / this.resource.reductionFactor))
         return { action: 'prune', reason: `not in the top ${keep} of ${values.length} trials at rung ${k} (${r})` }
       }
