@@ -140,7 +140,10 @@ function buildScheduler(config: StudyConfig, c: SchedulerConfig, seed: number): 
     case 'auto': {
       const r = c.resource
       if (r?.max === undefined) throw new UsageError('Scheduler auto needs resource: {kind, max} in the study file.')
-      return defaultScheduler({ kind: r.kind, max: r.max, min: r.min }, { smoothing: c.smoothing })
+      return defaultScheduler(
+        { kind: r.kind, max: r.max, min: r.min },
+        { smoothing: c.smoothing, confidence: c.confidence },
+      )
     }
     case 'none':
       return noScheduler
@@ -175,6 +178,8 @@ function buildScheduler(config: StudyConfig, c: SchedulerConfig, seed: number): 
         resource: resourceOf('asha', c),
         mode: c.mode,
         minEarlyStoppingRate: c.min_early_stopping_rate,
+        smoothing: c.smoothing,
+        confidence: c.confidence,
       })
     case 'hyperband':
     case 'bohb':

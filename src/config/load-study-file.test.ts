@@ -123,6 +123,27 @@ storage: sqlite:///abs/path.db
     assert.equal(c.storage, 'sqlite:///abs/path.db', 'URL-style sqlite paths are left alone')
   })
 
+  test('successive-halving options reach the scheduler config; a negative confidence is a located error', () => {
+    const file = (scheduler: string) =>
+      `name: s\nmetric: {name: l}\ncommand: [python, t.py]\nspace: {x: {type: int, low: 1, high: 2}}\nscheduler: ${scheduler}\n`
+    const c = parseStudyFile(
+      file('{type: auto, resource: {kind: steps, max: 100}, confidence: 0.5, smoothing: 3}'),
+      's.yaml',
+    )
+    assert.deepEqual(c.scheduler, {
+      type: 'auto',
+      resource: { kind: 'steps', max: 100 },
+      confidence: 0.5,
+      smoothing: 3,
+    })
+    const a = parseStudyFile(file('{type: asha, resource: {kind: steps, min: 5, max: 100}, confidence: 1}'), 's.yaml')
+    assert.equal((a.scheduler as { confidence?: number }).confidence, 1)
+    assert.throws(
+      () => parseStudyFile(file('{type: auto, resource: {kind: steps, max: 100}, confidence: -1}'), 's.yaml'),
+      (e: unknown) => e instanceof ConfigError && /s\.yaml:5:\d+ scheduler\.confidence/.test(e.message),
+    )
+  })
+
   test('a literal brace and built-in placeholders are accepted in the command', () => {
     const c = parseStudyFile(
       'name: b\nmetric: {name: l}\ncommand: [python, -c, "print({{1}})", "--out={checkpoint_dir}/{trial_number}"]\nspace: {x: {type: int, low: 1, high: 2}}\n',

@@ -102,6 +102,8 @@ const common = {
   metric: z.string().min(1).optional(),
   resource: resourceSchema.optional(),
 }
+// Residual standard deviations a trial may trail a successive-halving cut by (RungLadder.noiseMargin).
+const nonNegative = z.number().min(0).optional()
 const pruning = { n_startup_trials: count, n_warmup_steps: count, interval_steps: positiveInt }
 const promotion = {
   reduction_factor: z.number().min(2).optional(),
@@ -109,7 +111,7 @@ const promotion = {
 }
 
 const schedulerOptions = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('auto'), ...common, smoothing: positiveInt }),
+  z.strictObject({ type: z.literal('auto'), ...common, smoothing: positiveInt, confidence: nonNegative }),
   z.strictObject({ type: z.literal('none'), ...common }),
   z.strictObject({ type: z.literal('median'), ...common, ...pruning, n_min_trials: positiveInt }),
   z.strictObject({
@@ -139,7 +141,14 @@ const schedulerOptions = z.discriminatedUnion('type', [
     p_threshold: z.number().gt(0).lt(1).optional(),
     n_startup_steps: count,
   }),
-  z.strictObject({ type: z.literal('asha'), ...common, ...promotion, min_early_stopping_rate: count }),
+  z.strictObject({
+    type: z.literal('asha'),
+    ...common,
+    ...promotion,
+    min_early_stopping_rate: count,
+    smoothing: positiveInt,
+    confidence: nonNegative,
+  }),
   z.strictObject({ type: z.literal('hyperband'), ...common, ...promotion, brackets: positiveInt }),
   z.strictObject({ type: z.literal('bohb'), ...common, ...promotion, brackets: positiveInt }),
   z.strictObject({

@@ -9,6 +9,7 @@ describe('defaultScheduler', () => {
     assert.deepEqual(s.rungResources(), [5, 20, 80, 100])
     assert.equal(s.mode, 'stopping')
     assert.equal(s.ladder.smoothing, 5)
+    assert.equal(s.confidence, 0.25)
     assert.equal(s.initialTarget(), undefined, 'stopping mode: new trials train to the end unless cut')
     assert.deepEqual(defaultScheduler({ kind: 'steps', max: 2000 }).rungResources(), [100, 400, 1600, 2000])
   })
@@ -19,6 +20,7 @@ describe('defaultScheduler', () => {
     assert.equal(frac.resource.kind, 'data_fraction')
     assert.deepEqual(frac.rungResources(), [0.05, 0.2, 0.8, 1])
     assert.equal(defaultScheduler({ max: 100 }, { smoothing: 1 }).ladder.smoothing, 1)
+    assert.equal(defaultScheduler({ max: 100 }, { confidence: 0 }).confidence, 0)
   })
 
   test('cuts a trial whose smoothed level is in the bottom of its rung', () => {

@@ -18,6 +18,8 @@ export const DEFAULT_FIRST_RUNG_DIVISOR = 20
 export const DEFAULT_REDUCTION_FACTOR = 4
 /** Reports averaged into a rung value (see `SuccessiveHalvingSchedulerOptions.smoothing`). */
 export const DEFAULT_SMOOTHING = 5
+/** Residual standard deviations a trial may trail a rung's cut by (see `SuccessiveHalvingSchedulerOptions.confidence`). */
+export const DEFAULT_CONFIDENCE = 0.25
 
 /**
  * Builds the scheduler `scheduler: auto` runs: asynchronous successive halving in stopping mode (no pausing, so
@@ -27,6 +29,13 @@ export const DEFAULT_SMOOTHING = 5
  * - η = 4 (rungs at min·4^k below max: 5 %, 20 %, 80 % of full fidelity by default);
  * - rung values averaged over the last 5 reports (`smoothing`), so that evaluation noise of a single report
  *   does not decide which trial survives. With fewer than ~20 reports per full run, pass `smoothing: 1`.
+ *
+ * - a trial below a rung's cut survives while it trails the cut by less than a quarter of the rung's scatter
+ *   (`confidence: 0.25`, see `RungLadder.noiseMargin`): once the sampler has concentrated on a good region, the
+ *   trials at a rung differ by less than the rung can resolve, and plain ASHA would cut good ones at random.
+ *   On `lora-sft-curves` over 200 seeds this reached regret ≤ 0.01 in 82 instead of 65 runs and lowered the final
+ *   regret (0.0154 / 0.0135 vs 0.0176 / 0.0145 on seeds 0–99 / 100–199) for about the same steps to ≤ 0.02
+ *   (3,088 / 3,305 vs 3,048 / 3,003); z = 1 or 2 gave up too much of that speed.
  *
  * It pairs with the default sampler unchanged (`sampler: auto` hands over from GP to TPE once most trials are
  * pruned, since TPE learns from pruned trials and a GP does not). On the
@@ -39,7 +48,7 @@ export const DEFAULT_SMOOTHING = 5
  */
 export function defaultScheduler(
   resource: DefaultSchedulerResource,
-  opts: { readonly smoothing?: number } = {},
+  opts: { readonly smoothing?: number; readonly confidence?: number } = {},
 ): SuccessiveHalvingScheduler {
   const max = checkNumber('defaultScheduler', 'resource.max', resource.max, { min: 0, open: true })
   const min = resource.min ?? max / DEFAULT_FIRST_RUNG_DIVISOR
@@ -48,6 +57,7 @@ export function defaultScheduler(
       resource: { kind: resource.kind ?? 'steps', min, max, reductionFactor: DEFAULT_REDUCTION_FACTOR },
       mode: 'stopping',
       smoothing: opts.smoothing ?? DEFAULT_SMOOTHING,
+      confidence: opts.confidence ?? DEFAULT_CONFIDENCE,
     },
     'defaultScheduler',
   )
