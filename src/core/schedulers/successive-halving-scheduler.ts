@@ -114,7 +114,12 @@ export class SuccessiveHalvingScheduler implements Scheduler {
       const margin = this.ladder.noiseMargin(group, k, this.confidence)
       if (!this.ladder.survives(value, values, direction, margin)) {
         const keep = Math.max(1, Math.floor(values.length / this.resource.reductionFactor))
-        return { action: 'prune', reason: `not in the top ${keep} of ${values.length} trials at rung ${k} (${r})` }
+        const beyond =
+          margin > 0 ? `, and behind the cut by more than the rung's noise margin ${margin.toPrecision(3)}` : ''
+        return {
+          action: 'prune',
+          reason: `not in the top ${keep} of ${values.length} trials at rung ${k} (${r})${beyond}`,
+        }
       }
     }
     return { action: 'continue' }
