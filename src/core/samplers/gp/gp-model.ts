@@ -1,12 +1,22 @@
 /**
- * A fitted Gaussian-process regressor: zero prior mean on standardised targets, Matérn-5/2 ARD kernel, Gaussian
- * noise. Built once per ask (one O(n³) Cholesky); predictions of the latent f cost O(n·d + n²) each.
+ * A fitted Gaussian-process regressor: zero prior mean on standardised targets, Matérn-5/2 ARD kernel over the
+ * data's features (see feature-map.ts), Gaussian noise. Built once per ask (one O(n³) Cholesky); predictions of the
+ * latent f cost O(n·D + n²) each.
  *
  * @module
  */
-import { type KernelParams, matern52, matern52Grad, scaledSqDist } from './kernel.ts'
+import { type FeatureMap, featurize } from './feature-map.ts'
+import {
+  additiveValue,
+  type KernelParams,
+  matern52,
+  matern52Grad,
+  type PreparedAdditive,
+  prepareAdditive,
+  scaledSqDist,
+} from './kernel.ts'
 import { choleskyInPlace, choleskySolve, solveLower, solveUpperT } from './linalg.ts'
-import type { GpData } from './marginal-likelihood.ts'
+import { featureMapOf, type GpData } from './marginal-likelihood.ts'
 
 /** Posterior mean and variance of the latent function at a point, with optional gradients in the inputs. */
 export interface Prediction {
@@ -24,12 +34,21 @@ const PREDICT_BLOCK = 128
 export class GpModel {
   readonly data: GpData
   readonly params: KernelParams
+  readonly #map: FeatureMap
+  /** Training features, row-major n×D. */
+  readonly #z: Float64Array
   readonly #l: Float64Array
   readonly #alpha: Float64Array
   // Scratch buffers for predictions (a model is used by one ask at a time).
   readonly #k: Float64Array
   readonly #v: Float64Array
   readonly #dk: Float64Array
+  readonly #zx: Float64Array
+  readonly #jac: Float64Array
+  readonly #gf: Float64Array
+  readonly #add: PreparedAdditive | undefined
+  /** (s_add/D)·dm/d(r²) per training point and feature, for the gradient of the additive part. */
+  readonly #addGrad: Float64Array
 
   /**
    * Factorises K + σ²I. A matrix that is not numerically positive definite gets growing diagonal jitter.
@@ -39,6 +58,12 @@ export class GpModel {
     this.data = data
     this.params = params
     const { n } = data
+    this.#map = featureMapOf(data)
+    const D = this.#map.size
+    this.#add = params.additive ? prepareAdditive(params.additive) : undefined
+    this.#addGrad = new Float64Array(params.additive ? n * D : 0)
+    this.#z = new Float64Array(n * D)
+    featurize(this.#map, params.warp, data.x, n, this.#z)
     let jitter = 0
     for (let attempt = 0; ; attempt++) {
       const c = this.#kernelMatrix(jitter)
@@ -53,6 +78,9 @@ export class GpModel {
     this.#k = new Float64Array(n)
     this.#v = new Float64Array(n)
     this.#dk = new Float64Array(n)
+    this.#zx = new Float64Array(D)
+    this.#jac = new Float64Array(data.d)
+    this.#gf = new Float64Array(D)
   }
 
   /** Posterior means at the training inputs: K·α = y − σ²·α (no extra solve). */
@@ -66,43 +94,60 @@ export class GpModel {
    * for the numeric dimensions (0 for categorical ones, where the kernel is not differentiable).
    */
   predict(x: ArrayLike<number>, gradMean?: Float64Array, gradVar?: Float64Array): Prediction {
-    const { x: xs, n, d, categorical } = this.data
+    const { n, d } = this.data
+    const map = this.#map
+    const D = map.size
+    const categorical = map.categorical
+    const zs = this.#z
     const w = this.params.invSqLengthscales
     const s = this.params.scale
     const k = this.#k
+    const z = this.#zx
+    const add = this.#add
+    const prior = s + (this.params.additive?.scale ?? 0)
+    featurize(map, this.params.warp, x, 1, z, gradMean ? { dx: this.#jac } : undefined)
     let mean = 0
     for (let a = 0; a < n; a++) {
-      const oa = a * d
+      const oa = a * D
       let r2 = 0
-      for (let i = 0; i < d; i++) {
-        const diff = x[i] - xs[oa + i]
+      for (let i = 0; i < D; i++) {
+        const diff = z[i] - zs[oa + i]
         r2 += categorical[i] ? (diff !== 0 ? w[i] : 0) : w[i] * diff * diff
       }
       k[a] = s * matern52(r2)
+      if (add) k[a] += additiveValue(z, 0, zs, a, D, add, categorical, gradMean ? this.#addGrad : undefined, oa)
       if (gradMean) this.#dk[a] = s * matern52Grad(r2)
       mean += k[a] * this.#alpha[a]
     }
     const v = solveLower(this.#l, n, k, this.#v)
     let vv = 0
     for (let a = 0; a < n; a++) vv += v[a] * v[a]
-    const variance = Math.max(s - vv, MIN_VARIANCE_RATIO * s)
+    const variance = Math.max(prior - vv, MIN_VARIANCE_RATIO * prior)
     if (gradMean && gradVar) {
-      // u = C⁻¹k; ∂k_a/∂x_i = g_a·2·w_i·(x_i − X_ai); ∂mean = Σ α_a ∂k_a; ∂var = −2·Σ u_a ∂k_a.
+      // u = C⁻¹k; ∂k_a/∂z_i = g_a·2·w_i·(z_i − Z_ai); ∂mean = Σ α_a ∂k_a; ∂var = −2·Σ u_a ∂k_a; then the chain
+      // rule through the warp, ∂z_i/∂x_i (rank features follow categoricals and carry no gradient).
       const u = solveUpperT(this.#l, n, v, v)
-      gradMean.fill(0)
+      const gf = this.#gf
+      gf.fill(0)
       gradVar.fill(0)
+      const wAdd = this.params.additive?.invSqLengthscales
       for (let a = 0; a < n; a++) {
-        const oa = a * d
-        const cm = this.#dk[a] * this.#alpha[a]
-        const cv = -2 * this.#dk[a] * u[a]
+        const oa = a * D
         for (let i = 0; i < d; i++) {
           if (categorical[i]) continue
-          const t = 2 * w[i] * (x[i] - xs[oa + i])
-          gradMean[i] += cm * t
-          gradVar[i] += cv * t
+          const diff = z[i] - zs[oa + i]
+          let dki = this.#dk[a] * 2 * w[i] * diff
+          if (wAdd) dki += this.#addGrad[oa + i] * 2 * wAdd[i] * diff
+          gf[i] += this.#alpha[a] * dki
+          gradVar[i] -= 2 * u[a] * dki
         }
       }
-      if (s - vv <= MIN_VARIANCE_RATIO * s) gradVar.fill(0)
+      const jac = this.#jac
+      for (let i = 0; i < d; i++) {
+        gradMean[i] = gf[i] * jac[i]
+        gradVar[i] *= jac[i]
+      }
+      if (prior - vv <= MIN_VARIANCE_RATIO * prior) gradVar.fill(0)
     }
     return { mean, variance }
   }
@@ -112,9 +157,17 @@ export class GpModel {
    * over blocks of points with the point index innermost, several times faster than m separate predictions.
    */
   predictMany(xs: Float64Array, m: number, means: Float64Array, variances: Float64Array): void {
-    const { x: tx, n, d, categorical } = this.data
+    const { n } = this.data
+    const map = this.#map
+    const d = map.size
+    const categorical = map.categorical
+    const tx = this.#z
+    const fx = new Float64Array(m * d)
+    featurize(map, this.params.warp, xs, m, fx)
     const w = this.params.invSqLengthscales
     const s = this.params.scale
+    const add = this.#add
+    const prior = s + (this.params.additive?.scale ?? 0)
     const l = this.#l
     const block = Math.min(m, PREDICT_BLOCK)
     const kt = new Float64Array(n * block)
@@ -129,10 +182,10 @@ export class GpModel {
           const oc = (c0 + c) * d
           let r2 = 0
           for (let i = 0; i < d; i++) {
-            const diff = xs[oc + i] - tx[oa + i]
+            const diff = fx[oc + i] - tx[oa + i]
             r2 += categorical[i] ? (diff !== 0 ? w[i] : 0) : w[i] * diff * diff
           }
-          const k = s * matern52(r2)
+          const k = s * matern52(r2) + (add ? additiveValue(fx, c0 + c, tx, a, d, add, categorical) : 0)
           kt[ra + c] = k
           means[c0 + c] += k * al
         }
@@ -153,19 +206,25 @@ export class GpModel {
       for (let c = 0; c < b; c++) {
         let vv = 0
         for (let i = 0; i < n; i++) vv += kt[i * b + c] ** 2
-        variances[c0 + c] = Math.max(s - vv, MIN_VARIANCE_RATIO * s)
+        variances[c0 + c] = Math.max(prior - vv, MIN_VARIANCE_RATIO * prior)
       }
     }
   }
 
   #kernelMatrix(jitter: number): Float64Array {
-    const { x, n, d, categorical } = this.data
+    const { n } = this.data
+    const { size: d, categorical } = this.#map
+    const x = this.#z
+    const add = this.params.additive ? prepareAdditive(this.params.additive) : undefined
     const w = this.params.invSqLengthscales
     const s = this.params.scale
     const c = new Float64Array(n * n)
     for (let a = 0; a < n; a++) {
-      for (let b = 0; b < a; b++) c[a * n + b] = s * matern52(scaledSqDist(x, a, x, b, d, w, categorical))
-      c[a * n + a] = s + this.params.noise + jitter
+      for (let b = 0; b < a; b++) {
+        const kab = s * matern52(scaledSqDist(x, a, x, b, d, w, categorical))
+        c[a * n + b] = add ? kab + additiveValue(x, a, x, b, d, add, categorical) : kab
+      }
+      c[a * n + a] = s + (this.params.additive?.scale ?? 0) + this.params.noise + jitter
     }
     return c
   }

@@ -37,6 +37,28 @@ export interface GpSamplerOptions {
    * ackley5 (more exploitation gets stuck in its local minima) and left lora-sft-surrogate unchanged. @default false
    */
   readonly sampleAroundBest?: boolean
+  /**
+   * Pass every numeric input through a Kumaraswamy CDF whose two parameters are fitted with the kernel's (input
+   * warping, Snoek et al. 2014), so the GP can model a function that changes faster in one part of a range. Off by
+   * default: on lora-sft-surrogate (20 seeds, 100 trials) it raised the median regret from 0.0117 to 0.0167 (worse
+   * on 16 of 20 seeds); 2·d more hyperparameters overfit at this budget. @default false
+   */
+  readonly inputWarping?: boolean
+  /**
+   * Give each categorical with at least 3 choices, all numbers (e.g. LoRA rank 4…128), a second kernel distance on
+   * its rank among the choices, beside the Hamming one, so neighbouring choices share information (and, with
+   * `additiveKernel`, get a smooth one-dimensional curve). A weak effect at 100 trials on lora-sft-surrogate: alone
+   * 0.0122 vs 0.0117 (20 seeds); with `additiveKernel` 0.0103 vs 0.0112 (50 seeds, better on 26). @default true
+   */
+  readonly categoricalRanks?: boolean
+  /**
+   * Add to the ARD kernel a first-order additive kernel (a sum of one-dimensional Matérn kernels, Duvenaud et al.
+   * 2011) with its own scale and lengthscales, so one-dimensional effects are learned from every point. At 100
+   * trials on lora-sft-surrogate (50 seeds) it lowered the median final regret from 0.0154 to 0.0112, and to
+   * 0.0078–0.0103 with `categoricalRanks` (better on 35–37 of 50 seeds); it lowered it on 6 of the 7 test functions
+   * (10 seeds; hartmann3 stayed near 3e-6). About 1.3× the time per ask. @default true
+   */
+  readonly additiveKernel?: boolean
   /** Mixed into the study seed, to get a different startup sequence with the same study. @default 0 */
   readonly seed?: number
 }
@@ -59,6 +81,9 @@ export function resolveGpOptions(o: GpSamplerOptions = {}): ResolvedGpOptions {
     targetWarping: o.targetWarping ?? 'softclip',
     constraintAware: o.constraintAware ?? true,
     sampleAroundBest: o.sampleAroundBest ?? false,
+    inputWarping: o.inputWarping ?? false,
+    categoricalRanks: o.categoricalRanks ?? true,
+    additiveKernel: o.additiveKernel ?? true,
     seed: o.seed ?? 0,
   }
   const int = (name: keyof ResolvedGpOptions, min: number, example: number) => {
@@ -74,8 +99,8 @@ export function resolveGpOptions(o: GpSamplerOptions = {}): ResolvedGpOptions {
     throw bad('deterministicObjective', 'a boolean', r.deterministicObjective, 'Use true or false.')
   if (typeof r.constraintAware !== 'boolean')
     throw bad('constraintAware', 'a boolean', r.constraintAware, 'Use true or false.')
-  if (typeof r.sampleAroundBest !== 'boolean')
-    throw bad('sampleAroundBest', 'a boolean', r.sampleAroundBest, 'Use true or false.')
+  for (const name of ['sampleAroundBest', 'inputWarping', 'categoricalRanks', 'additiveKernel'] as const)
+    if (typeof r[name] !== 'boolean') throw bad(name, 'a boolean', r[name], 'Use true or false.')
   if (r.targetWarping !== 'softclip' && r.targetWarping !== 'none')
     throw bad('targetWarping', "'softclip' or 'none'", r.targetWarping, "Use 'softclip'.")
   if (!Number.isFinite(r.seed)) throw bad('seed', 'a finite number', r.seed, 'Use an integer.')

@@ -52,6 +52,16 @@ describe('GpSampler', () => {
     assert.throws(() => new GpSampler({ targetWarping: 'log' as never }), /targetWarping/)
     assert.throws(() => new GpSampler({ nCandidates: 0.5 }), /nCandidates/)
     assert.throws(() => new GpSampler({ sampleAroundBest: 1 as never }), /sampleAroundBest/)
+    assert.throws(() => new GpSampler({ additiveKernel: 'yes' as never }), /additiveKernel/)
+    assert.throws(() => new GpSampler({ categoricalRanks: 0 as never }), /categoricalRanks/)
+    assert.throws(() => new GpSampler({ inputWarping: 'on' as never }), /inputWarping/)
+  })
+
+  test('defaults: additive kernel and rank features on, input warping off', () => {
+    const o = new GpSampler().options
+    assert.equal(o.additiveKernel, true)
+    assert.equal(o.categoricalRanks, true)
+    assert.equal(o.inputWarping, false)
   })
 
   test('stays in bounds on a mixed space and is deterministic for a seed', async () => {

@@ -12,6 +12,7 @@ import { intersectionSearchSpace } from '../../search-space/intersection.ts'
 import type { Sampler, SamplingContext } from '../sampler.ts'
 import { type ConstraintModel, LogAcquisition } from './acquisition.ts'
 import { SpaceEncoding } from './encoding.ts'
+import { buildFeatureMap, type FeatureMap } from './feature-map.ts'
 import { GpModel } from './gp-model.ts'
 import { type GpSamplerOptions, type ResolvedGpOptions, resolveGpOptions } from './gp-options.ts'
 import { defaultTheta, fitHyperparameters, type GpData, type Theta, unpackTheta } from './marginal-likelihood.ts'
@@ -32,7 +33,9 @@ const N_ANCHORS = 5
  *
  * The parameters every COMPLETE trial shares (the intersection space) are modelled jointly: numeric ones in the
  * unit cube (log parameters in log space, integer and stepped ones rounded back onto their grid), categorical ones
- * by index with a Hamming-distance kernel. A Matérn-5/2 ARD GP is fitted to the (soft-clipped, standardised)
+ * by index with a Hamming-distance kernel (numeric categoricals also by their rank among the choices). The kernel is
+ * a Matérn-5/2 ARD kernel plus a first-order additive one (a sum of one-dimensional Matérn kernels, so
+ * one-dimensional effects are learned from every point); the GP is fitted to the (soft-clipped, standardised)
  * objective by maximising the marginal likelihood with weak priors, warm-started from the previous fit; the next
  * point maximises log expected improvement over the best posterior mean among feasible observed points, times the
  * probability of feasibility from one GP per constraint (`systemAttrs.constraints`, feasible when <= 0) and one on
@@ -74,13 +77,14 @@ export class GpSampler implements Sampler {
     if (nObserved < this.options.nStartupTrials || nObserved === 0) return this.#startupPoint(ctx, enc)
 
     const key = enc.signature
+    const features = this.#featureMap(enc)
     const constraints: ConstraintModel[] = []
     data.constraints.forEach((rows, j) => {
-      const c = this.#constraintModel(`${key}|c${j}`, enc, rows)
+      const c = this.#constraintModel(`${key}|c${j}`, features, rows)
       if (c) constraints.push(c)
     })
     if (data.crashes) {
-      const c = this.#constraintModel(`${key}|crash`, enc, data.crashes)
+      const c = this.#constraintModel(`${key}|crash`, features, data.crashes)
       if (c) constraints.push(c)
     }
     if (data.objective.n === 0) {
@@ -91,7 +95,7 @@ export class GpSampler implements Sampler {
     const costs = scalarizeCosts(data.costs, data.objective.n, dirs.length, ctx.rng)
     const { x: objX, scores } = withCrashesAsWorst(data.objective.x, costs, data.crashes, enc.size)
     const y = warpTargets(scores, this.options.targetWarping)
-    const model = this.#fit(`${key}|objective`, enc, objX, y, this.options.deterministicObjective)
+    const model = this.#fit(`${key}|objective`, features, objX, y, this.options.deterministicObjective)
     // Noise-aware incumbent: the best posterior mean among feasible observed points.
     const means = model.trainingMeans()
     const ranked: number[] = []
@@ -128,18 +132,29 @@ export class GpSampler implements Sampler {
     return enc.decode(x)
   }
 
+  /** The kernel's features for this space (inputs, warped when asked, plus rank features when asked). */
+  #featureMap(enc: SpaceEncoding): FeatureMap {
+    const dims = enc.dims.map((dim) =>
+      dim.kind === 'categorical' && dim.dist.kind === 'categorical'
+        ? { categorical: true, choices: dim.dist.choices }
+        : { categorical: dim.kind === 'categorical' },
+    )
+    const o = this.options
+    return buildFeatureMap(dims, o.inputWarping, o.categoricalRanks, o.additiveKernel)
+  }
+
   /** Fits (warm-started) hyperparameters and conditions a GP on the rows. */
-  #fit(key: string, enc: SpaceEncoding, x: Float64Array, y: Float64Array, fixedNoise: boolean): GpModel {
-    const d = enc.size
-    const data: GpData = { x, y, n: y.length, d, categorical: enc.categorical }
-    const init = this.#thetaCache.get(key) ?? defaultTheta(d)
+  #fit(key: string, features: FeatureMap, x: Float64Array, y: Float64Array, fixedNoise: boolean): GpModel {
+    const d = features.inputDim
+    const data: GpData = { x, y, n: y.length, d, categorical: features.categorical.subarray(0, d), features }
+    const init = this.#thetaCache.get(key) ?? defaultTheta(d, features)
     const theta = fitHyperparameters(data, init, this.options.fitMaxIterations, fixedNoise)
     this.#thetaCache.set(key, theta)
-    return new GpModel(data, unpackTheta(theta, d, fixedNoise))
+    return new GpModel(data, unpackTheta(theta, d, fixedNoise, features))
   }
 
   /** A feasibility model: P(value <= 0) under a GP on the standardised values; none when all values agree. */
-  #constraintModel(key: string, enc: SpaceEncoding, rows: Rows): ConstraintModel | undefined {
+  #constraintModel(key: string, features: FeatureMap, rows: Rows): ConstraintModel | undefined {
     if (rows.n === 0) return undefined
     let mean = 0
     for (const v of rows.values) mean += v
@@ -149,7 +164,7 @@ export class GpSampler implements Sampler {
     const sd = Math.sqrt(ss / rows.n)
     if (!(sd > 0)) return undefined
     const y = standardise(Float64Array.from(rows.values))
-    const model = this.#fit(key, enc, rows.x, y, false)
+    const model = this.#fit(key, features, rows.x, y, false)
     return { model, threshold: (0 - mean) / sd }
   }
 
@@ -171,14 +186,14 @@ export class GpSampler implements Sampler {
 
 /** The model with pending points added at their posterior mean (kriging believer), same hyperparameters. */
 function withFantasies(model: GpModel, pending: Rows): GpModel {
-  const { x, y, n, d, categorical } = model.data
+  const { x, y, n, d } = model.data
   const xs = new Float64Array((n + pending.n) * d)
   xs.set(x)
   xs.set(pending.x, n * d)
   const ys = new Float64Array(n + pending.n)
   ys.set(y)
   for (let p = 0; p < pending.n; p++) ys[n + p] = model.predict(pending.x.subarray(p * d, (p + 1) * d)).mean
-  return new GpModel({ x: xs, y: ys, n: n + pending.n, d, categorical }, model.params)
+  return new GpModel({ ...model.data, x: xs, y: ys, n: n + pending.n }, model.params)
 }
 
 /**

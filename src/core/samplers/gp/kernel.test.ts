@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { kernelValue, matern52, matern52Grad, scaledSqDist } from './kernel.ts'
+import { buildFeatureMap, featurize } from './feature-map.ts'
+import { additiveValue, kernelValue, matern52, matern52Grad, prepareAdditive, scaledSqDist } from './kernel.ts'
+import { choleskyInPlace } from './linalg.ts'
 
 describe('Matérn-5/2 kernel', () => {
   test('matches hand-computed values', () => {
@@ -29,5 +31,52 @@ describe('Matérn-5/2 kernel', () => {
     assert.equal(scaledSqDist(x, 0, x, 0, 3, w, cat), 0)
     const k = kernelValue(x, 0, x, 1, 3, { invSqLengthscales: w, scale: 2, noise: 0 }, cat)
     assert.ok(Math.abs(k - 2 * matern52(2.91)) < 1e-15)
+  })
+})
+
+describe('additive part and rank features', () => {
+  test('the additive part averages one-dimensional Matérn terms', () => {
+    const z = Float64Array.from([0.1, 2, 0.5, 0.3, 0, 1])
+    const cat = Uint8Array.from([0, 1, 0])
+    const p = prepareAdditive({ scale: 1.5, invSqLengthscales: Float64Array.from([4, 0.5, 9]) })
+    const want = (1.5 / 3) * (matern52(4 * 0.04) + matern52(0.5) + matern52(9 * 0.25))
+    const grad = new Float64Array(3)
+    assert.ok(Math.abs(additiveValue(z, 0, z, 1, 3, p, cat, grad) - want) < 1e-15)
+    // Each term's derivative in its r², weighted by s_add / D.
+    const r2 = [4 * 0.04, 0.5, 9 * 0.25]
+    for (let i = 0; i < 3; i++) assert.ok(Math.abs(grad[i] - 0.5 * matern52Grad(r2[i])) < 1e-15, `term ${i}`)
+    assert.ok(Math.abs(additiveValue(z, 0, z, 0, 3, p, cat) - 1.5) < 1e-15)
+  })
+
+  test('ARD plus additive kernel over warped and rank features is positive definite', () => {
+    const map = buildFeatureMap(
+      [
+        { categorical: false },
+        { categorical: true, choices: [4, 16, 64, 8] },
+        { categorical: true, choices: ['a', 'b'] },
+      ],
+      true,
+      true,
+      true,
+    )
+    const n = 40
+    const d = map.inputDim
+    const x = Float64Array.from({ length: n * d }, (_, i) =>
+      i % d === 0 ? (Math.sin(i * 1.7) + 1) / 2 : (i * 7) % (i % d === 1 ? 4 : 2),
+    )
+    const warp = { a: Float64Array.from([0.4]), b: Float64Array.from([2.5]) }
+    const z = new Float64Array(n * map.size)
+    featurize(map, warp, x, n, z)
+    const w = Float64Array.from([30, 0.7, 0.2, 5])
+    const add = prepareAdditive({ scale: 0.8, invSqLengthscales: Float64Array.from([50, 2, 0.1, 9]) })
+    const c = new Float64Array(n * n)
+    for (let a = 0; a < n; a++)
+      for (let b = 0; b < n; b++)
+        c[a * n + b] =
+          kernelValue(z, a, z, b, map.size, { invSqLengthscales: w, scale: 1, noise: 0 }, map.categorical) +
+          additiveValue(z, a, z, b, map.size, add, map.categorical) +
+          (a === b ? 1e-9 : 0)
+    // The 1e-9 ridge only absorbs rounding: a sum of positive-definite kernels must factorise on distinct points.
+    assert.ok(choleskyInPlace(c, n))
   })
 })
