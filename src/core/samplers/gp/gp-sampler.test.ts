@@ -6,7 +6,7 @@ import { WinnowError } from '../../errors.ts'
 import { Study } from '../../study/study.ts'
 import { RandomSampler } from '../random-sampler.ts'
 import type { Sampler } from '../sampler.ts'
-import { GpSampler } from './gp-sampler.ts'
+import { GpSampler, REFIT_EVERY, REFIT_FROM, shouldRefit } from './gp-sampler.ts'
 
 const MIXED: SearchSpace = {
   x: { kind: 'float', low: -1, high: 2, log: false },
@@ -155,5 +155,15 @@ describe('GpSampler', () => {
     }
     assert.ok(median(gp) < median(rnd) / 5, `GP regret ${gp} vs random ${rnd}`)
     assert.ok(median(gp) < 0.05, `GP regret ${gp}`)
+  })
+})
+
+describe('shouldRefit', () => {
+  test('always without a fit or below REFIT_FROM rows; past it, every REFIT_EVERY-th ask', () => {
+    assert.equal(shouldRefit(400, false), true)
+    for (let n = 1; n < REFIT_FROM; n++) assert.equal(shouldRefit(n, true), true)
+    const from = Array.from({ length: 2 * REFIT_EVERY }, (_, k) => shouldRefit(REFIT_FROM + k, true))
+    assert.equal(from.filter(Boolean).length, 2)
+    assert.equal(shouldRefit(REFIT_FROM * REFIT_EVERY, true), true)
   })
 })
