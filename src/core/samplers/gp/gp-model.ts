@@ -47,6 +47,8 @@ export class GpModel {
   readonly #jac: Float64Array
   readonly #gf: Float64Array
   readonly #add: PreparedAdditive | undefined
+  /** Prior variance of f: the ARD part's scale plus the additive part's. */
+  readonly #prior: number
   /** (s_add/D)·dm/d(r²) per training point and feature, for the gradient of the additive part. */
   readonly #addGrad: Float64Array
 
@@ -61,6 +63,7 @@ export class GpModel {
     this.#map = featureMapOf(data)
     const D = this.#map.size
     this.#add = params.additive ? prepareAdditive(params.additive) : undefined
+    this.#prior = params.scale + (params.additive?.scale ?? 0)
     this.#addGrad = new Float64Array(params.additive ? n * D : 0)
     this.#z = new Float64Array(n * D)
     featurize(this.#map, params.warp, data.x, n, this.#z)
@@ -104,7 +107,7 @@ export class GpModel {
     const k = this.#k
     const z = this.#zx
     const add = this.#add
-    const prior = s + (this.params.additive?.scale ?? 0)
+    const prior = this.#prior
     featurize(map, this.params.warp, x, 1, z, gradMean ? { dx: this.#jac } : undefined)
     let mean = 0
     for (let a = 0; a < n; a++) {
@@ -167,7 +170,7 @@ export class GpModel {
     const w = this.params.invSqLengthscales
     const s = this.params.scale
     const add = this.#add
-    const prior = s + (this.params.additive?.scale ?? 0)
+    const prior = this.#prior
     const l = this.#l
     const block = Math.min(m, PREDICT_BLOCK)
     const kt = new Float64Array(n * block)
@@ -215,7 +218,7 @@ export class GpModel {
     const { n } = this.data
     const { size: d, categorical } = this.#map
     const x = this.#z
-    const add = this.params.additive ? prepareAdditive(this.params.additive) : undefined
+    const add = this.#add
     const w = this.params.invSqLengthscales
     const s = this.params.scale
     const c = new Float64Array(n * n)
@@ -224,7 +227,7 @@ export class GpModel {
         const kab = s * matern52(scaledSqDist(x, a, x, b, d, w, categorical))
         c[a * n + b] = add ? kab + additiveValue(x, a, x, b, d, add, categorical) : kab
       }
-      c[a * n + a] = s + (this.params.additive?.scale ?? 0) + this.params.noise + jitter
+      c[a * n + a] = this.#prior + this.params.noise + jitter
     }
     return c
   }
