@@ -96,6 +96,7 @@ function runnerOptions(
   return {
     ...(gate !== undefined ? { gate: createMemoryGate(gate) } : {}),
     study,
+    space,
     suggest: (trial) => {
       applySpace(trial, config.space)
     },

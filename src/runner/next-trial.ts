@@ -1,3 +1,4 @@
+import type { SearchSpace } from '../core/distributions/distribution.ts'
 import { SamplerExhaustedError, TrialStateError } from '../core/errors.ts'
 import type { Study } from '../core/study/study.ts'
 import type { Trial } from '../core/study/trial.ts'
@@ -31,6 +32,7 @@ export async function nextTrial(
   budget: BudgetTracker,
   exhausted: boolean,
   suggest: (trial: Trial) => void,
+  declared?: SearchSpace,
 ): Promise<{ trial?: Trial; exhausted: boolean }> {
   const ctx = { study: study.info, history: await study.trials() }
   for (const p of study.scheduler.promotions?.(ctx) ?? []) {
@@ -49,7 +51,7 @@ export async function nextTrial(
   if (!continuation && (exhausted || budget.trialsLeft(trials) <= 0)) return { exhausted }
   let trial: Trial
   try {
-    trial = await study.ask()
+    trial = await study.ask(undefined, declared === undefined ? {} : { declared })
   } catch (e) {
     if (e instanceof SamplerExhaustedError) return { exhausted: true }
     throw e
@@ -63,7 +65,7 @@ export async function nextTrial(
           'PBT replacement without its checkpoint copy (the worker that made it stopped before handing it over); not trained from scratch under a lineage that says otherwise',
       },
     })
-    return nextTrial(study, budget, exhausted, suggest)
+    return nextTrial(study, budget, exhausted, suggest, declared)
   }
   try {
     suggest(trial)

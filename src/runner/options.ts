@@ -1,4 +1,4 @@
-import type { ParamValues } from '../core/distributions/distribution.ts'
+import type { ParamValues, SearchSpace } from '../core/distributions/distribution.ts'
 import type { Study } from '../core/study/study.ts'
 import type { Trial } from '../core/study/trial.ts'
 import type { CheckpointOptions } from './checkpoints.ts'
@@ -45,6 +45,11 @@ export interface RunnerOptions {
   readonly study: Study
   /** Fills a fresh trial's parameters (e.g. config's `applySpace`); values already set are kept. */
   readonly suggest: (trial: Trial) => void
+  /**
+   * Every distribution `suggest` may use (conditional ones included), told to the sampler before it samples, so a
+   * model-based sampler follows a space that changed since earlier trials (e.g. narrowed by `winnow focus`).
+   */
+  readonly space?: SearchSpace
   /** The trial's argv, already rendered; it is run without a shell. */
   readonly command: (params: ParamValues, ctx: CommandContext) => readonly string[]
   readonly cwd?: string

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
 import { describe, test } from 'node:test'
+import type { SearchSpace } from '../core/distributions/distribution.ts'
+import { RandomSampler } from '../core/samplers/random-sampler.ts'
+import type { Sampler } from '../core/samplers/sampler.ts'
 import type { Scheduler } from '../core/schedulers/scheduler.ts'
+import { Study } from '../core/study/study.ts'
+import { MemoryStorage } from '../storage/memory/memory-storage.ts'
 import type { RunnerEvent } from './events.ts'
 import { FIXTURES, isLive, liveGroupMembers, makeStudy, nodeArgv, PYTHON, testRunner } from './testing/harness.ts'
 
@@ -60,6 +65,31 @@ describe('runner with real trial processes', () => {
       [1, 2, 3],
     )
     assert.deepEqual((t.systemAttrs.lastMetrics as Record<string, unknown>).tokens, 300)
+  })
+
+  test('the declared space reaches the sampler before it samples (so a model can follow a narrowed space)', async () => {
+    const seen: (SearchSpace | undefined)[] = []
+    const random = new RandomSampler()
+    const recording: Sampler = {
+      name: 'recording',
+      inferRelativeSpace: (ctx) => {
+        seen.push(ctx.space)
+        return {}
+      },
+      sampleRelative: () => ({}),
+      sampleIndependent: (ctx, name, d) => random.sampleIndependent(ctx, name, d),
+    }
+    const study = await Study.create({
+      storage: new MemoryStorage(),
+      name: 'declared',
+      sampler: recording,
+      seed: 1,
+      metricNames: ['eval_loss'],
+    })
+    const space: SearchSpace = { lr: { kind: 'float', low: 0.01, high: 0.2, log: false } }
+    const { runner } = testRunner(study, { command: () => nodeArgv('node-trial.ts', '1', '5'), space })
+    assert.equal((await runner.run()).completed, 1)
+    assert.deepEqual(seen, [space])
   })
 
   test('a pruned trial receives the decision and exits by itself', async () => {

@@ -197,7 +197,7 @@ export class Runner {
 
   /** The next trial to run: a promotion, a queued or recovered trial, or a new one within the budget. */
   private async next(): Promise<Trial | undefined> {
-    const r = await nextTrial(this.study, this.budget, this.exhausted, this.o.suggest)
+    const r = await nextTrial(this.study, this.budget, this.exhausted, this.o.suggest, this.o.space)
     if (r.exhausted) this.exhausted = true
     return r.trial
   }

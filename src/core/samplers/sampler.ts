@@ -15,6 +15,12 @@ export interface SamplingContext {
   readonly history: readonly FrozenTrial[]
   readonly rng: Rng
   /**
+   * The space the caller will suggest, when it is known before sampling (`study.ask(space)`, or the space a study
+   * file declares). It may differ from what earlier trials were sampled from (a narrowed follow-up of the same
+   * study); a model-based sampler can then model the old trials and still propose inside the new space.
+   */
+  readonly space?: SearchSpace
+  /**
    * Records system attributes on the trial being sampled (e.g. a generation tag), so a sampler can rebuild its
    * state from the history alone instead of keeping it in memory. Honoured during `inferRelativeSpace` and
    * `sampleRelative`: the study writes them before `ask` returns. Absent in contexts that cannot write

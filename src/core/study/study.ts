@@ -133,9 +133,11 @@ export class Study implements TrialHost {
   /**
    * Starts a trial: claims a queued one if any (baseline, grid point, retry), else creates a new one and
    * lets the sampler propose its relative sample. With `space`, every parameter in it is suggested and
-   * written before returning (the runner's case: a subprocess needs all values up front).
+   * written before returning (the runner's case: a subprocess needs all values up front). `opts.declared` names
+   * the space the caller will suggest without suggesting it (a study file's space, conditional parameters
+   * included), so a model-based sampler can follow a space that changed between runs of the study.
    */
-  async ask(space?: SearchSpace): Promise<Trial> {
+  async ask(space?: SearchSpace, opts: { readonly declared?: SearchSpace } = {}): Promise<Trial> {
     let frozen = await this.storage.claimWaitingTrial(this.id)
     const history = (await this.cache.refresh()).filter((t) => t.id !== frozen?.id)
     if (frozen === undefined) {
@@ -151,6 +153,7 @@ export class Study implements TrialHost {
       trial: frozen,
       history,
       rng: createRng(deriveSeed(this.seed, frozen.number)),
+      ...((space ?? opts.declared) ? { space: space ?? opts.declared } : {}),
       setTrialSystemAttrs: (attrs) => {
         samplerAttrs = { ...samplerAttrs, ...attrs }
       },

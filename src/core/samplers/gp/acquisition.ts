@@ -44,11 +44,19 @@ export interface ConstraintModel {
   readonly threshold: number
 }
 
+/** What the acquisition optimiser maximises: a value per encoded point, with a gradient in the numeric inputs. */
+export interface Acquisition {
+  /** The value at x; with `grad`, also writes its gradient in x (0 for categorical inputs). */
+  evaluate(x: ArrayLike<number>, grad?: Float64Array): number
+  /** The values at m points (row-major m×d). */
+  evaluateMany(xs: Float64Array, m: number): Float64Array
+}
+
 /**
  * log EI of the objective model plus log P(feasible) of every constraint model; without an incumbent (nothing
  * feasible yet) only the feasibility terms count, so the search first looks for a feasible region.
  */
-export class LogAcquisition {
+export class LogAcquisition implements Acquisition {
   readonly #gm: Float64Array
   readonly #gv: Float64Array
 

@@ -58,21 +58,26 @@ export class SpaceEncoding {
   /** Encodes a trial's parameters into `out`; false when a parameter is missing or outside its distribution. */
   encode(params: ParamValues, out: Float64Array): boolean {
     for (let i = 0; i < this.dims.length; i++) {
-      const dim = this.dims[i]
-      if (!Object.hasOwn(params, dim.name)) return false
-      const v = params[dim.name]
-      if (dim.kind === 'categorical') {
-        try {
-          out[i] = toInternal(dim.dist, v)
-        } catch {
-          return false
-        }
-      } else {
-        if (typeof v !== 'number' || !Number.isFinite(v)) return false
-        out[i] = toUnit(dim.dist as Exclude<Distribution, { kind: 'categorical' }>, v)
-      }
+      const name = this.dims[i].name
+      const x = Object.hasOwn(params, name) ? this.encodeValue(i, params[name]) : undefined
+      if (x === undefined) return false
+      out[i] = x
     }
     return true
+  }
+
+  /** The input coordinate of value v on dimension i; undefined when v does not fit its distribution. */
+  encodeValue(i: number, v: ParamValue): number | undefined {
+    const dim = this.dims[i]
+    if (dim.kind === 'categorical') {
+      try {
+        return toInternal(dim.dist, v)
+      } catch {
+        return undefined
+      }
+    }
+    if (typeof v !== 'number' || !Number.isFinite(v)) return undefined
+    return toUnit(dim.dist as Exclude<Distribution, { kind: 'categorical' }>, v)
   }
 
   /** Decodes a GP input into legal parameter values (rounded onto grids, clamped into range). */
@@ -115,8 +120,8 @@ function encodeDimension(name: string, d: Distribution): EncodedDimension {
   return { kind: 'discrete', name, dist: d, grid, exhaustive: grid.length <= MAX_EXHAUSTIVE_GRID }
 }
 
-/** The widened bounds of a numeric distribution in the transformed (log or linear) space. */
-function bounds(d: Exclude<Distribution, { kind: 'categorical' }>): [number, number] {
+/** The widened bounds of a numeric distribution in the transformed (log or linear) space: unit 0 and 1. */
+export function transformedBounds(d: Exclude<Distribution, { kind: 'categorical' }>): [number, number] {
   const step = d.step ?? (d.kind === 'int' ? 1 : undefined)
   const half = step === undefined ? 0 : step / 2
   if (d.log) return [Math.log(d.low - half), Math.log(d.high + half)]
@@ -124,14 +129,14 @@ function bounds(d: Exclude<Distribution, { kind: 'categorical' }>): [number, num
 }
 
 function toUnit(d: Exclude<Distribution, { kind: 'categorical' }>, v: number): number {
-  const [lo, hi] = bounds(d)
+  const [lo, hi] = transformedBounds(d)
   if (hi === lo) return 0.5
   const t = d.log ? Math.log(v) : v
   return Math.min(1, Math.max(0, (t - lo) / (hi - lo)))
 }
 
 function fromUnit(d: Exclude<Distribution, { kind: 'categorical' }>, u: number): number {
-  const [lo, hi] = bounds(d)
+  const [lo, hi] = transformedBounds(d)
   const t = lo + Math.min(1, Math.max(0, u)) * (hi - lo)
   return snapToGrid(d, d.log ? Math.exp(t) : t)
 }

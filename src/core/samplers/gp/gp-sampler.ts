@@ -10,7 +10,7 @@ import { SOBOL_MAX_DIMENSION, SobolSequence } from '../../math/sobol.ts'
 import { createRng, deriveSeed } from '../../rng.ts'
 import { intersectionSearchSpace } from '../../search-space/intersection.ts'
 import type { Sampler, SamplingContext } from '../sampler.ts'
-import { type ConstraintModel, LogAcquisition } from './acquisition.ts'
+import { type Acquisition, type ConstraintModel, LogAcquisition } from './acquisition.ts'
 import { SpaceEncoding } from './encoding.ts'
 import { buildFeatureMap, type FeatureMap } from './feature-map.ts'
 import { GpModel } from './gp-model.ts'
@@ -18,6 +18,7 @@ import { type GpSamplerOptions, type ResolvedGpOptions, resolveGpOptions } from 
 import { defaultTheta, fitHyperparameters, type GpData, type Theta, unpackTheta } from './marginal-likelihood.ts'
 import { optimizeAcquisition } from './optimize-acquisition.ts'
 import { scalarizeCosts } from './scalarization.ts'
+import { planRemap, type RemapPlan, RemappedAcquisition } from './space-remap.ts'
 import { standardise, warpTargets } from './target-warping.ts'
 import { collectTrainingData, type Rows } from './training-data.ts'
 
@@ -43,6 +44,9 @@ const N_ANCHORS = 5
  * posterior mean as value (kriging believer), so parallel workers do not propose the same point. The first
  * `nStartupTrials` trials follow a scrambled Sobol sequence (point `trial.number`, scrambled from the study seed,
  * so parallel workers draw distinct points); parameters outside the relative space are sampled at random.
+ * When the ask declares a space that differs from the trials' (`ctx.space`, e.g. the same study narrowed by
+ * `winnow focus`), the GP models every trial over the union of old and new ranges and searches only the new
+ * space (space-remap.ts).
  *
  * Determinism: a study replays exactly for a seed with a fresh sampler. The warm-start cache lives in the
  * instance, so a study resumed in a new process (cold fit) may take a different path from an uninterrupted one.
@@ -63,21 +67,53 @@ export class GpSampler implements Sampler {
   }
 
   inferRelativeSpace(ctx: SamplingContext): SearchSpace {
-    const space = intersectionSearchSpace(ctx.history)
+    const plan = this.#plan(ctx)
+    const space = plan?.free ?? intersectionSearchSpace(ctx.history)
     const names = Object.keys(space).filter((n) => !isSingleValued(space[n]))
     return Object.fromEntries(names.slice(0, SOBOL_MAX_DIMENSION).map((n) => [n, space[n]]))
   }
 
   sampleRelative(ctx: SamplingContext, space: SearchSpace): ParamValues {
     if (Object.keys(space).length === 0) return {}
-    const enc = new SpaceEncoding(space)
-    const dirs = ctx.study.directions
-    const data = collectTrainingData(ctx.history, enc, dirs, this.options.constraintAware)
-    const nObserved = data.objective.n + (data.crashes ? data.crashes.n - data.objective.n : 0)
-    if (nObserved < this.options.nStartupTrials || nObserved === 0) return this.#startupPoint(ctx, enc)
+    const search = new SpaceEncoding(space)
+    const plan = this.#plan(ctx)
+    if (plan === undefined) return this.#propose(ctx, search, search, undefined)
+    // Parameters the model has but this ask does not search: fixed by the new space or enqueued with the trial.
+    const pinned = (ctx.trial.systemAttrs.fixedParams as ParamValues | undefined) ?? ctx.trial.params
+    const held: Record<string, ParamValue> = {}
+    for (const name of Object.keys(plan.model)) {
+      if (Object.hasOwn(space, name)) continue
+      const v = Object.hasOwn(plan.fixed, name) ? plan.fixed[name] : pinned[name]
+      if (v === undefined) return this.#propose(ctx, search, search, undefined)
+      held[name] = v
+    }
+    return this.#propose(ctx, search, new SpaceEncoding(plan.model), held)
+  }
 
-    const key = enc.signature
-    const features = this.#featureMap(enc)
+  /** The remap plan when the ask's declared space differs from the trials' (see space-remap.ts). */
+  #plan(ctx: SamplingContext): RemapPlan | undefined {
+    return ctx.space === undefined ? undefined : planRemap(ctx.history, ctx.space)
+  }
+
+  /**
+   * Fits the models on `model`'s inputs and maximises the acquisition over `search` (the same encoding, or with
+   * `held`, a narrower space mapped into the model's, the held parameters at their values).
+   */
+  #propose(
+    ctx: SamplingContext,
+    search: SpaceEncoding,
+    model: SpaceEncoding,
+    held: Readonly<Record<string, ParamValue>> | undefined,
+  ): ParamValues {
+    const dirs = ctx.study.directions
+    const data = collectTrainingData(ctx.history, model, dirs, this.options.constraintAware)
+    const nObserved = data.objective.n + (data.crashes ? data.crashes.n - data.objective.n : 0)
+    if (nObserved < this.options.nStartupTrials || nObserved === 0) return this.#startupPoint(ctx, search)
+    const wrap = (a: Acquisition): Acquisition =>
+      held === undefined ? a : new RemappedAcquisition(a, search, model, held)
+
+    const key = model.signature
+    const features = this.#featureMap(model)
     const constraints: ConstraintModel[] = []
     data.constraints.forEach((rows, j) => {
       const c = this.#constraintModel(`${key}|c${j}`, features, rows)
@@ -89,24 +125,33 @@ export class GpSampler implements Sampler {
     }
     if (data.objective.n === 0) {
       // Nothing finished yet (only crashes): search where crashes are least likely.
-      if (constraints.length === 0) return this.#startupPoint(ctx, enc)
-      return this.#optimise(ctx, enc, new LogAcquisition(constraints[0].model, undefined, constraints), [])
+      if (constraints.length === 0) return this.#startupPoint(ctx, search)
+      return this.#optimise(ctx, search, wrap(new LogAcquisition(constraints[0].model, undefined, constraints)), [])
     }
     const costs = scalarizeCosts(data.costs, data.objective.n, dirs.length, ctx.rng)
-    const { x: objX, scores } = withCrashesAsWorst(data.objective.x, costs, data.crashes, enc.size)
+    const { x: objX, scores } = withCrashesAsWorst(data.objective.x, costs, data.crashes, model.size)
     const y = warpTargets(scores, this.options.targetWarping)
-    const model = this.#fit(`${key}|objective`, features, objX, y, this.options.deterministicObjective)
+    const gp = this.#fit(`${key}|objective`, features, objX, y, this.options.deterministicObjective)
     // Noise-aware incumbent: the best posterior mean among feasible observed points.
-    const means = model.trainingMeans()
+    const means = gp.trainingMeans()
     const ranked: number[] = []
     for (let a = 0; a < data.objective.n; a++) if (data.feasible[a]) ranked.push(a)
     ranked.sort((a, b) => means[b] - means[a] || a - b)
     const best = ranked.length > 0 ? means[ranked[0]] : undefined
-    const believer = data.pending.n > 0 ? withFantasies(model, data.pending) : model
-    const acq = new LogAcquisition(believer, best, constraints)
-    const d = enc.size
-    const anchors = ranked.slice(0, N_ANCHORS).map((a) => data.objective.x.slice(a * d, a * d + d))
-    return this.#optimise(ctx, enc, acq, anchors.slice(0, 1), anchors)
+    const believer = data.pending.n > 0 ? withFantasies(gp, data.pending) : gp
+    const acq = wrap(new LogAcquisition(believer, best, constraints))
+    const d = model.size
+    const anchors: Float64Array[] = []
+    for (const a of ranked.slice(0, N_ANCHORS)) {
+      const row = data.objective.x.slice(a * d, a * d + d)
+      if (held === undefined) anchors.push(row)
+      else {
+        // In the search encoding: numbers clamped into the narrowed box; choices it dropped skip the point.
+        const x = new Float64Array(search.size)
+        if (search.encode(model.decode(row), x)) anchors.push(x)
+      }
+    }
+    return this.#optimise(ctx, search, acq, anchors.slice(0, 1), anchors)
   }
 
   sampleIndependent(ctx: SamplingContext, _param: string, distribution: Distribution): ParamValue {
@@ -116,7 +161,7 @@ export class GpSampler implements Sampler {
   #optimise(
     ctx: SamplingContext,
     enc: SpaceEncoding,
-    acq: LogAcquisition,
+    acq: Acquisition,
     starts: Float64Array[],
     anchors: Float64Array[] = [],
   ): ParamValues {

@@ -9,7 +9,7 @@
  */
 import { minimizeLbfgsB } from '../../math/lbfgs.ts'
 import { SobolSequence } from '../../math/sobol.ts'
-import type { LogAcquisition } from './acquisition.ts'
+import type { Acquisition } from './acquisition.ts'
 import type { SpaceEncoding } from './encoding.ts'
 
 /** Settings of {@link optimizeAcquisition}. */
@@ -49,7 +49,7 @@ const MAX_ROUNDS = 3
 
 /** Finds a high-acquisition point of the encoded space (always a legal encoding: grids and choices respected). */
 export function optimizeAcquisition(
-  acq: LogAcquisition,
+  acq: Acquisition,
   enc: SpaceEncoding,
   opts: AcquisitionSearchOptions,
 ): AcquisitionOptimum {
@@ -117,12 +117,7 @@ function perturb(enc: SpaceEncoding, anchor: Float64Array, random: () => number,
 }
 
 /** Alternates L-BFGS-B on the relaxed numeric dimensions with exhaustive sweeps over the small discrete ones. */
-function localSearch(
-  acq: LogAcquisition,
-  enc: SpaceEncoding,
-  start: Float64Array,
-  maxIter: number,
-): AcquisitionOptimum {
+function localSearch(acq: Acquisition, enc: SpaceEncoding, start: Float64Array, maxIter: number): AcquisitionOptimum {
   const d = enc.size
   const relaxed: number[] = []
   const exhaustive: { i: number; values: ArrayLike<number> }[] = []
