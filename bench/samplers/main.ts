@@ -1,5 +1,5 @@
 /**
- * Sampler benchmark: `npm run bench:samplers -- [--problems a,b] [--samplers random,tpe] [--seeds N] [--budget N]
+ * Sampler benchmark: `npm run bench:samplers -- [--problems a,b] [--samplers random,tpe] [--seeds N] [--first-seed S] [--budget N]
  * [--batch N] [--out file.jsonl] [--problem-module path] [--jobs 2] [--overhead]`.
  *
  * Runs every (problem, sampler, seed) with a real Study + MemoryStorage, writes one JSON line per run in the
@@ -34,6 +34,7 @@ async function main(): Promise<void> {
       problems: { type: 'string' },
       samplers: { type: 'string', default: 'random,tpe' },
       seeds: { type: 'string', default: '10' },
+      'first-seed': { type: 'string', default: '0' },
       budget: { type: 'string', default: '100' },
       batch: { type: 'string', default: '1' },
       out: { type: 'string' },
@@ -58,17 +59,20 @@ async function main(): Promise<void> {
   for (const n of names) getProblem(n, from)
   const specs = splitSpecs(values.samplers!).map(parseSamplerSpec)
   const seeds = positiveInt('seeds', values.seeds!)
+  const firstSeed = Number(values['first-seed'])
+  if (!Number.isInteger(firstSeed) || firstSeed < 0)
+    throw new UsageError(`--first-seed must be a whole number >= 0, but got "${values['first-seed']}".`)
   const budget = positiveInt('budget', values.budget!)
   const batch = positiveInt('batch', values.batch!)
   const jobs = positiveInt('jobs', values.jobs!)
   const tasks: RunTask[] = []
   for (const problem of names)
     for (const s of specs)
-      for (let seed = 0; seed < seeds; seed++)
+      for (let seed = firstSeed; seed < firstSeed + seeds; seed++)
         tasks.push({ problem, sampler: s.label, seed, budget, batch, problemModule: values['problem-module'] })
   if (values.out) mkdirSync(dirname(values.out), { recursive: true })
   console.log(
-    `${tasks.length} runs (${names.length} problems × ${specs.length} samplers × ${seeds} seeds), ${jobs} jobs`,
+    `${tasks.length} runs (${names.length} problems × ${specs.length} samplers × ${seeds} seeds from ${firstSeed}), ${jobs} jobs${firstSeed === 0 ? '' : ' (the Optuna columns are the anchor, seeds 0–19)'}`,
   )
   const t0 = performance.now()
   const runs = await runInWorkers<RunTask, WinnowRunRecord>(
