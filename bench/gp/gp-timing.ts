@@ -3,7 +3,7 @@
  * size n, n random trials are told first; then GpSampler asks 4 times (ask + tell): the first fit is cold, the
  * later ones warm-started, as in a running study.
  *
- * Usage: node --import tsx src/core/samplers/gp/gp-timing.script.ts [sizes=100,300,500]
+ * Usage: node --import tsx bench/gp/gp-timing.ts [sizes=100,300,500] [asks=4]
  */
 
 import { GpSampler } from '../../src/core/samplers/gp/gp-sampler.ts'
@@ -19,7 +19,7 @@ const problem = getProblem('lora-sft-surrogate')
 await timeAsks(40, 6)
 console.log('history size: first ask (cold hyperparameter fit) / next asks (warm-started), ms')
 for (const n of sizes) {
-  const ms = await timeAsks(n, 4)
+  const ms = await timeAsks(n, Number(args.asks ?? 4))
   console.log(
     `n=${n}: cold ${ms[0].toFixed(0)} ms, warm ${ms
       .slice(1)

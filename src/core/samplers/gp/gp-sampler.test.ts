@@ -6,7 +6,8 @@ import { WinnowError } from '../../errors.ts'
 import { Study } from '../../study/study.ts'
 import { RandomSampler } from '../random-sampler.ts'
 import type { Sampler } from '../sampler.ts'
-import { GpSampler, REFIT_EVERY, REFIT_FROM, shouldRefit } from './gp-sampler.ts'
+import { FIT_ROWS, fitSubset, GpSampler, REFIT_EVERY, REFIT_FROM, shouldRefit } from './gp-sampler.ts'
+import type { GpData } from './marginal-likelihood.ts'
 
 const MIXED: SearchSpace = {
   x: { kind: 'float', low: -1, high: 2, log: false },
@@ -165,5 +166,25 @@ describe('shouldRefit', () => {
     const from = Array.from({ length: 2 * REFIT_EVERY }, (_, k) => shouldRefit(REFIT_FROM + k, true))
     assert.equal(from.filter(Boolean).length, 2)
     assert.equal(shouldRefit(REFIT_FROM * REFIT_EVERY, true), true)
+  })
+})
+
+describe('fitSubset', () => {
+  const rows = (n: number): GpData => ({
+    x: Float64Array.from({ length: 2 * n }, (_, i) => i),
+    y: Float64Array.from({ length: n }, (_, i) => 10 * i),
+    n,
+    d: 2,
+    categorical: new Uint8Array(2),
+  })
+
+  test('small data is fitted whole; larger data on m rows spread evenly over trial order, rows kept intact', () => {
+    const small = rows(4)
+    assert.equal(fitSubset(small, 4), small)
+    const sub = fitSubset(rows(10), 4)
+    assert.equal(sub.n, 4)
+    assert.deepEqual([...sub.y], [0, 20, 50, 70])
+    assert.deepEqual([...sub.x], [0, 1, 4, 5, 10, 11, 14, 15])
+    assert.equal(fitSubset(rows(3 * FIT_ROWS), FIT_ROWS).n, FIT_ROWS)
   })
 })
