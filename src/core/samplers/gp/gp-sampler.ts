@@ -1,4 +1,5 @@
 import {
+  containsValue,
   type Distribution,
   isSingleValued,
   type ParamValue,
@@ -78,16 +79,21 @@ export class GpSampler implements Sampler {
     const search = new SpaceEncoding(space)
     const plan = this.#plan(ctx)
     if (plan === undefined) return this.#propose(ctx, search, search, undefined)
-    // Parameters the model has but this ask does not search: fixed by the new space or enqueued with the trial.
+    // Parameters the model has but this ask does not search are held at their value: fixed by the new space or
+    // enqueued with the trial. One with no value on its axis (not pinned, or pinned outside it) is left out of the
+    // model: its spread over the trials becomes unmodelled variation, the trial's own check reports a bad value.
     const pinned = (ctx.trial.systemAttrs.fixedParams as ParamValues | undefined) ?? ctx.trial.params
+    const model: Record<string, Distribution> = {}
     const held: Record<string, ParamValue> = {}
-    for (const name of Object.keys(plan.model)) {
-      if (Object.hasOwn(space, name)) continue
-      const v = Object.hasOwn(plan.fixed, name) ? plan.fixed[name] : pinned[name]
-      if (v === undefined) return this.#propose(ctx, search, search, undefined)
-      held[name] = v
+    for (const [name, d] of Object.entries(plan.model)) {
+      if (!Object.hasOwn(space, name)) {
+        const v = Object.hasOwn(plan.fixed, name) ? plan.fixed[name] : pinned[name]
+        if (v === undefined || !containsValue(d, v)) continue
+        held[name] = v
+      }
+      model[name] = d
     }
-    return this.#propose(ctx, search, new SpaceEncoding(plan.model), held)
+    return this.#propose(ctx, search, new SpaceEncoding(model), held)
   }
 
   /** The remap plan when the ask's declared space differs from the trials' (see space-remap.ts). */

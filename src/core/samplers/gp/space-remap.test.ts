@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { MemoryStorage } from '../../../storage/memory/memory-storage.ts'
 import type { Distribution, SearchSpace } from '../../distributions/distribution.ts'
+import { SearchSpaceError } from '../../errors.ts'
 import { fixtureTrial } from '../../schedulers/scheduler-fixtures.ts'
 import { Study } from '../../study/study.ts'
 import type { FrozenTrial } from '../../trial/frozen-trial.ts'
@@ -114,6 +115,17 @@ describe('RemappedAcquisition', () => {
     assert.equal(out[2], 2)
   })
 
+  test('integer grids: every point of the narrowed grid lands on the same point of the wider one', () => {
+    const wideInt = new SpaceEncoding({ ga: { kind: 'int', low: 1, high: 16, log: true, step: 1 } })
+    const narrowInt = new SpaceEncoding({ ga: { kind: 'int', low: 4, high: 8, log: true, step: 1 } })
+    const map = new RemappedAcquisition(inner, narrowInt, wideInt, {})
+    const out = new Float64Array(1)
+    for (const v of [4, 5, 6, 7, 8]) {
+      map.toModel([narrowInt.encodeValue(0, v)!], out)
+      assert.ok(Math.abs(out[0] - wideInt.encodeValue(0, v)!) < 1e-12, `ga ${v}`)
+    }
+  })
+
   test('gradient in the search inputs matches finite differences; batch values match single ones', () => {
     const x = Float64Array.from([0.37, 1])
     const g = new Float64Array(2)
@@ -159,5 +171,20 @@ describe('GpSampler after the space is narrowed in the same study', () => {
     }
     // A random point of the narrowed box has a median objective of about 0.05; the model goes for the optimum.
     assert.ok(Math.min(...proposals) < 0.005, `best of 4 proposals ${Math.min(...proposals)}`)
+  })
+
+  test('an enqueued value outside the model space is reported by the trial, not thrown by the sampler', async () => {
+    const study = await Study.create({ storage: new MemoryStorage(), name: 's', sampler: new GpSampler(), seed: 3 })
+    const withChoice = { ...wide, c: { kind: 'categorical', choices: ['a', 'b'] } as Distribution }
+    for (let n = 0; n < 12; n++) {
+      const t = await study.ask(withChoice)
+      await study.tell(t, objective(t.suggested))
+    }
+    await study.enqueue({ c: 'zzz' })
+    const declared: SearchSpace = { ...narrow, c: withChoice.c }
+    const trial = await study.ask(undefined, { declared })
+    const x = trial.suggest('x', declared.x) as number
+    assert.ok(x >= 0.1 && x <= 0.6)
+    assert.throws(() => trial.suggest('c', declared.c), SearchSpaceError)
   })
 })
