@@ -3,7 +3,7 @@ import { findBaseline, gainOver } from '../core/analysis/baseline.ts'
 import { computeCost } from '../core/analysis/cost.ts'
 import { bestTrial, paretoFront } from '../core/analysis/pareto.ts'
 import { rungOccupancy } from '../core/analysis/rung-occupancy.ts'
-import type { Distribution, ParamValue } from '../core/distributions/distribution.ts'
+import { type Distribution, type ParamValue, sameDistribution } from '../core/distributions/distribution.ts'
 import type { Json } from '../core/json.ts'
 import type { StudyInfo } from '../core/storage.ts'
 import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
@@ -210,16 +210,35 @@ function compare(info: StudyInfo, baseline: FrozenTrial, best: FrozenTrial): Met
   return rows
 }
 
+/**
+ * One row per parameter with its range. A study whose space changed between runs (narrowed by hand or after
+ * `winnow focus`) shows the latest range and, after it, the earlier ones with the trial each one started at.
+ */
 function spaceRows(trials: readonly FrozenTrial[], baseline?: FrozenTrial, best?: FrozenTrial): SpaceRow[] {
-  const dists = new Map<string, Distribution>()
-  for (const t of trials) for (const [k, d] of Object.entries(t.distributions)) if (!dists.has(k)) dists.set(k, d)
-  return [...dists].map(([name, d]) => ({
-    name,
-    kind: d.kind,
-    range: rangeOf(d),
-    ...optional('baseline', valueText(baseline?.params[name])),
-    ...optional('best', valueText(best?.params[name])),
-  }))
+  const history = new Map<string, { d: Distribution; from: number }[]>()
+  for (const t of [...trials].sort((a, b) => a.number - b.number))
+    for (const [k, d] of Object.entries(t.distributions)) {
+      const seen = history.get(k)
+      if (seen === undefined) history.set(k, [{ d, from: t.number }])
+      else if (!sameDistribution(seen[seen.length - 1].d, d)) seen.push({ d, from: t.number })
+    }
+  return [...history].map(([name, ranges]) => {
+    const latest = ranges[ranges.length - 1]
+    const earlier = ranges
+      .slice(0, -1)
+      .reverse()
+      .map((r) => `${rangeOf(r.d)} from #${r.from}`)
+    return {
+      name,
+      kind: latest.d.kind,
+      range:
+        ranges.length === 1
+          ? rangeOf(latest.d)
+          : `${rangeOf(latest.d)} from #${latest.from} (before: ${earlier.join('; ')})`,
+      ...optional('baseline', valueText(baseline?.params[name])),
+      ...optional('best', valueText(best?.params[name])),
+    }
+  })
 }
 
 /** A distribution's range in words, e.g. `[0.0001, 0.03], log` or `{4, 8, 16}`. */

@@ -169,3 +169,21 @@ test('a two-objective study gets a Pareto section: the front, its hypervolume an
   )
   assert.equal(buildReportData(info('single'), trials, repro, new Date(0)).pareto, undefined)
 })
+
+test('a space narrowed between runs shows the latest range and the earlier ones with the trial they began at', () => {
+  const narrowed = { kind: 'float', low: 2, high: 4, log: false } as const
+  const trials = [
+    trial(0, 5, 3),
+    trial(1, 7, 2),
+    trial(2, 3, 1, { distributions: { ...trial(2, 3, 1).distributions, x: narrowed } }),
+  ]
+  const data = buildReportData(info('s'), trials, repro, new Date(0))
+  assert.deepEqual(
+    data.space.map((r) => [r.name, r.range]),
+    [
+      ['x', '[2, 4] from #2 (before: [0, 10] from #0)'],
+      ['mode', '{"a", "b"}'],
+    ],
+  )
+  assert.match(renderReportHtml(data), /\[2, 4\] from #2 \(before: \[0, 10\] from #0\)/)
+})
