@@ -6,8 +6,7 @@ import { WinnowError } from '../../errors.ts'
 import { Study } from '../../study/study.ts'
 import { RandomSampler } from '../random-sampler.ts'
 import type { Sampler } from '../sampler.ts'
-import { FIT_ROWS, fitSubset, GpSampler, REFIT_EVERY, REFIT_FROM, shouldRefit } from './gp-sampler.ts'
-import type { GpData } from './marginal-likelihood.ts'
+import { GpSampler } from './gp-sampler.ts'
 
 const MIXED: SearchSpace = {
   x: { kind: 'float', low: -1, high: 2, log: false },
@@ -156,35 +155,5 @@ describe('GpSampler', () => {
     }
     assert.ok(median(gp) < median(rnd) / 5, `GP regret ${gp} vs random ${rnd}`)
     assert.ok(median(gp) < 0.05, `GP regret ${gp}`)
-  })
-})
-
-describe('shouldRefit', () => {
-  test('always without a fit or below REFIT_FROM rows; past it, every REFIT_EVERY-th ask', () => {
-    assert.equal(shouldRefit(400, false), true)
-    for (let n = 1; n < REFIT_FROM; n++) assert.equal(shouldRefit(n, true), true)
-    const from = Array.from({ length: 2 * REFIT_EVERY }, (_, k) => shouldRefit(REFIT_FROM + k, true))
-    assert.equal(from.filter(Boolean).length, 2)
-    assert.equal(shouldRefit(REFIT_FROM * REFIT_EVERY, true), true)
-  })
-})
-
-describe('fitSubset', () => {
-  const rows = (n: number): GpData => ({
-    x: Float64Array.from({ length: 2 * n }, (_, i) => i),
-    y: Float64Array.from({ length: n }, (_, i) => 10 * i),
-    n,
-    d: 2,
-    categorical: new Uint8Array(2),
-  })
-
-  test('small data is fitted whole; larger data on m rows spread evenly over trial order, rows kept intact', () => {
-    const small = rows(4)
-    assert.equal(fitSubset(small, 4), small)
-    const sub = fitSubset(rows(10), 4)
-    assert.equal(sub.n, 4)
-    assert.deepEqual([...sub.y], [0, 20, 50, 70])
-    assert.deepEqual([...sub.x], [0, 1, 4, 5, 10, 11, 14, 15])
-    assert.equal(fitSubset(rows(3 * FIT_ROWS), FIT_ROWS).n, FIT_ROWS)
   })
 })

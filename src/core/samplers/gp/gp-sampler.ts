@@ -10,10 +10,12 @@ import { samplePrior } from '../../distributions/sample-prior.ts'
 import { SOBOL_MAX_DIMENSION, SobolSequence } from '../../math/sobol.ts'
 import { createRng, deriveSeed } from '../../rng.ts'
 import { intersectionSearchSpace } from '../../search-space/intersection.ts'
+import type { FrozenTrial } from '../../trial/frozen-trial.ts'
 import type { Sampler, SamplingContext } from '../sampler.ts'
 import { type Acquisition, type ConstraintModel, LogAcquisition } from './acquisition.ts'
 import { SpaceEncoding } from './encoding.ts'
 import { buildFeatureMap, type FeatureMap } from './feature-map.ts'
+import { FIT_ROWS, fitSubset, shouldRefit } from './fit-policy.ts'
 import { GpModel } from './gp-model.ts'
 import { type GpSamplerOptions, type ResolvedGpOptions, resolveGpOptions } from './gp-options.ts'
 import { defaultTheta, fitHyperparameters, type GpData, type Theta, unpackTheta } from './marginal-likelihood.ts'
@@ -61,6 +63,7 @@ export class GpSampler implements Sampler {
   /** Last fitted hyperparameters per (space, model), to warm-start the next fit. */
   readonly #thetaCache = new Map<string, Theta>()
   #startup: { seed: number; dim: number; seq: SobolSequence } | undefined
+  readonly #plans = new WeakMap<readonly FrozenTrial[], { space: SearchSpace; plan: RemapPlan | undefined }>()
 
   /** @throws WinnowError (invalid_config) naming a bad option, its value and a fix. */
   constructor(options: GpSamplerOptions = {}) {
@@ -98,7 +101,13 @@ export class GpSampler implements Sampler {
 
   /** The remap plan when the ask's declared space differs from the trials' (see space-remap.ts). */
   #plan(ctx: SamplingContext): RemapPlan | undefined {
-    return ctx.space === undefined ? undefined : planRemap(ctx.history, ctx.space)
+    if (ctx.space === undefined) return undefined
+    // Study.ask hands one history array to both calls of an ask: plan once.
+    const cached = this.#plans.get(ctx.history)
+    if (cached !== undefined && cached.space === ctx.space) return cached.plan
+    const plan = planRemap(ctx.history, ctx.space)
+    this.#plans.set(ctx.history, { space: ctx.space, plan })
+    return plan
   }
 
   /**
@@ -240,46 +249,6 @@ export class GpSampler implements Sampler {
     enc.fromUniform(u, x)
     return enc.decode(x)
   }
-}
-
-/** From this many training rows on, hyperparameters are refitted only every `REFIT_EVERY`-th ask. */
-export const REFIT_FROM = 150
-/** See `REFIT_FROM`. */
-export const REFIT_EVERY = 5
-
-/**
- * Whether to refit the hyperparameters for a model of n rows (else the last fit is reused; the GP is still
- * conditioned on all n rows). Why: the fit is most of an ask's time at a few hundred trials (each likelihood
- * gradient inverts the n×n kernel matrix, and the additive kernel doubles the parameters), while one more trial
- * barely moves hyperparameters fitted on 150. Reusing them 4 asks in 5 (and fitting on `FIT_ROWS` rows, see
- * `fitSubset`) keeps every ask of a 300-trial study under 1 s (lora-sft-surrogate space: ~400 ms, a refit ask
- * ~750 ms, where refitting on all rows every ask took 1.0–1.25 s), as SMAC and Spearmint also refit sparingly.
- */
-export function shouldRefit(n: number, haveFit: boolean): boolean {
-  return !haveFit || n < REFIT_FROM || n % REFIT_EVERY === 0
-}
-
-/** Most rows the hyperparameter fit reads (see `fitSubset`). */
-export const FIT_ROWS = 150
-
-/**
- * At most `m` of the rows, evenly spaced in trial order (early exploration and late exploitation alike), for the
- * hyperparameter fit; the GP itself is still conditioned on every row. Why: each likelihood gradient inverts the
- * n×n kernel matrix, so a fit on 300 rows costs ~8× one on 150 (a cold ask at 300 trials took 2.0 s), while
- * lengthscales and noise estimated from 150 well-spread rows barely differ — the subset-of-data estimate that
- * large-scale GP practice uses.
- */
-export function fitSubset(data: GpData, m: number): GpData {
-  if (data.n <= m) return data
-  const { d } = data
-  const x = new Float64Array(m * d)
-  const y = new Float64Array(m)
-  for (let k = 0; k < m; k++) {
-    const i = Math.floor((k * data.n) / m)
-    x.set(data.x.subarray(i * d, (i + 1) * d), k * d)
-    y[k] = data.y[i]
-  }
-  return { ...data, x, y, n: m }
 }
 
 /** The model with pending points added at their posterior mean (kriging believer), same hyperparameters. */
