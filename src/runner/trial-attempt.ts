@@ -9,7 +9,7 @@ import { type EarlyStoppingOptions, EarlyStopTracker } from './early-stopping.ts
 import type { RunnerEvent } from './events.ts'
 import type { RunHandle } from './executor/executor.ts'
 import type { GpuLease } from './gpus.ts'
-import type { Replacement } from './pbt-exploit.ts'
+import type { Replacement } from './pbt-replacements.ts'
 import { type Metrics, metricNumber, type TrialMessage, type WireDecision } from './protocol/messages.ts'
 
 /** What an attempt needs from its runner. */
