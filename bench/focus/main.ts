@@ -1,9 +1,10 @@
 /**
- * Focus benchmark: `npm run bench:focus -- [--seeds 20] [--first 50] [--second 30] [--problem lora-sft-surrogate]`.
+ * Focus benchmark: `npm run bench:focus -- [--seeds 20] [--first 50] [--second 30] [--problem lora-sft-surrogate]
+ * [--sampler tpe|auto] [--match <arm label part>] [--first-seed 0]`.
  *
- * Does a focused follow-up (fANOVA after `first` TPE trials, keep the top parameters, narrow them around the best
- * trials, fix the rest at the best values, then `second` TPE trials) beat simply running `first + second` TPE
- * trials? Prints the median final regret over seeds per arm, the per-seed win count, and fANOVA's picks.
+ * Does a focused follow-up (fANOVA after `first` trials, keep the top parameters, narrow them around the best
+ * trials, fix the rest at the best values, then `second` trials) beat simply running `first + second` trials with
+ * the same sampler? Prints the median final regret over seeds per arm, the per-seed win count, and fANOVA's picks.
  */
 import { parseArgs } from 'node:util'
 import { getProblem } from '../problems/index.ts'
@@ -61,12 +62,13 @@ async function main(): Promise<void> {
   })
   const problem = getProblem(values.problem!)
   useSampler(values.sampler as FocusSamplerName)
+  const who = values.sampler === 'auto' ? 'auto (GP)' : 'TPE'
   const variants = VARIANTS.filter((v) => label(v).includes(values.match!))
   const seeds = Number(values.seeds)
   const first = Number(values.first)
   const second = Number(values.second)
   console.log(
-    `Focus benchmark on ${problem.name}: ${first} TPE trials, then ${second} more (unfocused or focused); ${seeds} seeds`,
+    `Focus benchmark on ${problem.name}: ${first} ${who} trials, then ${second} more (unfocused or focused); ${seeds} seeds`,
   )
   const results: SeedResult[] = []
   const t0 = performance.now()
@@ -76,15 +78,15 @@ async function main(): Promise<void> {
     if ((k + 1) % 5 === 0) console.log(`${k + 1}/${seeds} seeds, ${((performance.now() - t0) / 1000).toFixed(0)} s`)
   }
   const rows: string[][] = [
-    [`TPE ${first} (before the follow-up)`, fmt(median(results.map((r) => r.regretAtFirst))), '', '', ''],
-    [`TPE ${first + second} unfocused`, fmt(median(results.map((r) => r.unfocused))), '', '', ''],
+    [`${who} ${first} (before the follow-up)`, fmt(median(results.map((r) => r.regretAtFirst))), '', '', ''],
+    [`${who} ${first + second} unfocused`, fmt(median(results.map((r) => r.unfocused))), '', '', ''],
   ]
   for (const v of variants) {
     const l = label(v)
     const wins = results.filter((r) => r.focused[l] < r.unfocused).length
     const ties = results.filter((r) => r.focused[l] === r.unfocused).length
     rows.push([
-      `TPE ${first} + focused ${second} (${l})`,
+      `${who} ${first} + focused ${second} (${l})`,
       fmt(median(results.map((r) => r.focused[l]))),
       fmt(median(results.map((r) => r.focusedPhaseOnly[l]))),
       `${wins}/${seeds}${ties ? ` (${ties} ties)` : ''}`,
