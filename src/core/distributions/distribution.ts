@@ -191,6 +191,11 @@ export function isSingleValued(d: Distribution): boolean {
   return values !== undefined && values.length === 1
 }
 
+/** The value of a single-valued distribution (its first value: first choice, or first grid point). */
+export function onlyValue(d: Distribution): ParamValue {
+  return d.kind === 'categorical' ? d.choices[0] : (finiteValues(d)?.[0] ?? d.low)
+}
+
 /** A short human form, e.g. `float[1e-5, 0.001] log`, for tables and error messages. */
 export function describeDistribution(d: Distribution): string {
   if (d.kind === 'categorical') return `categorical ${JSON.stringify(d.choices)}`

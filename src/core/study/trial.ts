@@ -2,8 +2,8 @@ import {
   type CategoricalChoice,
   containsValue,
   type Distribution,
-  finiteValues,
   isSingleValued,
+  onlyValue,
   type ParamValue,
   type ParamValues,
   type SearchSpace,
@@ -123,7 +123,7 @@ export class Trial {
         )
     } else if (isSingleValued(d)) {
       // Nothing to choose: no sampler sees a one-value distribution (a zero-width range breaks density models).
-      value = d.kind === 'categorical' ? d.choices[0] : (finiteValues(d)?.[0] ?? d.low)
+      value = onlyValue(d)
     } else if (
       name in this.relativeSpace &&
       sameDistribution(this.relativeSpace[name], d) &&

@@ -11,6 +11,7 @@
 import {
   type Distribution,
   isSingleValued,
+  onlyValue,
   type ParamValue,
   type SearchSpace,
   sameDistribution,
@@ -78,10 +79,6 @@ export function hullOf(a: Distribution, b: Distribution): Distribution | undefin
   if (a.step !== undefined && Math.abs(Math.round((a.low - b.low) / a.step) * a.step - (a.low - b.low)) > 1e-9)
     return undefined
   return { ...a, low: Math.min(a.low, b.low), high: Math.max(a.high, b.high) } as Distribution
-}
-
-function onlyValue(d: Distribution): ParamValue {
-  return d.kind === 'categorical' ? d.choices[0] : d.low
 }
 
 /**
