@@ -1,6 +1,6 @@
 /**
  * Focus benchmark: `npm run bench:focus -- [--seeds 20] [--first 50] [--second 30] [--problem lora-sft-surrogate]
- * [--sampler tpe|auto] [--match <arm label part>] [--first-seed 0]`.
+ * [--sampler tpe|auto|random] [--match <arm label part>] [--first-seed 0]`.
  *
  * Does a focused follow-up (fANOVA after `first` trials, keep the top parameters, narrow them around the best
  * trials, fix the rest at the best values, then `second` trials) beat simply running `first + second` trials with
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   })
   const problem = getProblem(values.problem!)
   useSampler(values.sampler as FocusSamplerName)
-  const who = values.sampler === 'auto' ? 'auto (GP)' : 'TPE'
+  const who = values.sampler === 'auto' ? 'auto (GP)' : values.sampler === 'random' ? 'random' : 'TPE'
   const variants = VARIANTS.filter((v) => label(v).includes(values.match!))
   const seeds = Number(values.seeds)
   const first = Number(values.first)

@@ -14,6 +14,7 @@ import {
 import { samplePrior } from '../../src/core/distributions/sample-prior.ts'
 import { createRng, deriveSeed } from '../../src/core/rng.ts'
 import { AutoSampler } from '../../src/core/samplers/auto-sampler.ts'
+import { RandomSampler } from '../../src/core/samplers/random-sampler.ts'
 import { TpeSampler } from '../../src/core/samplers/tpe/tpe-sampler.ts'
 import { Study } from '../../src/core/study/study.ts'
 import type { FrozenTrial } from '../../src/core/trial/frozen-trial.ts'
@@ -58,7 +59,7 @@ interface Best {
 }
 
 /** The sampler both arms use: the anchor-style TPE, or Winnow's default (`auto`: GP on these flat spaces). */
-export type FocusSamplerName = 'tpe' | 'auto'
+export type FocusSamplerName = 'tpe' | 'auto' | 'random'
 let samplerName: FocusSamplerName = 'tpe'
 export function useSampler(name: FocusSamplerName): void {
   samplerName = name
@@ -76,7 +77,12 @@ async function runTpe(
   const study = await Study.create({
     storage: new MemoryStorage(),
     name: 'focus-bench',
-    sampler: samplerName === 'auto' ? new AutoSampler({ seed }) : new TpeSampler(),
+    sampler:
+      samplerName === 'auto'
+        ? new AutoSampler({ seed })
+        : samplerName === 'random'
+          ? new RandomSampler()
+          : new TpeSampler(),
     seed,
   })
   for (const p of history?.trials ?? []) {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { applySpace, renderArgv, type StudyConfig, spaceDistributions } from '../config/index.ts'
-import type { Storage } from '../core/storage.ts'
+import type { Storage, StudyInfo } from '../core/storage.ts'
 import { Study } from '../core/study/study.ts'
 import { createProgress, detectGpus, Runner, type RunnerOptions, type RunSummary } from '../runner/index.ts'
 import { createMemoryGate } from '../runner/memory-gate.ts'
@@ -57,6 +57,7 @@ export async function runStudyFile(config: StudyConfig, o: RunOverrides = {}): P
     })
     if (existing === undefined && config.baseline !== undefined)
       await study.enqueue(config.baseline, { systemAttrs: { baseline: true } })
+    if (existing !== undefined) await recordChangedStudyFile(storage, existing, config, strategies.description)
 
     const controller = new AbortController()
     const stop = () => controller.abort()
@@ -162,6 +163,30 @@ function studyRecord(config: StudyConfig, strategies: string) {
     strategies,
     ...(config.scheduler.resource ? { resource: { ...config.scheduler.resource } } : {}),
   }
+}
+
+/**
+ * When a study continues from a study file that changed since it was stored (a narrowed space, `winnow focus
+ * --continue`, a larger budget), the stored record follows the file, and the earlier versions are kept in
+ * `earlierStudyFiles` with the trial count at which each was replaced: workers and the report read the current
+ * file, and nothing of the old setup is lost.
+ */
+async function recordChangedStudyFile(
+  storage: Storage,
+  existing: StudyInfo,
+  config: StudyConfig,
+  strategies: string,
+): Promise<void> {
+  const record = studyRecord(config, strategies)
+  const old = existing.systemAttrs
+  if (old.studyFileSha256 === record.studyFileSha256 || typeof old.studyFileText !== 'string') return
+  const earlier = Array.isArray(old.earlierStudyFiles) ? old.earlierStudyFiles : []
+  // Trial numbers are dense, so the count is the number of the first trial run under the new file.
+  const untilTrial = (await storage.listTrials(existing.id)).trials.length
+  await storage.setStudyAttrs(existing.id, 'system', {
+    ...record,
+    earlierStudyFiles: [...earlier, { sha256: String(old.studyFileSha256 ?? ''), text: old.studyFileText, untilTrial }],
+  })
 }
 
 function randomSeed(): number {

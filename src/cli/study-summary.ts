@@ -16,7 +16,8 @@ function resourceOf(info: StudyInfo): { kind: string; min?: number; max?: number
 
 /**
  * The plain-text summary shared by `winnow status` and the end of `winnow tune` / `winnow demo`: trial counts,
- * baseline vs best with the gain, compute used and saved, and whether the low-fidelity ranking transfers.
+ * baseline vs best with the gain, compute used and saved, whether the low-fidelity ranking transfers, and the
+ * links `winnow focus` made.
  */
 export function summarizeStudy(info: StudyInfo, trials: readonly FrozenTrial[]): string[] {
   const count = (s: string) => trials.filter((t) => t.state === s).length
@@ -63,5 +64,23 @@ export function summarizeStudy(info: StudyInfo, trials: readonly FrozenTrial[]):
     const { high, rt } = judged ?? { high: resource.max, rt: rankTransferBetween(trials, min, resource.max) }
     lines.push(`Rank transfer (${resource.kind} ${min} → ${high}): ${rt.message}`)
   }
+  const focus = focusLinks(info)
+  if (focus) lines.push(`Focus: ${focus}`)
   return lines
+}
+
+/** The study's `winnow focus` history in words: where it was focused from, into, and in place (after how many trials). */
+function focusLinks(info: StudyInfo): string | undefined {
+  const a = info.systemAttrs
+  const parts: string[] = []
+  if (typeof a.focusedFrom === 'string') parts.push(`focused from "${a.focusedFrom}"`)
+  const into = Array.isArray(a.focusedInto) ? a.focusedInto.filter((x) => typeof x === 'string') : []
+  if (into.length > 0) parts.push(`follow-up ${into.map((n) => `"${n}"`).join(', ')}`)
+  const inPlace = Array.isArray(a.focusedInPlace) ? a.focusedInPlace : []
+  for (const f of inPlace) {
+    const r = f as { afterTrials?: unknown; narrowed?: { param?: unknown }[] }
+    const kept = (r.narrowed ?? []).map((n) => String(n.param)).join(', ')
+    parts.push(`narrowed in place after ${String(r.afterTrials)} trials (kept ${kept})`)
+  }
+  return parts.length > 0 ? parts.join('; ') : undefined
 }

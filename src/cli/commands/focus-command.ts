@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { existsSync, writeFileSync } from 'node:fs'
+import { constants, copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { type Command, Option } from 'commander'
 import { parseDocument } from 'yaml'
@@ -11,6 +11,7 @@ import { UsageError } from '../../core/errors.ts'
 import type { Json } from '../../core/json.ts'
 import { intersectionSearchSpace } from '../../core/search-space/intersection.ts'
 import type { Storage, StudyInfo } from '../../core/storage.ts'
+import type { FrozenTrial } from '../../core/trial/frozen-trial.ts'
 import { requireStudy, usingStorage, withStorageOption } from '../context.ts'
 import { formatNumber, formatParam, table } from '../format.ts'
 import { positiveInt } from './study-commands.ts'
@@ -22,6 +23,7 @@ interface FocusFlags {
   name?: string
   method: ImportanceMethod
   force?: boolean
+  continue?: boolean
 }
 
 /**
@@ -41,6 +43,10 @@ export function registerFocusCommand(program: Command): void {
     .option('--name <name>', 'name of the new study (default: <study>-focused)')
     .addOption(new Option('-m, --method <method>', 'importance method').choices(IMPORTANCE_METHODS).default('fanova'))
     .option('--force', 'overwrite an existing focused study file')
+    .option(
+      '--continue',
+      "narrow this study's own study file instead (the study continues; the old file is kept beside it)",
+    )
     .action(async (name: string, flags: FocusFlags) => usingStorage(flags.storage, (s) => focus(s, name, flags)))
 }
 
@@ -48,6 +54,7 @@ async function focus(storage: Storage, name: string, flags: FocusFlags): Promise
   const info = await requireStudy(storage, name)
   if (info.directions.length !== 1)
     throw new UsageError(`Study "${name}" has ${info.directions.length} objectives; focus works on one objective.`)
+  if (flags.continue) return focusInPlace(storage, info, flags)
   const newName = flags.name ?? `${name}-focused`
   if ((await storage.findStudy(newName)) !== undefined)
     throw new UsageError(`Study "${newName}" already exists in ${storage.url}. Pass --name to choose another name.`)
@@ -57,29 +64,19 @@ async function focus(storage: Storage, name: string, flags: FocusFlags): Promise
   const fromFile = typeof fileText === 'string' && typeof filePath === 'string'
   const parent = fromFile ? parseStudyFile(fileText, filePath) : undefined
   const space: SearchSpace = parent ? spaceDistributions(parent.space) : intersectionSearchSpace(trials)
-  const direction = info.directions[0]
-  const ranked = paramImportance(flags.method, trials, { direction, space })
-  const result = focusSpace(space, trials, ranked, { keep: flags.keep, quantile: flags.quantile, direction })
+  const { ranked, result } = focusOf(trials, space, info, flags)
 
   let written: { path: string; text: string } | undefined
   if (parent && fromFile) {
     const path = join(dirname(filePath), `${newName}.yaml`)
     if (existsSync(path) && !flags.force)
       throw new UsageError(`${path} already exists. Pass --force to overwrite it, or --name for another name.`)
-    const text = focusedStudyFile(fileText, parent.space, newName, name, result)
+    const note = `Focused from study "${name}" by \`winnow focus\``
+    const text = focusedStudyFile(fileText, parent.space, newName, note, result)
     parseStudyFile(text, path) // the written file must load; a ConfigError here is a bug worth reporting
     written = { path, text }
   }
-  const details: Json = {
-    from: name,
-    method: flags.method,
-    keep: flags.keep,
-    quantile: flags.quantile,
-    bestTrial: result.best.number,
-    importances: ranked.map((e) => ({ param: e.param, importance: e.importance })),
-    fixed: { ...result.fixed },
-    narrowed: result.narrowed.map((n) => ({ param: n.param, from: n.from, to: n.to }) as unknown as Json),
-  }
+  const details = focusDetails(name, flags, ranked, result)
   const record = written
     ? {
         studyFile: written.path,
@@ -108,17 +105,96 @@ async function focus(storage: Storage, name: string, flags: FocusFlags): Promise
   printFocus(info, newName, result, ranked, flags, written?.path, storage.url, parent?.storage)
 }
 
+type Ranked = readonly { param: string; importance: number }[]
+
+function focusOf(trials: readonly FrozenTrial[], space: SearchSpace, info: StudyInfo, flags: FocusFlags) {
+  const direction = info.directions[0]
+  const ranked = paramImportance(flags.method, trials, { direction, space })
+  const result = focusSpace(space, trials, ranked, { keep: flags.keep, quantile: flags.quantile, direction })
+  return { ranked, result }
+}
+
+function focusDetails(from: string, flags: FocusFlags, ranked: Ranked, result: FocusResult): Record<string, Json> {
+  return {
+    from,
+    method: flags.method,
+    keep: flags.keep,
+    quantile: flags.quantile,
+    bestTrial: result.best.number,
+    importances: ranked.map((e) => ({ param: e.param, importance: e.importance })),
+    fixed: { ...result.fixed },
+    narrowed: result.narrowed.map((n) => ({ param: n.param, from: n.from, to: n.to }) as unknown as Json),
+  }
+}
+
+/**
+ * `winnow focus <study> --continue`: narrows the study's own study file (the one on disk, as the next `winnow tune`
+ * will read it) and keeps the previous version as `<file>.before-focus-<k>.yaml`; the study continues in the
+ * narrowed space, and the default sampler's GP keeps learning from every earlier trial. The focus is recorded on
+ * the study in `focusedInPlace` (a list, with the trial count at which it was made).
+ */
+async function focusInPlace(storage: Storage, info: StudyInfo, flags: FocusFlags): Promise<void> {
+  if (flags.name !== undefined)
+    throw new UsageError(
+      '--continue narrows the same study, so it takes no --name. Drop --name, or drop --continue to create a follow-up study.',
+    )
+  const filePath = info.systemAttrs.studyFile
+  if (typeof filePath !== 'string')
+    throw new UsageError(
+      `Study "${info.name}" was not run from a study file, so there is no file to narrow in place. Drop --continue to create a follow-up study, or pass the narrowed space to study.ask(space) in your code.`,
+    )
+  if (!existsSync(filePath))
+    throw new UsageError(
+      `The study file of "${info.name}" is gone: ${filePath}. Restore it, or drop --continue to create a follow-up study.`,
+    )
+  const text = readFileSync(filePath, 'utf8')
+  const config = parseStudyFile(text, filePath)
+  if (config.name !== info.name)
+    throw new UsageError(
+      `${filePath} now describes study "${config.name}", not "${info.name}". Restore the file, or drop --continue.`,
+    )
+  const { trials } = await storage.listTrials(info.id)
+  const complete = trials.filter((t) => t.state === 'COMPLETE')
+  const space = spaceDistributions(config.space)
+  const { ranked, result } = focusOf(complete, space, info, flags)
+  const note = `Narrowed by \`winnow focus --continue\` after ${trials.length} trials`
+  const narrowed = focusedStudyFile(text, config.space, info.name, note, result)
+  parseStudyFile(narrowed, filePath) // the written file must load; a ConfigError here is a bug worth reporting
+  const backup = freeBackupPath(filePath)
+  copyFileSync(filePath, backup, constants.COPYFILE_EXCL)
+  const tmp = `${filePath}.${process.pid}.tmp`
+  writeFileSync(tmp, narrowed)
+  renameSync(tmp, filePath) // atomic: a crash leaves the old file or the new one, never half of each
+  const earlier = Array.isArray(info.systemAttrs.focusedInPlace) ? info.systemAttrs.focusedInPlace : []
+  const record = { ...focusDetails(info.name, flags, ranked, result), afterTrials: trials.length, backup }
+  await storage.setStudyAttrs(info.id, 'system', { focusedInPlace: [...earlier, record] })
+  printRanges(info, result, ranked, flags)
+  const shown = relative(process.cwd(), filePath) || filePath
+  console.log(`Narrowed ${shown} in place; the previous version is ${relative(process.cwd(), backup) || backup}.`)
+  const storageFlag = config.storage === storage.url ? '' : ` --storage ${storage.url}`
+  console.log(`Continue the study: winnow tune ${shown}${storageFlag} (raise budget.trials or pass --trials)`)
+}
+
+/** `<stem>.before-focus-<k>.yaml` with the first k >= 1 not taken, so no earlier version is overwritten. */
+function freeBackupPath(file: string): string {
+  const stem = file.replace(/\.ya?ml$/i, '')
+  for (let k = 1; ; k++) {
+    const path = `${stem}.before-focus-${k}.yaml`
+    if (!existsSync(path)) return path
+  }
+}
+
 function linksOf(info: StudyInfo): string[] {
   const v = info.systemAttrs.focusedInto
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []
 }
 
-/** The parent's study file with the new name, the focused space and the best trial as baseline; comments kept. */
+/** The study file with the given name, the focused space and the best trial as baseline; comments kept. */
 export function focusedStudyFile(
   text: string,
   space: SpaceConfig,
   newName: string,
-  from: string,
+  note: string,
   r: FocusResult,
 ): string {
   const doc = parseDocument(text)
@@ -131,7 +207,7 @@ export function focusedStudyFile(
   }
   const spaceNode = doc.get('space', true) as { commentBefore?: string | null } | undefined
   if (spaceNode)
-    spaceNode.commentBefore = ` Focused from study "${from}" by \`winnow focus\`: ${r.narrowed.map((n) => n.param).join(', ')} narrowed around the top trials; the rest fixed at trial #${r.best.number}.`
+    spaceNode.commentBefore = ` ${note}: ${r.narrowed.map((n) => n.param).join(', ')} narrowed around the top trials; the rest fixed at trial #${r.best.number}.`
   const baseline = Object.fromEntries(
     Object.keys(space)
       .filter((k) => Object.hasOwn(r.best.params, k))
@@ -153,25 +229,14 @@ function printFocus(
   info: StudyInfo,
   newName: string,
   r: FocusResult,
-  ranked: readonly { param: string; importance: number }[],
+  ranked: Ranked,
   flags: FocusFlags,
   path: string | undefined,
   url: string,
   fileStorage: string | undefined,
 ): void {
-  const imp = new Map(ranked.map((e) => [e.param, e.importance]))
-  const pct = (p: string) => `${((imp.get(p) ?? 0) * 100).toFixed(1)} %`
-  console.log(
-    `Focused study "${newName}" from "${info.name}" (${flags.method}; ranges from the best ${r.top.length} trials, quantile ${flags.quantile}; best #${r.best.number}: ${formatNumber(r.best.values![0])}).`,
-  )
-  console.log(
-    table(
-      ['kept', 'importance', 'from', 'to'],
-      r.narrowed.map((n) => [n.param, pct(n.param), describeDistribution(n.from), describeDistribution(n.to)]),
-    ),
-  )
-  const fixed = Object.entries(r.fixed)
-  if (fixed.length > 0) console.log(`Fixed: ${fixed.map(([k, v]) => `${k}=${formatParam(v)} (${pct(k)})`).join(', ')}`)
+  console.log(`Focused study "${newName}" from "${info.name}".`)
+  printRanges(info, r, ranked, flags)
   console.log(`Linked: "${info.name}".focusedInto → "${newName}"; "${newName}".focusedFrom → "${info.name}".`)
   if (path === undefined) {
     console.log(`Study "${info.name}" has no study file, so no YAML was written. The focused space:`)
@@ -181,6 +246,23 @@ function printFocus(
   const storageFlag = fileStorage === url ? '' : ` --storage ${url}`
   console.log(`Wrote ${relative(process.cwd(), path) || path}; the best configuration is queued as its baseline.`)
   console.log(`Run it: winnow tune ${relative(process.cwd(), path) || path}${storageFlag}`)
+}
+
+/** The method, the kept parameters with their old and new ranges, and the fixed ones. */
+function printRanges(info: StudyInfo, r: FocusResult, ranked: Ranked, flags: FocusFlags): void {
+  const imp = new Map(ranked.map((e) => [e.param, e.importance]))
+  const pct = (p: string) => `${((imp.get(p) ?? 0) * 100).toFixed(1)} %`
+  console.log(
+    `Focus of "${info.name}" (${flags.method}; ranges from the best ${r.top.length} trials, quantile ${flags.quantile}; best #${r.best.number}: ${formatNumber(r.best.values![0])}).`,
+  )
+  console.log(
+    table(
+      ['kept', 'importance', 'from', 'to'],
+      r.narrowed.map((n) => [n.param, pct(n.param), describeDistribution(n.from), describeDistribution(n.to)]),
+    ),
+  )
+  const fixed = Object.entries(r.fixed)
+  if (fixed.length > 0) console.log(`Fixed: ${fixed.map(([k, v]) => `${k}=${formatParam(v)} (${pct(k)})`).join(', ')}`)
 }
 
 function quantileFlag(v: string): number {
