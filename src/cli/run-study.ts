@@ -8,6 +8,7 @@ import { createProgress, detectGpus, Runner, type RunnerOptions, type RunSummary
 import { createMemoryGate } from '../runner/memory-gate.ts'
 import { openStorage } from '../storage/open-storage.ts'
 import { memoryGateOptions } from './commands/memory-command.ts'
+import { changedInputs, hashRecordedInputs, type InputHashes } from './input-hashes.ts'
 import { buildStrategies } from './strategies.ts'
 
 /** Command-line overrides of a study file. */
@@ -21,6 +22,11 @@ export interface RunOverrides {
   readonly workDir?: string
   /** Where the progress goes. @default process.stdout */
   readonly stream?: NodeJS.WriteStream
+  /**
+   * The config is the study's stored record (`winnow worker`): the study file on this machine, if any, is not
+   * read, its inputs are not hashed, and the stored record is left as it is.
+   */
+  readonly fromStoredRecord?: boolean
 }
 
 /** What a finished run leaves behind for the summary. */
@@ -38,6 +44,9 @@ export interface RunResult {
  * The caller closes `result.storage`.
  */
 export async function runStudyFile(config: StudyConfig, o: RunOverrides = {}): Promise<RunResult> {
+  // Before the storage is opened: a missing input is a usage error that must leave nothing behind.
+  const joining = o.fromStoredRecord === true
+  const inputHashes = joining ? undefined : await hashRecordedInputs(config)
   const storage = await openStorage(o.storage ?? config.storage)
   try {
     const existing = await storage.findStudy(config.name)
@@ -53,11 +62,12 @@ export async function runStudyFile(config: StudyConfig, o: RunOverrides = {}): P
       scheduler: strategies.scheduler,
       seed,
       loadIfExists: true,
-      systemAttrs: studyRecord(config, strategies.description),
+      systemAttrs: joining ? {} : studyRecord(config, strategies.description, inputHashes),
     })
     if (existing === undefined && config.baseline !== undefined)
       await study.enqueue(config.baseline, { systemAttrs: { baseline: true } })
-    if (existing !== undefined) await recordChangedStudyFile(storage, existing, config, strategies.description)
+    if (existing !== undefined && !joining)
+      await recordChangedSetup(storage, existing, studyRecord(config, strategies.description, inputHashes))
 
     const controller = new AbortController()
     const stop = () => controller.abort()
@@ -153,7 +163,7 @@ function runnerOptions(
 }
 
 /** What is stored with the study so a worker, the report and a colleague can see how it was set up. */
-function studyRecord(config: StudyConfig, strategies: string) {
+function studyRecord(config: StudyConfig, strategies: string, inputHashes: InputHashes | undefined) {
   const text = readFileSync(config.file, 'utf8')
   return {
     studyFile: config.file,
@@ -162,31 +172,41 @@ function studyRecord(config: StudyConfig, strategies: string) {
     command: [...config.command],
     strategies,
     ...(config.scheduler.resource ? { resource: { ...config.scheduler.resource } } : {}),
+    ...(inputHashes ? { inputHashes } : {}),
   }
 }
 
 /**
- * When a study continues from a study file that changed since it was stored (a narrowed space, `winnow focus
- * --continue`, a larger budget), the stored record follows the file, and the earlier versions are kept in
- * `earlierStudyFiles` with the trial count at which each was replaced: workers and the report read the current
- * file, and nothing of the old setup is lost.
+ * When a study continues from a study file or recorded inputs (`record:`) that changed since they were stored (a
+ * narrowed space, `winnow focus --continue`, a larger budget, a new dataset), the stored record follows them, and
+ * the earlier versions are kept in `earlierStudyFiles` with the trial count at which each was replaced: workers and
+ * the report read the current setup, and nothing of the old one is lost. Changed inputs are also said on stderr:
+ * trials before and after may not be comparable.
  */
-async function recordChangedStudyFile(
+async function recordChangedSetup(
   storage: Storage,
   existing: StudyInfo,
-  config: StudyConfig,
-  strategies: string,
+  record: ReturnType<typeof studyRecord>,
 ): Promise<void> {
-  const record = studyRecord(config, strategies)
   const old = existing.systemAttrs
-  if (old.studyFileSha256 === record.studyFileSha256 || typeof old.studyFileText !== 'string') return
-  const earlier = Array.isArray(old.earlierStudyFiles) ? old.earlierStudyFiles : []
-  // Trial numbers are dense, so the count is the number of the first trial run under the new file.
+  const oldInputs = old.inputHashes as InputHashes | undefined
+  const changed = changedInputs(oldInputs, record.inputHashes)
+  if (old.studyFileSha256 === record.studyFileSha256 && changed.length === 0) return
+  if (typeof old.studyFileText !== 'string') return
+  // Trial numbers are dense, so the count is the number of the first trial run under the new setup.
   const untilTrial = (await storage.listTrials(existing.id)).trials.length
-  await storage.setStudyAttrs(existing.id, 'system', {
-    ...record,
-    earlierStudyFiles: [...earlier, { sha256: String(old.studyFileSha256 ?? ''), text: old.studyFileText, untilTrial }],
-  })
+  if (changed.length > 0)
+    process.stderr.write(
+      `Warning: recorded inputs of study "${existing.name}" changed since trial #${untilTrial - 1}: ${changed.join(', ')}. Trials before #${untilTrial} used the earlier contents (kept in earlierStudyFiles); compare across them with care.\n`,
+    )
+  const earlier = Array.isArray(old.earlierStudyFiles) ? old.earlierStudyFiles : []
+  const before = {
+    sha256: String(old.studyFileSha256 ?? ''),
+    text: old.studyFileText,
+    ...(oldInputs ? { inputHashes: oldInputs } : {}),
+    untilTrial,
+  }
+  await storage.setStudyAttrs(existing.id, 'system', { ...record, earlierStudyFiles: [...earlier, before] })
 }
 
 function randomSeed(): number {

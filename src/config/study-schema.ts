@@ -228,6 +228,16 @@ export const studySchema = z.strictObject({
     })
     .default(DEFAULT_STORAGE),
   retries: z.number().int().min(0).default(0),
+  record: z
+    .strictObject({
+      data: z.array(z.string().min(1)).default([]),
+      config: z.array(z.string().min(1)).default([]),
+    })
+    .optional()
+    .meta({
+      description:
+        'Files or folders (relative to the study file) whose SHA-256 is stored with the study for the reproducibility record: the training data and configs the trials read.',
+    }),
   memory: memorySchema.optional(),
 })
 

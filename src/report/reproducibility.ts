@@ -34,8 +34,8 @@ export function winnowVersion(): string {
 
 /**
  * The reproducibility record of a study: the trial command, the git commit of the study file's directory, the
- * Winnow version, the seeds, this host, and the hashes of the study file and of any `data_hashes` /
- * `config_hashes` user attributes.
+ * Winnow version, the seeds, this host, and the hashes of the study file, of the inputs it lists under `record:`
+ * (`inputHashes`, stored by `winnow tune`), and of any `data_hashes` / `config_hashes` user attributes.
  */
 export async function reproducibilityOf(info: StudyInfo): Promise<Reproducibility> {
   const attrs = info.systemAttrs
@@ -58,6 +58,11 @@ export async function reproducibilityOf(info: StudyInfo): Promise<Reproducibilit
   const hashes: { label: string; value: string }[] = []
   if (typeof attrs.studyFileSha256 === 'string')
     hashes.push({ label: `study file SHA-256${file ? ` (${file})` : ''}`, value: attrs.studyFileSha256 })
+  const inputs = attrs.inputHashes
+  if (inputs !== null && typeof inputs === 'object' && !Array.isArray(inputs))
+    for (const [kind, files] of Object.entries(inputs))
+      if (files !== null && typeof files === 'object' && !Array.isArray(files))
+        for (const [path, h] of Object.entries(files)) hashes.push({ label: `${kind} ${path}`, value: String(h) })
   for (const key of ['data_hashes', 'config_hashes']) hashes.push(...flattenHashes(key, info.userAttrs[key]))
   return {
     ...(Array.isArray(attrs.command) ? { command: attrs.command.map(String) } : {}),

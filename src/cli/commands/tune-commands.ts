@@ -52,7 +52,7 @@ export function registerTuneCommands(program: Command): void {
           )
         return parseStudyFile(text, file)
       })
-      printResult(await runStudyFile(config, flags))
+      printResult(await runStudyFile(config, { ...flags, fromStoredRecord: true }))
     })
 
   withStorageOption(
