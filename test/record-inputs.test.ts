@@ -58,6 +58,22 @@ test('record: hashes data files and folders, stores them, warns when they change
     await storage.close()
   }
 
+  // A follow-up made by `winnow focus` copies `record:`; its first run records the hashes without a warning.
+  assert.equal(winnow(['focus', 'rec', '--keep', '1'], dir).code, 0)
+  const follow = winnow(['tune', 'rec-focused.yaml', '-q', '--trials', '2'], dir)
+  assert.equal(follow.code, 0, follow.stderr)
+  assert.doesNotMatch(follow.stderr, /Warning/)
+  const s2 = await openStorage(`sqlite:${join(dir, 'winnow.db')}`)
+  try {
+    const hashes = (await s2.findStudy('rec-focused'))!.systemAttrs.inputHashes as Record<
+      string,
+      Record<string, string>
+    >
+    assert.equal(hashes.config['lora.json'], sha('{"r": 8}\n'))
+  } finally {
+    await s2.close()
+  }
+
   const report = winnow(['report', 'rec'], dir)
   assert.equal(report.code, 0, report.stderr)
   const md = readFileSync(join(dir, 'rec-report.md'), 'utf8')

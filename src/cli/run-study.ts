@@ -190,8 +190,13 @@ async function recordChangedSetup(
 ): Promise<void> {
   const old = existing.systemAttrs
   const oldInputs = old.inputHashes as InputHashes | undefined
-  const changed = changedInputs(oldInputs, record.inputHashes)
-  if (old.studyFileSha256 === record.studyFileSha256 && changed.length === 0) return
+  // Inputs never hashed before (a study made by `winnow focus`, or one that predates `record:`) are recorded now.
+  const changed = oldInputs === undefined ? [] : changedInputs(oldInputs, record.inputHashes)
+  if (old.studyFileSha256 === record.studyFileSha256 && changed.length === 0) {
+    if (oldInputs === undefined && record.inputHashes !== undefined)
+      await storage.setStudyAttrs(existing.id, 'system', { inputHashes: record.inputHashes })
+    return
+  }
   if (typeof old.studyFileText !== 'string') return
   // Trial numbers are dense, so the count is the number of the first trial run under the new setup.
   const untilTrial = (await storage.listTrials(existing.id)).trials.length
