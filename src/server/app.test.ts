@@ -196,6 +196,39 @@ describe('dashboard HTTP handlers on a real SQLite storage', () => {
     await reader.cancel()
   })
 
+  test('the list page is live: its event stream reports a new study, and /fragment holds the escaped table', async () => {
+    const page = await (await app.request('/')).text()
+    const signature =
+      /<div id="live" data-version="([0-9a-f]{16})" data-events="\/api\/events" data-fragment="\/fragment">/.exec(
+        page,
+      )?.[1]
+    assert.ok(signature, 'the page carries the list signature and the stream and fragment URLs')
+    assert.doesNotMatch(page, /http-equiv="refresh"/, 'no whole-page reload')
+    const res = await app.request(`/api/events?since=${signature}`)
+    assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/)
+    const reader = res.body!.getReader()
+    let text = ''
+    while (!text.includes('event: hello')) text += new TextDecoder().decode((await reader.read()).value)
+    assert.match(text, new RegExp(`event: hello\ndata: \\{"signature":"${signature}"\\}\nid: ${signature}\n`))
+    await storage.createStudy({ name: 'arrives-later', directions: ['minimize'], metricNames: ['loss'] })
+    while (!text.includes('event: change')) text += new TextDecoder().decode((await reader.read()).value)
+    const change = JSON.parse(/event: change\ndata: (.*)\n/.exec(text)![1]) as { signature: string; studies: number }
+    assert.notEqual(change.signature, signature)
+    assert.equal(change.studies, 3)
+    await reader.cancel()
+    // A page rendered before a change hears of it at once.
+    const stale = (await app.request(`/api/events?since=${signature}`)).body!.getReader()
+    let staleText = ''
+    while (!staleText.includes('event: change')) staleText += new TextDecoder().decode((await stale.read()).value)
+    await stale.cancel()
+    const fragment = await (await app.request('/fragment')).text()
+    assertEscaped(fragment)
+    assert.ok(
+      fragment.includes('>arrives-later</a>') && fragment.includes(ESCAPED_NAME) && fragment.includes('3 studies'),
+    )
+    await storage.deleteStudy((await storage.findStudy('arrives-later'))!.id)
+  })
+
   test('an empty study and a multi-objective study render', async () => {
     const empty = await app.request('/study/plain')
     assert.equal(empty.status, 200)

@@ -7,7 +7,7 @@ import type { DashboardContext } from './dashboard-context.ts'
 import { renderErrorPage } from './html/error-page.ts'
 import { PAGE_CSP } from './html/layout.ts'
 import { registerApiRoutes } from './routes/api-routes.ts'
-import { registerEventsRoute } from './routes/events-route.ts'
+import { registerEventsRoute, registerListEventsRoute } from './routes/events-route.ts'
 import { registerPageRoutes } from './routes/page-routes.ts'
 import { StudyCaches } from './study-cache.ts'
 import { StudyList } from './study-list.ts'
@@ -85,6 +85,7 @@ export function createDashboardApp(o: DashboardAppOptions): Hono {
   registerPageRoutes(app, ctx)
   registerApiRoutes(app, ctx)
   registerEventsRoute(app, ctx)
+  registerListEventsRoute(app, ctx)
   app.notFound((c) => fail(c, 404, 'not_found', `There is no page at ${c.req.path}. The studies are listed at /.`))
   app.onError((e, c) => {
     if (e instanceof WinnowError) {

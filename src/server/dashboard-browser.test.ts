@@ -1,5 +1,6 @@
 // The real server on an ephemeral 127.0.0.1 port, the study page in headless Chromium, and trials added from
-// another storage connection while the page is open: the counters must update without a reload (SSE → fragment).
+// another storage connection while the page is open: the counters must update without a reload (SSE → fragment);
+// likewise the study list when a study is created.
 import assert from 'node:assert/strict'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { request } from 'node:http'
@@ -85,6 +86,18 @@ test('the study page updates live in Chromium while trials are added; server bou
       .waitFor({ timeout: 10_000 })
     assert.equal(await page.evaluate('window.__sameDocument'), true, 'updated without a reload')
     assert.deepEqual(problems, [])
+
+    // The study list is live too: a study created elsewhere appears without a reload.
+    await page.goto(dashboard.url)
+    await page.waitForSelector('#live-status.on', { timeout: 5000 })
+    await page.evaluate('window.__sameDocument = true')
+    await writer.createStudy({ name: 'arrived-while-open', directions: ['minimize'], metricNames: ['loss'] })
+    await page.locator('#live a', { hasText: /^arrived-while-open$/ }).waitFor({ timeout: 10_000 })
+    assert.equal(await page.evaluate('window.__sameDocument'), true, 'the list updated without a reload')
+    assert.equal(await page.locator('#live a', { hasText: HOSTILE_NAME }).count(), 1, 'the hostile name as text')
+    assert.deepEqual(problems, [])
+    await page.goto(`${dashboard.url}study/${encodeURIComponent(HOSTILE_NAME)}`)
+    await page.waitForSelector('#live-status.on', { timeout: 5000 })
 
     const png = join(dir, 'dashboard.png')
     await page.screenshot({ path: png, fullPage: true })

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { WinnowError } from '../core/errors.ts'
 import type { Storage, StudyInfo } from '../core/storage.ts'
 import type { StudyId } from '../core/trial/frozen-trial.ts'
@@ -15,6 +16,7 @@ import { digestOf } from './views.ts'
  */
 export class StudyList {
   private readonly kept = new Map<StudyId, StudyDigest>()
+  private recent: { at: number; digests: Promise<StudyDigest[]> } | undefined
 
   constructor(
     private readonly storage: Storage,
@@ -37,6 +39,22 @@ export class StudyList {
     return out
   }
 
+  /**
+   * `digests()`, shared by every caller within `maxAgeMs` (the list's event streams poll through it: one read per
+   * interval however many pages are open).
+   */
+  recentDigests(maxAgeMs: number): Promise<StudyDigest[]> {
+    const now = Date.now()
+    if (this.recent === undefined || now - this.recent.at > maxAgeMs) {
+      const digests = this.digests()
+      this.recent = { at: now, digests }
+      digests.catch(() => {
+        if (this.recent?.digests === digests) this.recent = undefined
+      })
+    }
+    return this.recent.digests
+  }
+
   private async digest(info: StudyInfo): Promise<StudyDigest> {
     if (this.caches.peek(info.id) !== undefined || this.caches.hasRoom()) {
       this.kept.delete(info.id)
@@ -52,4 +70,12 @@ export class StudyList {
     this.kept.set(info.id, digest)
     return digest
   }
+}
+
+/** A short fingerprint of a listing (which studies, at which versions): it changes whenever the list page would. */
+export function listSignature(digests: readonly StudyDigest[]): string {
+  return createHash('sha256')
+    .update(digests.map((d) => `${d.name}\0${d.createdAt}\0${d.version}`).join('\n'))
+    .digest('hex')
+    .slice(0, 16)
 }

@@ -31,8 +31,6 @@ export interface PageSpec {
   readonly body: string
   /** Load the live-update script (pages with a `#live` element). */
   readonly live?: boolean
-  /** Reload the whole page this often (the study list, which is small and has no event stream). */
-  readonly refreshSeconds?: number
 }
 
 /** Renders a whole dashboard page: inline CSS (the report's plus a few rules), the body, and the live script. */
@@ -40,7 +38,7 @@ export function renderPage(p: PageSpec): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-${p.refreshSeconds ? `<meta http-equiv="refresh" content="${Math.round(p.refreshSeconds)}">` : ''}<title>${h(p.title)}</title>
+<title>${h(p.title)}</title>
 <style>${REPORT_CSS}${DASHBOARD_CSS}</style></head>
 <body><main>
 ${p.body}

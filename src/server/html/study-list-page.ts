@@ -4,10 +4,26 @@ import type { StudyDigest } from '../study-digest.ts'
 import { agoText, renderPage, studyHref, timeText, trialHref } from './layout.ts'
 
 /**
- * The home page: every study of the storage with its counts, best value, gain over the baseline and last activity;
- * it reloads itself every 10 s (cheap: each study's trials are read incrementally).
+ * The home page: every study of the storage with its counts, best value, gain over the baseline and last activity.
+ * It stays current through the list's event stream (`/api/events`): the page script swaps in the fragment
+ * (`/fragment`) when a study is added, deleted or changes.
  */
-export function renderStudyListPage(storageUrl: string, studies: readonly StudyDigest[], now = Date.now()): string {
+export function renderStudyListPage(
+  storageUrl: string,
+  studies: readonly StudyDigest[],
+  signature: string,
+  now = Date.now(),
+): string {
+  return renderPage({
+    title: 'Winnow dashboard',
+    live: true,
+    body: `<header><h1>Winnow dashboard<span id="live-status" class="live">connecting…</span></h1></header>
+<div id="live" data-version="${h(signature)}" data-events="/api/events" data-fragment="/fragment">${renderStudyListFragment(storageUrl, studies, now)}</div>`,
+  })
+}
+
+/** The live part of the home page: the count line and the table of studies (names escaped). */
+export function renderStudyListFragment(storageUrl: string, studies: readonly StudyDigest[], now = Date.now()): string {
   const rows = studies.map((s) => {
     const c = s.counts
     const objective = s.metricNames.map((m, i) => `${m} (${s.directions[i]})`).join(', ')
@@ -27,10 +43,6 @@ export function renderStudyListPage(storageUrl: string, studies: readonly StudyD
     studies.length === 0
       ? `<p class="note">This storage holds no study yet. Start one with <code>winnow tune study.yaml --storage ${h(storageUrl)}</code>; it shows up here.</p>`
       : `<table><thead><tr><th>study</th><th>objective</th><th>trials</th><th>best</th><th>gain vs baseline</th><th>last activity</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
-  return renderPage({
-    title: 'Winnow dashboard',
-    refreshSeconds: 10,
-    body: `<header><h1>Winnow dashboard</h1><p class="meta">${studies.length} ${studies.length === 1 ? 'study' : 'studies'} in <code>${h(storageUrl)}</code> · read ${h(timeText(now))}</p></header>
-${table}`,
-  })
+  return `<p class="meta">${studies.length} ${studies.length === 1 ? 'study' : 'studies'} in <code>${h(storageUrl)}</code> · read ${h(timeText(now))}</p>
+${table}`
 }

@@ -4,6 +4,7 @@ import { streamSSE } from 'hono/streaming'
 import { StudyNotFoundError } from '../../core/errors.ts'
 import { type DashboardContext, requireStudy } from '../dashboard-context.ts'
 import { parseSince } from '../query.ts'
+import { listSignature } from '../study-list.ts'
 import { digestOf } from '../views.ts'
 
 /** A comment line this often keeps proxies and idle timeouts from closing a quiet stream. */
@@ -59,6 +60,57 @@ export function registerEventsRoute(app: Hono, ctx: DashboardContext): void {
             }
             await stream.writeSSE({ event: 'error', data: JSON.stringify({ message: (e as Error).message }) })
           }
+        }
+      } catch (e) {
+        if (!stop.signal.aborted) throw e
+      } finally {
+        ctx.signal.removeEventListener('abort', onShutdown)
+      }
+    })
+  })
+}
+
+/**
+ * `GET /api/events[?since=<signature>]`: server-sent events for the study list. `hello` `{signature}` on connect,
+ * then `change` `{signature, studies}` whenever a study was added, deleted or changed (its `id` is the list's
+ * signature, see `listSignature`, so a reconnect resumes through `Last-Event-ID`); a page rendered before a change
+ * (`since` differs) hears of it at once. The listing is read once per `pollMs` for all open streams together.
+ */
+export function registerListEventsRoute(app: Hono, ctx: DashboardContext): void {
+  app.get('/api/events', async (c) => {
+    const raw = c.req.header('last-event-id') ?? c.req.query('since')
+    const since = raw !== undefined && /^[0-9a-f]{16}$/.test(raw) ? raw : undefined
+    let seen = since ?? listSignature(await ctx.studyList.recentDigests(ctx.pollMs / 2))
+    return streamSSE(c, async (stream) => {
+      const stop = new AbortController()
+      const onShutdown = () => stop.abort()
+      ctx.signal.addEventListener('abort', onShutdown, { once: true })
+      stream.onAbort(() => stop.abort())
+      let quietMs = 0
+      try {
+        await stream.writeSSE({ event: 'hello', id: seen, data: JSON.stringify({ signature: seen }) })
+        while (!stop.signal.aborted) {
+          let digests: Awaited<ReturnType<typeof ctx.studyList.digests>> | undefined
+          try {
+            digests = await ctx.studyList.recentDigests(ctx.pollMs / 2)
+          } catch (e) {
+            await stream.writeSSE({ event: 'error', data: JSON.stringify({ message: (e as Error).message }) })
+          }
+          const now = digests && listSignature(digests)
+          if (now !== undefined && now !== seen) {
+            seen = now
+            await stream.writeSSE({
+              event: 'change',
+              id: seen,
+              data: JSON.stringify({ signature: seen, studies: digests!.length }),
+            })
+            quietMs = 0
+          } else if (quietMs >= PING_MS) {
+            await stream.write(': ping\n\n')
+            quietMs = 0
+          }
+          await delay(ctx.pollMs, undefined, { signal: stop.signal })
+          quietMs += ctx.pollMs
         }
       } catch (e) {
         if (!stop.signal.aborted) throw e

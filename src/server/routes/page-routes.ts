@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono'
 import { type DashboardContext, requireStudy, requireTrial } from '../dashboard-context.ts'
 import { LIVE_SCRIPT_PATH } from '../html/layout.ts'
-import { renderStudyListPage } from '../html/study-list-page.ts'
+import { renderStudyListFragment, renderStudyListPage } from '../html/study-list-page.ts'
 import { renderStudyFragment, renderStudyPage, type StudyView } from '../html/study-page.ts'
 import { LOG_FILE_ATTR, renderTrialFragment, renderTrialPage, type TrialView } from '../html/trial-page.ts'
 import { pageOfTrials } from '../html/trials-table.ts'
@@ -9,14 +9,19 @@ import { LIVE_SCRIPT } from '../live-script.ts'
 import { readLogTail } from '../log-tail.ts'
 import { parseOrder, parsePage } from '../query.ts'
 import type { StudyCache } from '../study-cache.ts'
+import { listSignature } from '../study-list.ts'
 import { digestOf, reportDataOf } from '../views.ts'
 
 /**
- * The HTML pages: `/` (studies), `/study/:name` (one study; `?page=`, `?sort=number|value`, `?dir=asc|desc`),
+ * The HTML pages: `/` (studies; its live fragment `/fragment`), `/study/:name` (one study; `?page=`, `?sort=number|value`, `?dir=asc|desc`),
  * `/study/:name/trial/:number`, the live fragments the page script swaps in (`…/fragment`), and the script.
  */
 export function registerPageRoutes(app: Hono, ctx: DashboardContext): void {
-  app.get('/', async (c) => c.html(renderStudyListPage(ctx.storage.url, await ctx.studyList.digests())))
+  app.get('/', async (c) => {
+    const digests = await ctx.studyList.digests()
+    return c.html(renderStudyListPage(ctx.storage.url, digests, listSignature(digests)))
+  })
+  app.get('/fragment', async (c) => c.html(renderStudyListFragment(ctx.storage.url, await ctx.studyList.digests())))
 
   app.get('/study/:name', async (c) => c.html(renderStudyPage(await studyView(c, ctx), ctx.storage.url)))
   app.get('/study/:name/fragment', async (c) => c.html(renderStudyFragment(await studyView(c, ctx))))
