@@ -1,9 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises'
-import type { Hono } from 'hono'
-import { streamSSE } from 'hono/streaming'
+import type { Context, Hono } from 'hono'
+import { type SSEMessage, streamSSE } from 'hono/streaming'
 import { StudyNotFoundError } from '../../core/errors.ts'
 import { type DashboardContext, requireStudy } from '../dashboard-context.ts'
 import { parseSince } from '../query.ts'
+import type { StudyDigest } from '../study-digest.ts'
 import { listSignature } from '../study-list.ts'
 import { digestOf } from '../views.ts'
 
@@ -28,44 +29,22 @@ export function registerEventsRoute(app: Hono, ctx: DashboardContext): void {
     const fromHeader = c.req.header('last-event-id')
     const since = parseSince(fromHeader !== undefined && /^\d+$/.test(fromHeader) ? fromHeader : c.req.query('since'))
     const cache = await requireStudy(ctx, c.req.param('name'))
-    return streamSSE(c, async (stream) => {
-      const stop = new AbortController()
-      const onShutdown = () => stop.abort()
-      ctx.signal.addEventListener('abort', onShutdown, { once: true })
-      stream.onAbort(() => stop.abort())
-      let seen = since ?? cache.version
-      let quietMs = 0
+    let seen = since ?? cache.version
+    const hello = { event: 'hello', id: String(seen), data: JSON.stringify({ version: cache.version }) }
+    return pollingStream(c, ctx, hello, async () => {
       try {
-        await stream.writeSSE({ event: 'hello', id: String(seen), data: JSON.stringify({ version: cache.version }) })
-        while (!stop.signal.aborted) {
-          if (cache.version > seen) {
-            const changed = cache.changedSince(seen).map((t) => t.number)
-            seen = cache.version
-            const d = digestOf(cache)
-            const data = JSON.stringify({ version: seen, changed, counts: d.counts, total: d.total })
-            await stream.writeSSE({ event: 'change', id: String(seen), data })
-            quietMs = 0
-          } else if (quietMs >= PING_MS) {
-            await stream.write(': ping\n\n')
-            quietMs = 0
-          }
-          await delay(ctx.pollMs, undefined, { signal: stop.signal })
-          quietMs += ctx.pollMs
-          try {
-            await cache.refresh(ctx.pollMs / 2)
-          } catch (e) {
-            if (e instanceof StudyNotFoundError) {
-              await stream.writeSSE({ event: 'gone', data: JSON.stringify({ name: cache.info.name }) })
-              return
-            }
-            await stream.writeSSE({ event: 'error', data: JSON.stringify({ message: (e as Error).message }) })
-          }
-        }
+        await cache.refresh(ctx.pollMs / 2)
       } catch (e) {
-        if (!stop.signal.aborted) throw e
-      } finally {
-        ctx.signal.removeEventListener('abort', onShutdown)
+        if (e instanceof StudyNotFoundError)
+          return { events: [{ event: 'gone', data: JSON.stringify({ name: cache.info.name }) }], end: true }
+        return { events: [{ event: 'error', data: JSON.stringify({ message: (e as Error).message }) }] }
       }
+      if (cache.version <= seen) return { events: [] }
+      const changed = cache.changedSince(seen).map((t) => t.number)
+      seen = cache.version
+      const d = digestOf(cache)
+      const data = JSON.stringify({ version: seen, changed, counts: d.counts, total: d.total })
+      return { events: [{ event: 'change', id: String(seen), data }] }
     })
   })
 }
@@ -81,42 +60,59 @@ export function registerListEventsRoute(app: Hono, ctx: DashboardContext): void 
     const raw = c.req.header('last-event-id') ?? c.req.query('since')
     const since = raw !== undefined && /^[0-9a-f]{16}$/.test(raw) ? raw : undefined
     let seen = since ?? listSignature(await ctx.studyList.recentDigests(ctx.pollMs / 2))
-    return streamSSE(c, async (stream) => {
-      const stop = new AbortController()
-      const onShutdown = () => stop.abort()
-      ctx.signal.addEventListener('abort', onShutdown, { once: true })
-      stream.onAbort(() => stop.abort())
-      let quietMs = 0
+    const hello = { event: 'hello', id: seen, data: JSON.stringify({ signature: seen }) }
+    return pollingStream(c, ctx, hello, async () => {
+      let digests: StudyDigest[]
       try {
-        await stream.writeSSE({ event: 'hello', id: seen, data: JSON.stringify({ signature: seen }) })
-        while (!stop.signal.aborted) {
-          let digests: Awaited<ReturnType<typeof ctx.studyList.digests>> | undefined
-          try {
-            digests = await ctx.studyList.recentDigests(ctx.pollMs / 2)
-          } catch (e) {
-            await stream.writeSSE({ event: 'error', data: JSON.stringify({ message: (e as Error).message }) })
-          }
-          const now = digests && listSignature(digests)
-          if (now !== undefined && now !== seen) {
-            seen = now
-            await stream.writeSSE({
-              event: 'change',
-              id: seen,
-              data: JSON.stringify({ signature: seen, studies: digests!.length }),
-            })
-            quietMs = 0
-          } else if (quietMs >= PING_MS) {
-            await stream.write(': ping\n\n')
-            quietMs = 0
-          }
-          await delay(ctx.pollMs, undefined, { signal: stop.signal })
-          quietMs += ctx.pollMs
-        }
+        digests = await ctx.studyList.recentDigests(ctx.pollMs / 2)
       } catch (e) {
-        if (!stop.signal.aborted) throw e
-      } finally {
-        ctx.signal.removeEventListener('abort', onShutdown)
+        return { events: [{ event: 'error', data: JSON.stringify({ message: (e as Error).message }) }] }
+      }
+      const now = listSignature(digests)
+      if (now === seen) return { events: [] }
+      seen = now
+      return {
+        events: [{ event: 'change', id: seen, data: JSON.stringify({ signature: seen, studies: digests.length }) }],
       }
     })
+  })
+}
+
+/** What one poll of a stream sends, and whether the stream ends after it. */
+interface Poll {
+  readonly events: readonly SSEMessage[]
+  readonly end?: boolean
+}
+
+/**
+ * An event stream: `hello` first, then `poll` at once and every `pollMs`, sending what it returns (a comment line
+ * when the stream has been quiet for PING_MS), until the client leaves, the server shuts down, or a poll ends it.
+ */
+function pollingStream(c: Context, ctx: DashboardContext, hello: SSEMessage, poll: () => Promise<Poll>): Response {
+  return streamSSE(c, async (stream) => {
+    const stop = new AbortController()
+    const onShutdown = () => stop.abort()
+    ctx.signal.addEventListener('abort', onShutdown, { once: true })
+    stream.onAbort(() => stop.abort())
+    let quietMs = 0
+    try {
+      await stream.writeSSE(hello)
+      while (!stop.signal.aborted) {
+        const p = await poll()
+        for (const e of p.events) await stream.writeSSE(e)
+        if (p.events.length > 0) quietMs = 0
+        else if (quietMs >= PING_MS) {
+          await stream.write(': ping\n\n')
+          quietMs = 0
+        }
+        if (p.end) return
+        await delay(ctx.pollMs, undefined, { signal: stop.signal })
+        quietMs += ctx.pollMs
+      }
+    } catch (e) {
+      if (!stop.signal.aborted) throw e
+    } finally {
+      ctx.signal.removeEventListener('abort', onShutdown)
+    }
   })
 }
