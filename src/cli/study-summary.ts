@@ -4,6 +4,7 @@ import { bestTrial } from '../core/analysis/pareto.ts'
 import { rankTransferBetween } from '../core/analysis/rank-transfer.ts'
 import type { StudyInfo } from '../core/storage.ts'
 import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
+import { lineageOf } from '../report/lineage.ts'
 import { formatGain, formatNumber, formatParams } from './format.ts'
 
 /** The resource the study's scheduler budgets (stored with the study by `winnow tune`). */
@@ -64,23 +65,7 @@ export function summarizeStudy(info: StudyInfo, trials: readonly FrozenTrial[]):
     const { high, rt } = judged ?? { high: resource.max, rt: rankTransferBetween(trials, min, resource.max) }
     lines.push(`Rank transfer (${resource.kind} ${min} → ${high}): ${rt.message}`)
   }
-  const focus = focusLinks(info)
-  if (focus) lines.push(`Focus: ${focus}`)
+  const { steps } = lineageOf(info.systemAttrs)
+  if (steps.length > 0) lines.push(`Focus: ${steps.map((s) => s.summary).join('; ')}`)
   return lines
-}
-
-/** The study's `winnow focus` history in words: where it was focused from, into, and in place (after how many trials). */
-function focusLinks(info: StudyInfo): string | undefined {
-  const a = info.systemAttrs
-  const parts: string[] = []
-  if (typeof a.focusedFrom === 'string') parts.push(`focused from "${a.focusedFrom}"`)
-  const into = Array.isArray(a.focusedInto) ? a.focusedInto.filter((x) => typeof x === 'string') : []
-  if (into.length > 0) parts.push(`follow-up ${into.map((n) => `"${n}"`).join(', ')}`)
-  const inPlace = Array.isArray(a.focusedInPlace) ? a.focusedInPlace : []
-  for (const f of inPlace) {
-    const r = f as { afterTrials?: unknown; narrowed?: { param?: unknown }[] }
-    const kept = (r.narrowed ?? []).map((n) => String(n.param)).join(', ')
-    parts.push(`narrowed in place after ${String(r.afterTrials)} trials (kept ${kept})`)
-  }
-  return parts.length > 0 ? parts.join('; ') : undefined
 }

@@ -9,6 +9,7 @@ import type { StudyInfo } from '../core/storage.ts'
 import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
 import { TRIAL_STATES, type TrialState } from '../core/trial/trial-state.ts'
 import { importanceFor, sensitivityFor } from './importance-data.ts'
+import { type Lineage, lineageOf } from './lineage.ts'
 import { parallelOf } from './parallel-data.ts'
 import { paretoOf } from './pareto-data.ts'
 import type {
@@ -62,6 +63,7 @@ export function buildReportData(
       ...optional('studyFileText', studyFileText),
       ...optional('strategies', str(attrs.strategies) ?? (str(attrs.sampler) && `sampler ${str(attrs.sampler)}`)),
       ...optional('resource', resource && { ...resource, rungs }),
+      ...optional('lineage', lineageIfAny(attrs)),
     },
     space: spaceRows(trials, baseline, bestOne),
     ...optional('baseline', baseline && brief(baseline)),
@@ -263,4 +265,9 @@ function costOf(trials: readonly FrozenTrial[], r: Omit<ReportResource, 'rungs'>
   if (!(full > 0)) return undefined
   const unit = r?.kind ?? 'steps'
   return { ...computeCost(trials, { fullResource: full, unit }), unit, fullResource: full }
+}
+
+function lineageIfAny(attrs: StudyInfo['systemAttrs']): Lineage | undefined {
+  const l = lineageOf(attrs)
+  return l.steps.length > 0 || l.earlierStudyFiles.length > 0 ? l : undefined
 }

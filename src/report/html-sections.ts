@@ -1,5 +1,6 @@
 import { escapeHtml as h } from './escape.ts'
 import { num, pct } from './format.ts'
+import { earlierFileLabel, type Lineage } from './lineage.ts'
 import type { ReportData, TrialBrief } from './report-data.ts'
 
 /** A `<section>` with an id (for the table of contents), a heading and a body. */
@@ -68,7 +69,24 @@ export function setupSection(d: ReportData): string {
   const file = s.studyFileText
     ? `<details open><summary>Study file</summary><pre class="file">${h(s.studyFileText)}</pre></details>`
     : '<p class="note">The study file text is not recorded (the study was not created by <code>winnow tune</code>).</p>'
-  return section('setup', 'Setup and search space', `<ul class="facts">${facts.join('')}</ul>${space}${file}`)
+  return section(
+    'setup',
+    'Setup and search space',
+    `<ul class="facts">${facts.join('')}</ul>${space}${file}${lineageHtml(s.lineage)}`,
+  )
+}
+
+/** Focus links and narrowings, then each earlier study file (collapsed), oldest first. */
+function lineageHtml(l: Lineage | undefined): string {
+  if (l === undefined) return ''
+  const steps = l.steps.map((s) => `<li>${h(s.summary)}${s.detail ? ` — ${h(s.detail)}` : ''}</li>`).join('')
+  const files = l.earlierStudyFiles
+    .map(
+      (f, i, all) =>
+        `<details><summary>${h(earlierFileLabel(all, i))}</summary><pre class="file">${h(f.text)}</pre></details>`,
+    )
+    .join('')
+  return `<h3>History</h3>${steps ? `<ul class="facts">${steps}</ul>` : ''}${files}`
 }
 
 /** Baseline vs best on every recorded metric, with the gain on the objectives. */

@@ -1,5 +1,6 @@
-import { escapeMarkdown as e } from './escape.ts'
+import { escapeMarkdown as e, escapeHtml } from './escape.ts'
 import { count, hoursText, num, pct } from './format.ts'
+import { earlierFileLabel } from './lineage.ts'
 import type { ReportData } from './report-data.ts'
 import { rungTable } from './rung-table.ts'
 
@@ -49,6 +50,22 @@ export function renderReportMarkdown(d: ReportData): string {
     )
   if (d.setup.studyFileText)
     out.push('<details><summary>Study file</summary>', '', fenced(d.setup.studyFileText, 'yaml'), '', '</details>', '')
+  const lineage = d.setup.lineage
+  if (lineage) {
+    out.push('### History', '')
+    for (const s of lineage.steps) out.push(`- ${e(s.summary)}${s.detail ? ` — ${e(s.detail)}` : ''}`)
+    if (lineage.steps.length > 0) out.push('')
+    for (const [i, f] of lineage.earlierStudyFiles.entries())
+      out.push(
+        // Inside an HTML block Markdown escapes are not processed: HTML-escape only.
+        `<details><summary>${escapeHtml(earlierFileLabel(lineage.earlierStudyFiles, i))}</summary>`,
+        '',
+        fenced(f.text, 'yaml'),
+        '',
+        '</details>',
+        '',
+      )
+  }
 
   out.push('## Baseline vs best', '')
   if (d.comparison.length > 0 && d.baseline && d.best[0]) {

@@ -4,6 +4,7 @@ import type { RungRow } from '../core/analysis/rung-occupancy.ts'
 import type { ParamValues } from '../core/distributions/distribution.ts'
 import type { Direction } from '../core/trial/frozen-trial.ts'
 import type { TrialState } from '../core/trial/trial-state.ts'
+import type { Lineage } from './lineage.ts'
 
 /**
  * Everything a report shows, gathered once from a study and its environment. Plain data (JSON-serialisable),
@@ -26,6 +27,8 @@ export interface ReportData {
     /** Sampler / scheduler description stored by `winnow tune`. */
     readonly strategies?: string
     readonly resource?: ReportResource
+    /** `winnow focus` links and narrowings, and the study files it ran under before its current one. */
+    readonly lineage?: Lineage
   }
   readonly space: readonly SpaceRow[]
   readonly baseline?: TrialBrief

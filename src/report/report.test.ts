@@ -187,3 +187,39 @@ test('a space narrowed between runs shows the latest range and the earlier ones 
   )
   assert.match(renderReportHtml(data), /\[2, 4\] from #2 \(before: \[0, 10\] from #0\)/)
 })
+
+test('the lineage of a focused, narrowed study: focus links, in-place narrowings and earlier study files, escaped', () => {
+  const attrs = {
+    focusedFrom: 'parent<b>',
+    focus: { method: 'fanova', quantile: 0.2, narrowed: [{ param: 'x' }], fixed: { mode: 'a' } },
+    focusedInto: ['child'],
+    focusedInPlace: [{ afterTrials: 2, narrowed: [{ param: 'x' }], fixed: {}, backup: 's.before-focus-1.yaml' }],
+    earlierStudyFiles: [
+      { sha256: 'aaaaaaaaaaaaaaaa', text: 'name: s # first <script>', untilTrial: 2 },
+      { sha256: 'bbbbbbbbbbbbbbbb', text: 'name: s # second', untilTrial: 3 },
+    ],
+  }
+  const data = buildReportData(info('s', attrs), [trial(0, 5, 3), trial(1, 7, 2), trial(2, 3, 1)], repro, new Date(0))
+  assert.deepEqual(
+    data.setup.lineage?.steps.map((s) => s.summary),
+    ['focused from "parent<b>"', 'follow-up "child"', 'narrowed in place after 2 trials (kept x)'],
+  )
+  const html = renderReportHtml(data)
+  assert.match(
+    html,
+    /<li>focused from &quot;parent&lt;b&gt;&quot; — fanova, ranges from the best 20 % of trials; kept x; fixed mode=&quot;a&quot;<\/li>/,
+  )
+  assert.match(
+    html,
+    /<summary>Study file of trials #0–#1 \(SHA-256 aaaaaaaaaaaa…\)<\/summary><pre class="file">name: s # first &lt;script&gt;<\/pre>/,
+  )
+  assert.match(html, /<summary>Study file of trial #2 \(SHA-256 bbbbbbbbbbbb…\)<\/summary>/)
+  const md = renderReportMarkdown(data)
+  assert.match(md, /### History\n\n- focused from &quot;parent&lt;b&gt;&quot;/)
+  assert.match(md, /<summary>Study file of trials #0–#1 \(SHA-256 aaaaaaaaaaaa…\)<\/summary>/)
+  assert.match(
+    md,
+    /- narrowed in place after 2 trials \(kept x\) — kept x; previous file kept as s\.before-focus-1\.yaml/,
+  )
+  assert.equal(buildReportData(info('plain'), [trial(0, 5, 3)], repro, new Date(0)).setup.lineage, undefined)
+})
