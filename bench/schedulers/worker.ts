@@ -42,7 +42,7 @@ process.on('message', async (task: SchedulerTask) => {
       task.sampler === 'tpe'
         ? new TpeSampler(opts)
         : task.sampler === 'auto'
-          ? new AutoSampler({ seed: task.seed })
+          ? new AutoSampler({ seed: task.seed, multiFidelity: task.variant !== 'none' }) // as `winnow tune` builds it
           : task.sampler === 'gp'
             ? new GpSampler({ seed: task.seed })
             : new RandomSampler()

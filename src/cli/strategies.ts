@@ -113,11 +113,17 @@ function buildSampler(config: StudyConfig, c: SamplerConfig, seed: number): { sa
   }
 }
 
-/** `sampler: auto`: GP-BO for flat single-objective spaces, multivariate TPE otherwise (see AutoSampler). */
-function chooseAuto(_config: StudyConfig, seed: number): { sampler: Sampler; why: string } {
+/**
+ * `sampler: auto`: GP-BO for flat single-objective spaces, multivariate TPE otherwise and whenever the scheduler
+ * stops trials early (see AutoSampler).
+ */
+function chooseAuto(config: StudyConfig, seed: number): { sampler: Sampler; why: string } {
+  const multiFidelity = config.scheduler.type !== 'none'
   return {
-    sampler: new AutoSampler({ seed }),
-    why: 'GP for flat single-objective spaces, TPE otherwise and once most trials are pruned',
+    sampler: new AutoSampler({ seed, multiFidelity }),
+    why: multiFidelity
+      ? 'TPE: the scheduler stops trials early, and TPE learns from them'
+      : 'GP for flat single-objective spaces, TPE otherwise and once most trials are pruned',
   }
 }
 

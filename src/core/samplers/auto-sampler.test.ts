@@ -34,6 +34,10 @@ test('auto picks GP for a flat single-objective space (categoricals included), T
   // A GP fits only COMPLETE trials; once a scheduler prunes most trials, TPE (which ranks pruned ones) takes over.
   assert.equal(auto.choose(await history({ trials: 12, pruneEvery: 4 })).name, 'tpe', 'mostly pruned')
   assert.equal(auto.choose(await history({ trials: 12, pruneEvery: 2 })).name, 'gp', 'half pruned')
+  // With a scheduler that stops trials early, TPE from the first trial.
+  const mf = new AutoSampler({ multiFidelity: true })
+  assert.equal(mf.choose(await history({ trials: 0 })).name, 'tpe')
+  assert.equal(mf.choose(await history({ trials: 12 })).name, 'tpe')
 })
 
 test('auto runs a study end to end and stays in bounds', async () => {

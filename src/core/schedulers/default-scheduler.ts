@@ -37,8 +37,9 @@ export const DEFAULT_CONFIDENCE = 0.25
  *   regret (0.0154 / 0.0135 vs 0.0176 / 0.0145 on seeds 0–99 / 100–199) for about the same steps to ≤ 0.02
  *   (3,088 / 3,305 vs 3,048 / 3,003); z = 1 or 2 gave up too much of that speed.
  *
- * It pairs with the default sampler unchanged (`sampler: auto` hands over from GP to TPE once most trials are
- * pruned, since TPE learns from pruned trials and a GP does not). On the
+ * It pairs with the default sampler: `sampler: auto` runs TPE from the first trial when a scheduler stops trials
+ * early (`AutoSampler`'s `multiFidelity`, set by `winnow tune`), since TPE learns from pruned trials and a GP does
+ * not. On the
  * public `lora-sft-curves` benchmark (bench/schedulers, `--variants auto`) smoothing is what made the difference
  * over Optuna's successive-halving rule; wider TPE variants (univariate, a smaller good set, a larger bandwidth, more
  * startup trials) did not hold up on a second seed set.
