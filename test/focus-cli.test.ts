@@ -110,3 +110,28 @@ test('focus writes a linked follow-up study; --continue narrows the same study f
     await storage.close()
   }
 })
+
+test('focus --continue refuses while a worker is running trials of the study, unless --force', async () => {
+  const dir = tempDir('winnow-focus-live-')
+  const file = studyWithDeadParams(dir)
+  assert.equal(winnow(['tune', 'study.yaml', '-q'], dir).code, 0)
+  const original = readFileSync(file, 'utf8')
+  const storage = await openStorage(`sqlite:${join(dir, 'winnow.db')}`)
+  try {
+    // What a live `winnow tune` leaves in storage while its trial trains: a RUNNING trial started just now.
+    const info = (await storage.findStudy('f'))!
+    const running = await storage.createTrial(info.id)
+    const r = winnow(['focus', 'f', '--keep', '1', '--continue'], dir)
+    assert.equal(r.code, 2)
+    assert.match(r.stderr, new RegExp(`Study "f" has 1 running trial \\(#${running.number}\\)`))
+    assert.match(r.stderr, /pass --force to narrow the file anyway/)
+    assert.equal(readFileSync(file, 'utf8'), original, 'nothing written')
+    assert.ok(!existsSync(join(dir, 'study.before-focus-1.yaml')))
+
+    const forced = winnow(['focus', 'f', '--keep', '1', '--continue', '--force'], dir)
+    assert.equal(forced.code, 0, forced.stderr)
+    assert.notEqual(readFileSync(file, 'utf8'), original)
+  } finally {
+    await storage.close()
+  }
+})

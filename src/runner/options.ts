@@ -8,6 +8,9 @@ import type { Executor } from './executor/executor.ts'
 import type { GpuOptions, GpuPool } from './gpus.ts'
 import type { MemoryGate } from './memory-gate.ts'
 
+/** Default of `staleAfterSeconds`: a RUNNING trial silent for longer is taken to be a dead worker's. */
+export const DEFAULT_STALE_AFTER_SECONDS = 120
+
 /** What `command` gets besides the parameters, for placeholders such as `{checkpoint_dir}`. */
 export interface CommandContext {
   readonly trialNumber: number

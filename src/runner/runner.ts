@@ -14,7 +14,7 @@ import { type GpuLease, GpuPool } from './gpus.ts'
 import { launchAttempt } from './launch-attempt.ts'
 import { gateTrial } from './memory-gate.ts'
 import { isContinuation, nextTrial } from './next-trial.ts'
-import type { RunnerOptions } from './options.ts'
+import { DEFAULT_STALE_AFTER_SECONDS, type RunnerOptions } from './options.ts'
 import { ProtocolEndpoint } from './protocol/endpoint.ts'
 import { outputLineHandler } from './protocol/output-lines.ts'
 import { finishedEvent, recordOutcome } from './record-outcome.ts'
@@ -76,7 +76,7 @@ export class Runner {
     this.logDir = resolve(o.logDir ?? join('.winnow', 'logs', o.study.name))
     this.checkpointRoot = resolve(o.checkpoints?.root ?? join('.winnow', 'checkpoints', o.study.name))
     const hb = o.heartbeatSeconds ?? 10
-    const stale = o.staleAfterSeconds ?? 120
+    const stale = o.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS
     if (stale < 2 * hb)
       throw new WinnowError(
         'invalid_config',
@@ -258,7 +258,7 @@ export class Runner {
 
   /** Re-queues RUNNING trials of dead workers; checked at start and every few polls. */
   private async recoverStale(force: boolean): Promise<void> {
-    const stale = (this.o.staleAfterSeconds ?? 120) * 1000
+    const stale = (this.o.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS) * 1000
     if (!force && Date.now() - this.lastStaleCheck < stale / 4) return
     this.lastStaleCheck = Date.now()
     const requeued = await recoverDeadWorkersTrials(this.study, new Set(this.running.keys()), stale)

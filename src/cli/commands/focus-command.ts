@@ -12,6 +12,7 @@ import type { Json } from '../../core/json.ts'
 import { intersectionSearchSpace } from '../../core/search-space/intersection.ts'
 import type { Storage, StudyInfo } from '../../core/storage.ts'
 import type { FrozenTrial } from '../../core/trial/frozen-trial.ts'
+import { DEFAULT_STALE_AFTER_SECONDS } from '../../runner/options.ts'
 import { requireStudy, usingStorage, withStorageOption } from '../context.ts'
 import { formatNumber, formatParam, table } from '../format.ts'
 import { positiveInt } from './study-commands.ts'
@@ -42,7 +43,7 @@ export function registerFocusCommand(program: Command): void {
     .option('-q, --quantile <q>', 'share of the best trials whose values set the ranges', quantileFlag, 0.2)
     .option('--name <name>', 'name of the new study (default: <study>-focused)')
     .addOption(new Option('-m, --method <method>', 'importance method').choices(IMPORTANCE_METHODS).default('fanova'))
-    .option('--force', 'overwrite an existing focused study file')
+    .option('--force', 'overwrite an existing focused study file; with --continue, narrow even while trials run')
     .option(
       '--continue',
       "narrow this study's own study file instead (the study continues; the old file is kept beside it)",
@@ -154,6 +155,11 @@ async function focusInPlace(storage: Storage, info: StudyInfo, flags: FocusFlags
       `${filePath} now describes study "${config.name}", not "${info.name}". Restore the file, or drop --continue.`,
     )
   const { trials } = await storage.listTrials(info.id)
+  const live = liveTrials(trials, Date.now())
+  if (live.length > 0 && !flags.force)
+    throw new UsageError(
+      `Study "${info.name}" has ${live.length} running trial${live.length === 1 ? '' : 's'} (${live.map((t) => `#${t.number}`).join(', ')}): a \`winnow tune\` or \`winnow worker\` is still working on it and keeps sampling the old space until it stops, so the narrowing would not hold for its trials. Let it finish (or stop it with Ctrl-C), then run this again; pass --force to narrow the file anyway.`,
+    )
   const complete = trials.filter((t) => t.state === 'COMPLETE')
   const space = spaceDistributions(config.space)
   const { ranked, result } = focusOf(complete, space, info, flags)
@@ -173,6 +179,15 @@ async function focusInPlace(storage: Storage, info: StudyInfo, flags: FocusFlags
   console.log(`Narrowed ${shown} in place; the previous version is ${relative(process.cwd(), backup) || backup}.`)
   const storageFlag = config.storage === storage.url ? '' : ` --storage ${storage.url}`
   console.log(`Continue the study: winnow tune ${shown}${storageFlag} (raise budget.trials or pass --trials)`)
+}
+
+/**
+ * RUNNING trials whose worker is alive: the last heartbeat (or the start) is more recent than the runner's stale
+ * limit. Older ones belong to a dead worker, which the next `winnow tune` re-queues — they do not block a focus.
+ */
+function liveTrials(trials: readonly FrozenTrial[], now: number): FrozenTrial[] {
+  const limit = DEFAULT_STALE_AFTER_SECONDS * 1000
+  return trials.filter((t) => t.state === 'RUNNING' && now - (t.heartbeatAt ?? t.startedAt ?? t.createdAt) < limit)
 }
 
 /** `<stem>.before-focus-<k>.yaml` with the first k >= 1 not taken, so no earlier version is overwritten. */
