@@ -89,11 +89,17 @@ async function main(): Promise<void> {
       `${who} ${first} + focused ${second} (${l})`,
       fmt(median(results.map((r) => r.focused[l]))),
       fmt(median(results.map((r) => r.focusedPhaseOnly[l]))),
-      `${wins}/${seeds}${ties ? ` (${ties} ties)` : ''}`,
+      `${wins} / ${seeds - wins - ties} / ${ties}`,
       fmt(median(results.map((r) => r.floor[l]))),
     ])
   }
-  const header = ['arm', 'median final regret', 'focused phase only', 'beats unfocused', 'focused-space floor']
+  const header = [
+    'arm',
+    'median final regret',
+    'focused phase only',
+    'seeds better / worse / tied',
+    'focused-space floor',
+  ]
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
   console.log('')
   console.log(pad(header, widths))
