@@ -1,0 +1,109 @@
+/**
+ * What both modes of `winnow focus` share: the focus itself (importance, then `focusSpace`), the details recorded
+ * on the study, the rewritten study file and the printed ranges.
+ *
+ * @module
+ */
+import { parseDocument } from 'yaml'
+import type { SpaceConfig } from '../../config/index.ts'
+import { type FocusResult, focusSpace } from '../../core/analysis/focus.ts'
+import { type ImportanceMethod, paramImportance } from '../../core/analysis/importance/index.ts'
+import { type Distribution, describeDistribution, type SearchSpace } from '../../core/distributions/distribution.ts'
+import type { Json } from '../../core/json.ts'
+import type { StudyInfo } from '../../core/storage.ts'
+import type { FrozenTrial } from '../../core/trial/frozen-trial.ts'
+import { formatNumber, formatParam, table } from '../format.ts'
+
+/** The flags of `winnow focus`. */
+export interface FocusFlags {
+  storage: string
+  keep: number
+  quantile: number
+  name?: string
+  method: ImportanceMethod
+  force?: boolean
+  continue?: boolean
+}
+
+/** Parameters with their importance, most important first. */
+export type Ranked = readonly { param: string; importance: number }[]
+
+/** Ranks the parameters and focuses the space on the best trials. */
+export function focusOf(trials: readonly FrozenTrial[], space: SearchSpace, info: StudyInfo, flags: FocusFlags) {
+  const direction = info.directions[0]
+  const ranked = paramImportance(flags.method, trials, { direction, space })
+  const result = focusSpace(space, trials, ranked, { keep: flags.keep, quantile: flags.quantile, direction })
+  return { ranked, result }
+}
+
+/** What is recorded on the study about a focus. */
+export function focusDetails(
+  from: string,
+  flags: FocusFlags,
+  ranked: Ranked,
+  result: FocusResult,
+): Record<string, Json> {
+  return {
+    from,
+    method: flags.method,
+    keep: flags.keep,
+    quantile: flags.quantile,
+    bestTrial: result.best.number,
+    importances: ranked.map((e) => ({ param: e.param, importance: e.importance })),
+    fixed: { ...result.fixed },
+    narrowed: result.narrowed.map((n) => ({ param: n.param, from: n.from, to: n.to }) as unknown as Json),
+  }
+}
+
+/** The study file with the given name, the focused space and the best trial as baseline; comments kept. */
+export function focusedStudyFile(
+  text: string,
+  space: SpaceConfig,
+  newName: string,
+  note: string,
+  r: FocusResult,
+): string {
+  const doc = parseDocument(text)
+  doc.set('name', newName)
+  for (const [param, p] of Object.entries(space)) {
+    const d = r.space[param]
+    const node = doc.createNode({ ...paramConfig(d), ...(p.when ? { when: p.when } : {}) }, { flow: true })
+    if (Object.hasOwn(r.fixed, param)) node.comment = ' fixed (unimportant)'
+    doc.setIn(['space', param], node)
+  }
+  const spaceNode = doc.get('space', true) as { commentBefore?: string | null } | undefined
+  if (spaceNode)
+    spaceNode.commentBefore = ` ${note}: ${r.narrowed.map((n) => n.param).join(', ')} narrowed around the top trials; the rest fixed at trial #${r.best.number}.`
+  const baseline = Object.fromEntries(
+    Object.keys(space)
+      .filter((k) => Object.hasOwn(r.best.params, k))
+      .map((k) => [k, r.best.params[k]]),
+  )
+  doc.set('baseline', doc.createNode(baseline, { flow: true }))
+  return doc.toString({ lineWidth: 0 })
+}
+
+function paramConfig(d: Distribution): Record<string, Json> {
+  if (d.kind === 'categorical') return { type: 'categorical', choices: [...d.choices] }
+  const out: Record<string, Json> = { type: d.kind, low: d.low, high: d.high }
+  if (d.log) out.log = true
+  if (d.step !== undefined && !(d.kind === 'int' && d.step === 1)) out.step = d.step
+  return out
+}
+
+/** The method, the kept parameters with their old and new ranges, and the fixed ones. */
+export function printRanges(info: StudyInfo, r: FocusResult, ranked: Ranked, flags: FocusFlags): void {
+  const imp = new Map(ranked.map((e) => [e.param, e.importance]))
+  const pct = (p: string) => `${((imp.get(p) ?? 0) * 100).toFixed(1)} %`
+  console.log(
+    `Focus of "${info.name}" (${flags.method}; ranges from the best ${r.top.length} trials, quantile ${flags.quantile}; best #${r.best.number}: ${formatNumber(r.best.values![0])}).`,
+  )
+  console.log(
+    table(
+      ['kept', 'importance', 'from', 'to'],
+      r.narrowed.map((n) => [n.param, pct(n.param), describeDistribution(n.from), describeDistribution(n.to)]),
+    ),
+  )
+  const fixed = Object.entries(r.fixed)
+  if (fixed.length > 0) console.log(`Fixed: ${fixed.map(([k, v]) => `${k}=${formatParam(v)} (${pct(k)})`).join(', ')}`)
+}
