@@ -1,7 +1,7 @@
 import { findBaseline, gainOver } from '../core/analysis/baseline.ts'
 import { computeCost } from '../core/analysis/cost.ts'
 import { bestTrial } from '../core/analysis/pareto.ts'
-import { rankTransferBetween } from '../core/analysis/rank-transfer.ts'
+import { rankTransferToHighest } from '../core/analysis/rank-transfer.ts'
 import type { StudyInfo } from '../core/storage.ts'
 import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
 import { lineageOf } from '../report/lineage.ts'
@@ -54,16 +54,8 @@ export function summarizeStudy(info: StudyInfo, trials: readonly FrozenTrial[]):
   if (full > 0)
     lines.push(`Compute: ${computeCost(trials, { fullResource: full, unit: resource?.kind ?? 'steps' }).message}`)
   if (resource?.min !== undefined && resource.max !== undefined) {
-    // Judge the first rung against the highest fidelity that enough configurations reached.
-    const min = resource.min
-    const levels = [...new Set(trials.flatMap((t) => t.intermediate.map((iv) => iv.step)))]
-      .filter((s) => s > min)
-      .sort((a, b) => b - a)
-    const judged = levels
-      .map((high) => ({ high, rt: rankTransferBetween(trials, min, high) }))
-      .find((x) => x.rt.verdict !== 'not_enough_data')
-    const { high, rt } = judged ?? { high: resource.max, rt: rankTransferBetween(trials, min, resource.max) }
-    lines.push(`Rank transfer (${resource.kind} ${min} → ${high}): ${rt.message}`)
+    const { high, result: rt } = rankTransferToHighest(trials, resource.min, resource.max)
+    lines.push(`Rank transfer (${resource.kind} ${resource.min} → ${high}): ${rt.message}`)
   }
   const { steps } = lineageOf(info.systemAttrs)
   if (steps.length > 0) lines.push(`Focus: ${steps.map((s) => s.summary).join('; ')}`)

@@ -1,4 +1,4 @@
-import { rankTransferBetween } from '../core/analysis/rank-transfer.ts'
+import { rankTransferBetween, rankTransferToHighest } from '../core/analysis/rank-transfer.ts'
 import { toInternal } from '../core/distributions/distribution.ts'
 import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
 import type { Curve, HistoryPoint, RankTransferData, SliceParam } from './report-data.ts'
@@ -98,17 +98,19 @@ function rankIn(order: readonly string[], name: string): number {
 }
 
 /**
- * Rank transfer between the lowest and highest resource: the verdict from `rankTransferBetween`, and the
- * (low, high) value pairs it judged (each trial's first report at a step >= low, and >= high), and the same
- * check between consecutive rungs, where more trials overlap under aggressive pruning.
+ * Rank transfer from the lowest resource to the highest one enough configurations reached (`rankTransferToHighest`,
+ * the verdict `winnow status` prints too), the (low, high) value pairs it judged (each trial's first report at a
+ * step >= low, and >= high), and the same check between consecutive rungs up to `full`, where more trials overlap
+ * under aggressive pruning.
  */
 export function rankTransferOf(
   trials: readonly FrozenTrial[],
   kind: string,
   low: number,
-  high: number,
+  full: number,
   rungs: readonly number[] = [],
 ): RankTransferData {
+  const { high, result } = rankTransferToHighest(trials, low, full)
   const pairs: { number: number; low: number; high: number }[] = []
   for (const t of trials) {
     const lo = t.intermediate.find((iv) => iv.step >= low)?.value
@@ -116,11 +118,11 @@ export function rankTransferOf(
     if (lo !== undefined && hi !== undefined && Number.isFinite(lo) && Number.isFinite(hi))
       pairs.push({ number: t.number, low: lo, high: hi })
   }
-  const steps = [...rungs.filter((r) => r > low && r < high), high]
+  const steps = [...rungs.filter((r) => r > low && r < full), full]
   const ladder = [low, ...steps].slice(0, -1).map((a, i) => ({
     low: a,
     high: steps[i],
     result: rankTransferBetween(trials, a, steps[i]),
   }))
-  return { kind, low, high, result: rankTransferBetween(trials, low, high), pairs, ladder }
+  return { kind, low, high, result, pairs, ladder }
 }

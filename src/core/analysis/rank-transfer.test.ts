@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { fixtureTrial } from '../schedulers/scheduler-fixtures.ts'
-import { rankTransfer, rankTransferBetween } from './rank-transfer.ts'
+import { rankTransfer, rankTransferBetween, rankTransferToHighest } from './rank-transfer.ts'
 
 describe('rankTransfer', () => {
   test('hand-computed correlations: one swap at each end of 8', () => {
@@ -38,5 +38,25 @@ describe('rankTransfer', () => {
     assert.equal(r.n, 8)
     assert.equal(r.spearman, 1)
     assert.equal(rankTransferBetween(trials, 10, 100).n, 8)
+  })
+
+  test('judged against the highest fidelity enough trials reached, else the full one', () => {
+    // 9 trials report at 10 and 50 (the ranking flips for the last two); only 3 go on to 100.
+    const trials = Array.from({ length: 9 }, (_, i) => {
+      const at50 = i < 7 ? 1 + i : 16 - i
+      const curve: [number, number][] = [
+        [10, 2 + i],
+        [50, at50],
+      ]
+      if (i < 3) curve.push([100, at50 - 0.5])
+      return fixtureTrial({ number: i, state: i < 3 ? 'COMPLETE' : 'PRUNED', curve, value: at50 - 0.5 })
+    })
+    const judged = rankTransferToHighest(trials, 10, 100)
+    assert.equal(judged.high, 50, '100 has only 3 trials: not enough')
+    assert.equal(judged.result.n, 9)
+    assert.deepEqual(judged.result, rankTransferBetween(trials, 10, 50))
+    const none = rankTransferToHighest(trials.slice(0, 3), 10, 100)
+    assert.equal(none.high, 100)
+    assert.equal(none.result.verdict, 'not_enough_data')
   })
 })

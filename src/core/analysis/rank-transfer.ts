@@ -88,6 +88,27 @@ export function rankTransferBetween(
   return rankTransfer(low, high)
 }
 
+/**
+ * The first rung judged against the highest fidelity that enough configurations reached (`full` when none did),
+ * as `winnow status` and the report state it. Why not always against `full`: under aggressive pruning only a
+ * handful of trials finish, while the rung below the end still tells whether cheap evaluations rank like expensive
+ * ones. Fidelities are the steps the trials reported beyond `lowResource`.
+ */
+export function rankTransferToHighest(
+  trials: readonly FrozenTrial[],
+  lowResource: number,
+  full: number,
+): { high: number; result: RankTransfer } {
+  const levels = [...new Set(trials.flatMap((t) => t.intermediate.map((iv) => iv.step)))]
+    .filter((s) => s > lowResource && s <= full)
+    .sort((a, b) => b - a)
+  for (const high of levels) {
+    const result = rankTransferBetween(trials, lowResource, high)
+    if (result.verdict !== 'not_enough_data') return { high, result }
+  }
+  return { high: full, result: rankTransferBetween(trials, lowResource, full) }
+}
+
 function firstAtOrAfter(t: FrozenTrial, step: number): number | undefined {
   for (const iv of t.intermediate) if (iv.step >= step) return iv.value
   return undefined
