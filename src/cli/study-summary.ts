@@ -1,5 +1,5 @@
 import { findBaseline, gainOver } from '../core/analysis/baseline.ts'
-import { computeCost } from '../core/analysis/cost.ts'
+import { computeCost, resourceUnit } from '../core/analysis/cost.ts'
 import { bestTrial } from '../core/analysis/pareto.ts'
 import { rankTransferToHighest } from '../core/analysis/rank-transfer.ts'
 import type { StudyInfo } from '../core/storage.ts'
@@ -52,7 +52,9 @@ export function summarizeStudy(info: StudyInfo, trials: readonly FrozenTrial[]):
   const maxSeen = Math.max(0, ...trials.map((t) => t.intermediate.at(-1)?.step ?? 0))
   const full = resource?.max ?? maxSeen
   if (full > 0)
-    lines.push(`Compute: ${computeCost(trials, { fullResource: full, unit: resource?.kind ?? 'steps' }).message}`)
+    lines.push(
+      `Compute: ${computeCost(trials, { fullResource: full, unit: resourceUnit(resource?.kind ?? 'steps') }).message}`,
+    )
   if (resource?.min !== undefined && resource.max !== undefined) {
     const { high, result: rt } = rankTransferToHighest(trials, resource.min, resource.max)
     lines.push(`Rank transfer (${resource.kind} ${resource.min} → ${high}): ${rt.message}`)

@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml'
 import { findBaseline, gainOver } from '../core/analysis/baseline.ts'
-import { computeCost } from '../core/analysis/cost.ts'
+import { computeCost, resourceUnit } from '../core/analysis/cost.ts'
 import { bestTrial, paretoFront } from '../core/analysis/pareto.ts'
 import { rungOccupancy } from '../core/analysis/rung-occupancy.ts'
 import { type Distribution, type ParamValue, sameDistribution } from '../core/distributions/distribution.ts'
@@ -263,7 +263,7 @@ function costOf(trials: readonly FrozenTrial[], r: Omit<ReportResource, 'rungs'>
   const maxSeen = Math.max(0, ...trials.map((t) => t.intermediate.at(-1)?.step ?? 0))
   const full = r?.max ?? maxSeen
   if (!(full > 0)) return undefined
-  const unit = r?.kind ?? 'steps'
+  const unit = resourceUnit(r?.kind ?? 'steps')
   return { ...computeCost(trials, { fullResource: full, unit }), unit, fullResource: full }
 }
 

@@ -185,7 +185,7 @@ export function costSection(d: ReportData): string {
   return section(
     'compute',
     'Compute used and saved',
-    `<p>${h(c.message)}</p>${htmlTable(['measure', 'used', `all ${c.trials} trials at full fidelity (${num(c.fullResource)} ${c.unit})`, 'saved'], rows)}${caption(
+    `<p>${h(c.message)}</p>${htmlTable(['measure', 'used', `all ${c.trials} trials at full fidelity (${num(c.fullResource)} ${c.fullResource === 1 ? c.unit.replace(/s$/, '') : c.unit} each)`, 'saved'], rows)}${caption(
       `Full-fidelity figures scale each trial's cost by full / used resource.${cpuOnly}`,
     )}`,
   )

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { fixtureTrial } from '../schedulers/scheduler-fixtures.ts'
-import { computeCost } from './cost.ts'
+import { computeCost, resourceUnit } from './cost.ts'
 
 describe('computeCost', () => {
   test('steps used vs every trial at full fidelity', () => {
@@ -35,5 +35,15 @@ describe('computeCost', () => {
     const c = computeCost([t], { fullResource: 1, unit: 'data passes' })
     assert.equal(c.resourceUsed, 1.4)
     assert.equal(c.savedFraction, 0)
+  })
+
+  test('data fractions are counted in full-data trainings', () => {
+    assert.equal(resourceUnit('steps'), 'steps')
+    assert.equal(resourceUnit('epochs'), 'epochs')
+    const trials = [0.1, 0.3, 1].map((f, i) =>
+      fixtureTrial({ number: i, state: 'PRUNED', curve: [[f, 2]], systemAttrs: { resourceUsed: f } }),
+    )
+    const c = computeCost(trials, { fullResource: 1, unit: resourceUnit('data_fraction') })
+    assert.match(c.message, /^Used 1\.4 of 3 full-data trainings \(saved 53%\)/)
   })
 })

@@ -27,6 +27,14 @@ export interface CostSummary {
   readonly message: string
 }
 
+/**
+ * The unit a resource kind is counted in, for messages: steps and epochs as they are; data fractions summed over
+ * trials count trainings on the full data (a trial on 30 % of it is 0.3 of one).
+ */
+export function resourceUnit(kind: string): string {
+  return kind === 'data_fraction' ? 'full-data trainings' : kind
+}
+
 /** Options of `computeCost`. */
 export interface CostOptions {
   /** The resource of one full-fidelity trial (e.g. max steps). */
