@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs'
+import { pathToFileURL } from 'node:url'
 import { Command, CommanderError } from 'commander'
 import pc from 'picocolors'
 import { WinnowError } from '../core/errors.ts'
@@ -59,8 +61,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/bin/winnow.js')) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code
-  })
+/** Runs the CLI and sets the exit status; a status a command already set (e.g. 1 for failed trials) is kept. */
+export async function run(argv: readonly string[]): Promise<void> {
+  const code = await main(argv)
+  process.exitCode = Math.max(code, Number(process.exitCode ?? 0))
 }
+
+// `node --import tsx src/cli/main.ts …` (the npm scripts); bin/winnow.js calls run() itself, so the command works
+// through any symlink to it (npm link, node_modules/.bin).
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href)
+  await run(process.argv.slice(2))
