@@ -209,7 +209,8 @@ test('winnow report renders a self-contained, escaped HTML report in headless Ch
     assert.equal(seen.importanceBars, 3, 'one fANOVA bar per parameter')
     assert.ok(seen.cards.includes(sig4(expected.baseline)) && seen.cards.includes(sig4(expected.best)), seen.cards)
     assert.ok(seen.comparison.includes('accuracy'), 'other recorded metrics are compared')
-    assert.match(seen.verdict, /steps 2 → 12/)
+    // Judged against the highest fidelity enough trials reached (as winnow status does), not always max 12.
+    assert.match(seen.verdict, /^steps 2 → \d+: Subset ranking is (reliable|unreliable) for this study \(n = \d+/)
     assert.match(seen.compute, /saved/)
     assert.ok(seen.repro.includes('sha256:') && seen.repro.includes('abab'), 'data and study-file hashes')
     assert.ok(seen.trials.includes(EVIL), 'the hostile categorical value shows as text')
