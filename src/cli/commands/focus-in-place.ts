@@ -8,7 +8,7 @@ import { relative } from 'node:path'
 import { parseStudyFile, spaceDistributions } from '../../config/index.ts'
 import { UsageError } from '../../core/errors.ts'
 import type { Storage, StudyInfo } from '../../core/storage.ts'
-import type { FrozenTrial } from '../../core/trial/frozen-trial.ts'
+import { type FrozenTrial, lastSignOfLife } from '../../core/trial/frozen-trial.ts'
 import { DEFAULT_STALE_AFTER_SECONDS } from '../../runner/options.ts'
 import { type FocusFlags, focusDetails, focusedStudyFile, focusOf, printRanges } from './focus-shared.ts'
 
@@ -71,7 +71,7 @@ export async function focusInPlace(storage: Storage, info: StudyInfo, flags: Foc
  */
 function liveTrials(trials: readonly FrozenTrial[], now: number): FrozenTrial[] {
   const limit = DEFAULT_STALE_AFTER_SECONDS * 1000
-  return trials.filter((t) => t.state === 'RUNNING' && now - (t.heartbeatAt ?? t.startedAt ?? t.createdAt) < limit)
+  return trials.filter((t) => t.state === 'RUNNING' && now - lastSignOfLife(t) < limit)
 }
 
 /** `<stem>.before-focus-<k>.yaml` with the first k >= 1 not taken, so no earlier version is overwritten. */

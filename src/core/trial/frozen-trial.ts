@@ -43,6 +43,14 @@ export interface FrozenTrial {
 /** Optimization direction of one objective. */
 export type Direction = 'minimize' | 'maximize'
 
+/**
+ * When a trial last showed that its worker is alive (epoch ms): its last heartbeat, else its start, else its
+ * creation. A RUNNING trial silent for longer than the stale limit belongs to a dead worker.
+ */
+export function lastSignOfLife(t: Pick<FrozenTrial, 'heartbeatAt' | 'startedAt' | 'createdAt'>): number {
+  return t.heartbeatAt ?? t.startedAt ?? t.createdAt
+}
+
 /** The last intermediate value of a trial, if any. */
 export function lastIntermediate(t: FrozenTrial): IntermediateValue | undefined {
   return t.intermediate.length > 0 ? t.intermediate[t.intermediate.length - 1] : undefined

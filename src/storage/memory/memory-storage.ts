@@ -14,6 +14,7 @@ import type {
 import {
   type FrozenTrial,
   type IntermediateValue,
+  lastSignOfLife,
   type StudyId,
   type TrialId,
   trialLabel,
@@ -218,8 +219,7 @@ export class MemoryStorage implements Storage {
     for (const rec of s.trials) {
       const t = rec.snap
       if (t.state !== 'RUNNING') continue
-      const last = t.heartbeatAt ?? t.startedAt ?? t.createdAt
-      if (last < staleBefore) out.push(this.update(rec, { state: 'WAITING', heartbeatAt: null }))
+      if (lastSignOfLife(t) < staleBefore) out.push(this.update(rec, { state: 'WAITING', heartbeatAt: null }))
     }
     return out
   }
