@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { applySpace, renderArgv, type StudyConfig, spaceDistributions } from '../config/index.ts'
-import type { Storage, StudyInfo } from '../core/storage.ts'
+import type { Storage } from '../core/storage.ts'
 import { Study } from '../core/study/study.ts'
 import { createProgress, detectGpus, Runner, type RunnerOptions, type RunSummary } from '../runner/index.ts'
 import { createMemoryGate } from '../runner/memory-gate.ts'
 import { openStorage } from '../storage/open-storage.ts'
 import { memoryGateOptions } from './commands/memory-command.ts'
-import { changedInputs, hashRecordedInputs, type InputHashes } from './input-hashes.ts'
+import { checkContinuation, recordChangedSetup } from './continue-study.ts'
+import { hashRecordedInputs, type InputHashes } from './input-hashes.ts'
 import { buildStrategies } from './strategies.ts'
 
 /** Command-line overrides of a study file. */
@@ -50,6 +51,7 @@ export async function runStudyFile(config: StudyConfig, o: RunOverrides = {}): P
   const storage = await openStorage(o.storage ?? config.storage)
   try {
     const existing = await storage.findStudy(config.name)
+    if (existing !== undefined && !joining) await checkContinuation(storage, existing, config)
     const storedSeed = existing?.systemAttrs.seed
     const seed = o.seed ?? config.sampler.seed ?? (typeof storedSeed === 'number' ? storedSeed : randomSeed())
     const strategies = buildStrategies(config, seed)
@@ -163,6 +165,8 @@ function runnerOptions(
 }
 
 /** What is stored with the study so a worker, the report and a colleague can see how it was set up. */
+export type StudyRecord = ReturnType<typeof studyRecord>
+
 function studyRecord(config: StudyConfig, strategies: string, inputHashes: InputHashes | undefined) {
   const text = readFileSync(config.file, 'utf8')
   return {
@@ -174,44 +178,6 @@ function studyRecord(config: StudyConfig, strategies: string, inputHashes: Input
     ...(config.scheduler.resource ? { resource: { ...config.scheduler.resource } } : {}),
     ...(inputHashes ? { inputHashes } : {}),
   }
-}
-
-/**
- * When a study continues from a study file or recorded inputs (`record:`) that changed since they were stored (a
- * narrowed space, `winnow focus --continue`, a larger budget, a new dataset), the stored record follows them, and
- * the earlier versions are kept in `earlierStudyFiles` with the trial count at which each was replaced: workers and
- * the report read the current setup, and nothing of the old one is lost. Changed inputs are also said on stderr:
- * trials before and after may not be comparable.
- */
-async function recordChangedSetup(
-  storage: Storage,
-  existing: StudyInfo,
-  record: ReturnType<typeof studyRecord>,
-): Promise<void> {
-  const old = existing.systemAttrs
-  const oldInputs = old.inputHashes as InputHashes | undefined
-  // Inputs never hashed before (a study made by `winnow focus`, or one that predates `record:`) are recorded now.
-  const changed = oldInputs === undefined ? [] : changedInputs(oldInputs, record.inputHashes)
-  if (old.studyFileSha256 === record.studyFileSha256 && changed.length === 0) {
-    if (oldInputs === undefined && record.inputHashes !== undefined)
-      await storage.setStudyAttrs(existing.id, 'system', { inputHashes: record.inputHashes })
-    return
-  }
-  if (typeof old.studyFileText !== 'string') return
-  // Trial numbers are dense, so the count is the number of the first trial run under the new setup.
-  const untilTrial = (await storage.listTrials(existing.id)).trials.length
-  if (changed.length > 0)
-    process.stderr.write(
-      `Warning: recorded inputs of study "${existing.name}" changed since trial #${untilTrial - 1}: ${changed.join(', ')}. Trials before #${untilTrial} used the earlier contents (kept in earlierStudyFiles); compare across them with care.\n`,
-    )
-  const earlier = Array.isArray(old.earlierStudyFiles) ? old.earlierStudyFiles : []
-  const before = {
-    sha256: String(old.studyFileSha256 ?? ''),
-    text: old.studyFileText,
-    ...(oldInputs ? { inputHashes: oldInputs } : {}),
-    untilTrial,
-  }
-  await storage.setStudyAttrs(existing.id, 'system', { ...record, earlierStudyFiles: [...earlier, before] })
 }
 
 function randomSeed(): number {

@@ -7,7 +7,13 @@ export { ConfigError, type ConfigIssue, formatIssue } from './config-error.ts'
 export { DURATION_HINT, parseDuration } from './duration.ts'
 export { STUDY_JSON_SCHEMA_PATH, studyJsonSchema } from './json-schema.ts'
 // Loading
-export { loadStudyFile, type Objective, parseStudyFile, type StudyConfig } from './load-study-file.ts'
+export {
+  loadStudyFile,
+  type Objective,
+  parseStudyFile,
+  type StudyConfig,
+  studyFileError,
+} from './load-study-file.ts'
 // Rendering argv
 export { renderArgv, renderFloat, renderInt, renderValue } from './render.ts'
 // Search space

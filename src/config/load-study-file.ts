@@ -108,6 +108,21 @@ export function parseStudyFile(text: string, path: string): StudyConfig {
   return resolveConfig(c, path)
 }
 
+/**
+ * A ConfigError for problems found in an already loaded study file after the fact (e.g. against what a storage
+ * holds): each issue is located in the file's current text, as the loader's own are.
+ */
+export function studyFileError(file: string, issues: readonly PathIssue[]): ConfigError {
+  const lc = new LineCounter()
+  const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lc, prettyErrors: false })
+  return new ConfigError(
+    issues.map((i) => {
+      const p = locate(doc, lc, i.path, i.atKey)
+      return { file, line: p.line, column: p.column, path: formatPath(i.path), message: i.message }
+    }),
+  )
+}
+
 type ZodIssue = z.core.$ZodIssue & { allowed?: string[] }
 
 /** Turns zod issues into located path issues: one per unknown key, the relevant branch of a union. */
