@@ -147,4 +147,23 @@ describe('winnow CLI', () => {
       )
     }
   })
+
+  test('a promotion-mode run that ends with paused trials says how to go on, and --trials continues them', () => {
+    const dir = tempDir()
+    const scheduler =
+      'scheduler: {type: asha, mode: promotion, resource: {kind: steps, min: 2, max: 18}, reduction_factor: 3}\n'
+    writeNodeStudy(dir, { name: 'paused', trials: 5, concurrency: 1, steps: 18, sleepMs: 1, extra: scheduler })
+    // Without the steps argument the fixture trains to WINNOW_TARGET, the rung it is sent to.
+    writeFileSync(join(dir, 'study.yaml'), readFileSync(join(dir, 'study.yaml'), 'utf8').replace(', "18", "1"]', ']'))
+    const r = winnow(['tune', 'study.yaml', '-q'], dir)
+    assert.equal(r.code, 0, r.stderr)
+    const paused = Number(/(\d+) trials? (is|are) paused at a rung/.exec(r.stdout)?.[1])
+    assert.ok(paused > 0, r.stdout)
+    assert.match(r.stdout, /raise the trial budget \(budget\.trials, or --trials N with N > 5\)/)
+    const complete = (out: string) => Number(/\d+ trials — (\d+) complete/.exec(out)?.[1])
+    const more = winnow(['tune', 'study.yaml', '-q', '--trials', '12'], dir)
+    assert.equal(more.code, 0, more.stderr)
+    assert.match(more.stdout, /Study "paused": 12 trials/)
+    assert.ok(complete(more.stdout) > complete(r.stdout), 'more trials at the first rung promote more to the end')
+  })
 })

@@ -1,20 +1,12 @@
 import { rankTransferBetween, rankTransferToHighest } from '../core/analysis/rank-transfer.ts'
 import { toInternal } from '../core/distributions/distribution.ts'
-import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
+import { type FrozenTrial, reasonOf } from '../core/trial/frozen-trial.ts'
 import type { Curve, HistoryPoint, RankTransferData, SliceParam } from './report-data.ts'
 
 /** The value a trial shows on history and slice plots: its final value, else its last intermediate value. */
 export function shownValue(t: FrozenTrial): number | undefined {
   if (t.state === 'COMPLETE' && t.values) return t.values[0]
   return t.intermediate.at(-1)?.value
-}
-
-/** Why a trial stopped, for tooltips (prune reason or failure). */
-export function reasonOf(t: FrozenTrial): string | undefined {
-  const a = t.systemAttrs
-  for (const k of ['pruneReason', 'failReason', 'failure', 'stoppedEarly', 'interrupted'] as const)
-    if (typeof a[k] === 'string') return a[k] as string
-  return undefined
 }
 
 /** One history point per trial that has a value (finished or with reports), by trial number. */

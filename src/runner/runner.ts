@@ -114,7 +114,7 @@ export class Runner {
         const stop = await this.stopReason(t0)
         if (stop !== undefined) {
           stoppedBy = stop
-          if (stop !== 'aborted') this.emit({ type: 'budget-exhausted', which: stop })
+          if (stop !== 'aborted' && stop !== 'failing') this.emit({ type: 'budget-exhausted', which: stop })
           break
         }
         await this.recoverStale(false)

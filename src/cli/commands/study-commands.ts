@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs'
-import { type Command, Option } from 'commander'
+import { type Command, InvalidArgumentError, Option } from 'commander'
 import { findBaseline, gainOver } from '../../core/analysis/baseline.ts'
 import { bestTrial, paretoFront } from '../../core/analysis/pareto.ts'
 import { UsageError } from '../../core/errors.ts'
-import type { FrozenTrial } from '../../core/trial/frozen-trial.ts'
-import { TRIAL_STATES } from '../../core/trial/trial-state.ts'
+import { type FrozenTrial, reasonOf } from '../../core/trial/frozen-trial.ts'
+import { TRIAL_STATES, type TrialState } from '../../core/trial/trial-state.ts'
 import { trialsToCsv, trialsToJson } from '../../report/export.ts'
 import { requireStudy, usingStorage, withStorageOption } from '../context.ts'
 import { formatGain, formatNumber, formatParams, table } from '../format.ts'
@@ -39,15 +39,17 @@ export function registerStudyCommands(program: Command): void {
   )
 
   withStorageOption(program.command('trials <study>').description('list the trials of a study'))
-    .addOption(new Option('--state <state>', 'only trials in this state').choices(TRIAL_STATES as string[]))
+    .option('--state <state>', `only trials in this state (${TRIAL_STATES.join(', ')}; any case)`, parseState)
     .option('--limit <n>', 'show only the last n trials', (v) => positiveInt(v, '--limit'))
-    .action(async (name: string, opts: StorageOpts & { state?: string; limit?: number }) =>
+    .option('--logs', "print the stored log tail of each failed trial shown (its output's last lines)")
+    .action(async (name: string, opts: StorageOpts & { state?: TrialState; limit?: number; logs?: boolean }) =>
       usingStorage(opts.storage, async (storage) => {
         const info = await requireStudy(storage, name)
-        let { trials } = await storage.listTrials(info.id)
-        if (opts.state) trials = trials.filter((t) => t.state === opts.state)
+        const all = (await storage.listTrials(info.id)).trials
+        // The baseline is looked up among all trials, so "vs baseline" is filled when its row is filtered out.
+        const baseline = findBaseline(all)
+        let trials = opts.state ? all.filter((t) => t.state === opts.state) : all
         if (opts.limit) trials = trials.slice(-opts.limit)
-        const baseline = findBaseline(trials)
         const rows = trials.map((t) => [
           `#${t.number}${t === baseline ? ' (baseline)' : ''}`,
           t.state,
@@ -56,8 +58,12 @@ export function registerStudyCommands(program: Command): void {
             ? formatGain(gainOver(baseline.values[0], t.values[0], info.directions[0]))
             : '-',
           formatParams(t.params),
+          shorten(reasonOf(t) ?? '', 100),
         ])
-        console.log(table(['trial', 'state', info.metricNames.join(', '), 'vs baseline', 'params'], rows))
+        console.log(
+          table(['trial', 'state', info.metricNames.join(', '), 'vs baseline', 'params', 'why it ended'], rows),
+        )
+        if (opts.logs) printLogTails(trials)
       }),
     )
 
@@ -125,6 +131,31 @@ export function registerStudyCommands(program: Command): void {
         console.log(`Deleted study "${name}" from ${storage.url}.`)
       }),
     )
+}
+
+function parseState(v: string): TrialState {
+  const state = v.toUpperCase() as TrialState
+  if (!TRIAL_STATES.includes(state))
+    throw new InvalidArgumentError(`"${v}" is not a trial state. Use one of ${TRIAL_STATES.join(', ')}.`)
+  return state
+}
+
+/** Each failed trial's exit and the last lines of its output, as stored when it ended. */
+function printLogTails(trials: readonly FrozenTrial[]): void {
+  const failed = trials.filter((t) => t.state === 'FAIL')
+  if (failed.length === 0) console.log('\nNo failed trial among those shown.')
+  for (const t of failed) {
+    const exit = t.systemAttrs.exit as { code?: number | null; signal?: string | null; logTail?: string } | undefined
+    const how =
+      exit === undefined ? 'no exit recorded' : exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`
+    console.log(`\n#${t.number} ${how}${exit?.logTail ? ':' : ''}`)
+    if (exit?.logTail) console.log(exit.logTail.replace(/^/gm, '  '))
+  }
+}
+
+function shorten(text: string, max: number): string {
+  const line = text.replace(/\s+/g, ' ')
+  return line.length <= max ? line : `${line.slice(0, max - 1)}…`
 }
 
 function lastValue(t: FrozenTrial): string {

@@ -31,7 +31,7 @@ export function registerTuneCommands(program: Command): void {
     .option('-q, --quiet', 'line-by-line progress even on a terminal')
     .action(async (file: string, flags: TuneFlags) => {
       const config = loadStudyFile(file)
-      printResult(await runStudyFile(config, flags))
+      await printResult(await runStudyFile(config, flags))
     })
 
   program
@@ -52,7 +52,7 @@ export function registerTuneCommands(program: Command): void {
           )
         return parseStudyFile(text, file)
       })
-      printResult(await runStudyFile(config, { ...flags, fromStoredRecord: true }))
+      await printResult(await runStudyFile(config, { ...flags, fromStoredRecord: true }))
     })
 
   withStorageOption(
@@ -73,14 +73,28 @@ export async function printResult(result: RunResult): Promise<void> {
     console.log('')
     if (summary.stoppedBy === 'failing') {
       console.error(
-        `error: the first ${summary.failed} trials all failed the same way, so no more were launched: ${summary.failing}. Fix this and run the same command again (the study continues). Trial logs: .winnow/logs/${study.name}/`,
+        `error: the first ${summary.failed} trials all failed the same way, so no more were launched: ${summary.failing?.replace(/\.$/, '')}. Fix this and run the same command again (the study continues). Their output: \`winnow trials ${study.name} --state fail --logs\`; full logs in .winnow/logs/${study.name}/`,
+      )
+      process.exitCode = 1
+    } else if (summary.stoppedBy === 'aborted') {
+      // Interrupted, like any command stopped by Ctrl-C (128 + SIGINT); the same command continues the study.
+      process.exitCode = 130
+    } else if (summary.failed > 0 && summary.completed + summary.pruned + summary.paused === 0) {
+      console.error(
+        `error: all ${summary.failed} trials of this run failed. See why with \`winnow trials ${study.name} --state fail --logs\`.`,
       )
       process.exitCode = 1
     }
     console.log(
       `Stopped: ${summary.stoppedBy}. This run: ${summary.attempts} attempts in ${formatDuration(summary.wallSeconds)} (${summary.completed} complete, ${summary.pruned} pruned, ${summary.paused} paused, ${summary.failed} failed, ${summary.requeued} re-queued).`,
     )
-    for (const line of summarizeStudy(study.info, await study.trials())) console.log(line)
+    const trials = await study.trials()
+    for (const line of summarizeStudy(study.info, trials)) console.log(line)
+    const paused = trials.filter((t) => t.state === 'PAUSED').length
+    if (paused > 0 && summary.stoppedBy !== 'aborted')
+      console.log(
+        `${paused} trial${paused === 1 ? ' is' : 's are'} paused at a rung with ${paused === 1 ? 'its checkpoint' : 'their checkpoints'}: the best are resumed as more trials reach their rung. To go on, raise the trial budget (budget.trials, or --trials N with N > ${trials.length}) and run the same command again.`,
+      )
     console.log(`Storage: ${result.storage.url}`)
   } finally {
     await result.storage.close()

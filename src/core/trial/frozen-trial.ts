@@ -67,3 +67,11 @@ export function intermediateAt(t: FrozenTrial, step: number): number | undefined
 export function trialLabel(t: Pick<FrozenTrial, 'number'>, studyName?: string): string {
   return studyName === undefined ? `#${t.number}` : `#${t.number} of study "${studyName}"`
 }
+
+/** Why a trial stopped, in plain words: the prune reason, the failure (exit code or signal and the last log line), an early stop or an interruption. */
+export function reasonOf(t: FrozenTrial): string | undefined {
+  const a = t.systemAttrs
+  for (const k of ['pruneReason', 'failReason', 'failure', 'stoppedEarly', 'interrupted'] as const)
+    if (typeof a[k] === 'string') return a[k] as string
+  return undefined
+}

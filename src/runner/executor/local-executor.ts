@@ -42,7 +42,8 @@ class LocalRun implements RunHandle {
     })
     const [program, ...args] = spec.argv
     if (program === undefined || program === '') {
-      this.spawnError = `Trial ${spec.label} has an empty command; set \`command\` in the study file.`
+      // Messages name no trial: a setup that fails every trial the same way must read the same (the fail-fast stop).
+      this.spawnError = 'The command is empty; set `command` in the study file.'
       this.child = undefined
       void this.finish(resolve)
       return
@@ -57,7 +58,7 @@ class LocalRun implements RunHandle {
         stdio: ['ignore', 'pipe', 'pipe'],
       })
     } catch (e) {
-      this.spawnError = `Could not start ${JSON.stringify(program)} for trial ${spec.label}: ${(e as Error).message}`
+      this.spawnError = `Could not start ${JSON.stringify(program)}: ${(e as Error).message}`
       this.child = undefined
       void this.finish(resolve)
       return
@@ -68,7 +69,7 @@ class LocalRun implements RunHandle {
     child.on('error', (e: NodeJS.ErrnoException) => {
       if (child.pid === undefined) {
         const hint = e.code === 'ENOENT' ? ' Check the program name and PATH, or use an absolute path.' : ''
-        this.spawnError = `Could not start ${JSON.stringify(program)} (cwd ${spec.cwd ?? process.cwd()}) for trial ${spec.label}: ${e.message}.${hint}`
+        this.spawnError = `Could not start ${JSON.stringify(program)} (cwd ${spec.cwd ?? process.cwd()}): ${e.message}.${hint}`
         void this.finish(resolve)
       }
     })

@@ -1,12 +1,12 @@
 import type { Json } from '../../core/json.ts'
 import type { StudyInfo } from '../../core/storage.ts'
 import type { FrozenTrial } from '../../core/trial/frozen-trial.ts'
+import { reasonOf } from '../../core/trial/frozen-trial.ts'
 import { rangeOf } from '../../report/build-report-data.ts'
 import { escapeHtml as h } from '../../report/escape.ts'
 import { hoursText, num } from '../../report/format.ts'
 import { htmlTable, section } from '../../report/html-sections.ts'
 import { renderPlot } from '../../report/svg/plot.ts'
-import { reasonOf } from '../../report/trial-series.ts'
 import type { LogTail } from '../log-tail.ts'
 import { renderPage, studyHref, timeText, trialHref } from './layout.ts'
 

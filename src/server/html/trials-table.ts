@@ -1,8 +1,8 @@
 import { UsageError } from '../../core/errors.ts'
 import type { Direction, FrozenTrial } from '../../core/trial/frozen-trial.ts'
+import { reasonOf } from '../../core/trial/frozen-trial.ts'
 import { escapeHtml as h } from '../../report/escape.ts'
 import { hoursText, num } from '../../report/format.ts'
-import { reasonOf } from '../../report/trial-series.ts'
 import type { TrialOrder } from '../query.ts'
 import { studyHref, trialHref } from './layout.ts'
 

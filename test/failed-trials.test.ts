@@ -1,0 +1,76 @@
+// Failed trials as a user meets them: why each ended in `winnow trials`, the stored output with --logs, the run's
+// exit status (1 when nothing in it succeeded, 130 after Ctrl-C), and the fail-fast stop for a missing program.
+import assert from 'node:assert/strict'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { tempDir, winnow, winnowAsync, writeNodeStudy } from './cli-helpers.ts'
+
+test('a missing program stops the run after 3 trials with exit 1 and says what to fix', () => {
+  const dir = tempDir('winnow-failed-')
+  writeFileSync(
+    join(dir, 'study.yaml'),
+    'name: gone\nmetric: {name: loss}\ncommand: [no-such-program-winnow-test, "{x}"]\nspace: {x: {type: float, low: 0, high: 1}}\nbudget: {trials: 10}\n',
+  )
+  const r = winnow(['tune', 'study.yaml', '-q'], dir)
+  assert.equal(r.code, 1, r.stderr)
+  assert.match(r.stderr, /the first 3 trials all failed the same way, .*Could not start "no-such-program-winnow-test"/)
+  assert.match(r.stderr, /winnow trials gone --state fail --logs/)
+  assert.match(r.stdout, /3 trials — 0 complete/)
+  assert.doesNotMatch(r.stdout, /budget reached/)
+})
+
+test('trials says why each failed and --logs prints the output; a run where every trial failed exits 1', () => {
+  const dir = tempDir('winnow-failed-')
+  // Each trial fails differently (its exit code and message depend on x), so the fail-fast stop does not apply.
+  const script =
+    'const x = Number(process.argv[1]); console.log("loading model"); console.error("boom at x=" + x); process.exit(2 + Math.floor(x * 50))'
+  writeFileSync(
+    join(dir, 'study.yaml'),
+    `name: bad\nmetric: {name: loss}\ncommand: [node, -e, ${JSON.stringify(script)}, "{x}"]\nspace: {x: {type: float, low: 0, high: 1}}\nbaseline: {x: 0.5}\nsampler: {type: random, seed: 1}\nbudget: {trials: 4}\n`,
+  )
+  const r = winnow(['tune', 'study.yaml', '-q'], dir)
+  assert.equal(r.code, 1, r.stderr)
+  assert.match(r.stderr, /all 4 trials of this run failed\. See why with `winnow trials bad --state fail --logs`/)
+  const list = winnow(['trials', 'bad', '--state', 'fail'], dir)
+  assert.equal(list.code, 0, list.stderr)
+  assert.match(list.stdout, /why it ended/)
+  assert.match(list.stdout, /#0 \(baseline\)\s+FAIL .*trial exited with exit code 27: boom at x=0\.5/)
+  const logs = winnow(['trials', 'bad', '--state', 'FAIL', '--logs', '--limit', '2'], dir)
+  assert.equal(logs.code, 0, logs.stderr)
+  assert.equal(logs.stdout.match(/^#\d+ exit code \d+:$/gm)?.length, 2)
+  assert.match(logs.stdout, /^ {2}loading model$/m)
+  assert.match(logs.stdout, /^ {2}boom at x=/m)
+  const bogus = winnow(['trials', 'bad', '--state', 'broken'], dir)
+  assert.equal(bogus.code, 2)
+  assert.match(bogus.stderr, /"broken" is not a trial state\. Use one of .*COMPLETE/)
+})
+
+test('trials --limit keeps the gain over the baseline when the baseline row is not shown', () => {
+  const dir = tempDir('winnow-failed-')
+  writeNodeStudy(dir, { name: 'lim', trials: 4, concurrency: 1, steps: 2, sleepMs: 1 })
+  assert.equal(winnow(['tune', 'study.yaml', '-q'], dir).code, 0)
+  const r = winnow(['trials', 'lim', '--limit', '1'], dir)
+  assert.equal(r.code, 0, r.stderr)
+  assert.match(r.stdout, /#3\s+COMPLETE\s+\S+\s+[+-]\d+(\.\d+)? %/)
+})
+
+test('Ctrl-C ends the run with exit status 130, and the same command continues it', async () => {
+  const dir = tempDir('winnow-failed-')
+  writeNodeStudy(dir, { name: 'int', trials: 3, concurrency: 1, steps: 30, sleepMs: 60 })
+  const child = winnowAsync(['tune', 'study.yaml', '-q'], dir)
+  let out = ''
+  child.stdout?.on('data', (d) => {
+    out += d
+  })
+  const deadline = Date.now() + 30_000
+  while (!/winnow: study/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+  await new Promise((r) => setTimeout(r, 800))
+  child.kill('SIGINT')
+  const code = await new Promise((r) => child.once('exit', (c) => r(c)))
+  assert.equal(code, 130, out)
+  assert.match(out, /Stopped: aborted/)
+  const again = winnow(['tune', 'study.yaml', '-q'], dir)
+  assert.equal(again.code, 0, again.stderr)
+  assert.match(again.stdout, /3 trials — 3 complete/)
+})
