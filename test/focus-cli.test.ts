@@ -135,3 +135,21 @@ test('focus --continue refuses while a worker is running trials of the study, un
     await storage.close()
   }
 })
+
+test('importance and focus on too few trials: a warning, or exit 2 saying how many are needed', () => {
+  const dir = tempDir('winnow-focus-few-')
+  writeNodeStudy(dir, { name: 'few', trials: 3, concurrency: 1, steps: 2, sleepMs: 1 })
+  assert.equal(winnow(['tune', 'study.yaml', '-q'], dir).code, 0)
+  const imp = winnow(['importance', 'few'], dir)
+  assert.equal(imp.code, 0, imp.stderr)
+  assert.match(imp.stderr, /Warning: 3 completed trials are few for an importance ranking/)
+  const focus = winnow(['focus', 'few'], dir)
+  assert.equal(focus.code, 2, focus.stderr)
+  assert.match(focus.stderr, /has 3 completed trials; focus needs at least 10/)
+  assert.equal(winnow(['focus', 'few', '--continue'], dir).code, 2)
+  writeNodeStudy(dir, { name: 'one', trials: 1, concurrency: 1, steps: 2, sleepMs: 1 })
+  assert.equal(winnow(['tune', 'study.yaml', '-q'], dir).code, 0)
+  const one = winnow(['importance', 'one'], dir)
+  assert.equal(one.code, 2, one.stderr)
+  assert.match(one.stderr, /fANOVA importance needs at least 2 COMPLETE trials .* but found 1\. Run more trials first/)
+})

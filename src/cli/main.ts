@@ -50,7 +50,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return e.code === 'usage' ||
         e.code === 'invalid_config' ||
         e.code === 'study_not_found' ||
-        e.code === 'study_exists'
+        e.code === 'study_exists' ||
+        e.code === 'not_enough_trials'
         ? 2
         : 1
     }

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'trial_state'
   | 'storage'
   | 'sampler_exhausted'
+  | 'not_enough_trials'
   | 'timeout'
 
 /** The base class of every error Winnow throws deliberately. */
@@ -68,5 +69,12 @@ export class StudyExistsError extends WinnowError {
 export class SamplerExhaustedError extends WinnowError {
   constructor(message: string) {
     super('sampler_exhausted', message)
+  }
+}
+
+/** An analysis (importance, focus) asked of a study with too few usable trials; the fix is to run more. */
+export class NotEnoughTrialsError extends WinnowError {
+  constructor(message: string) {
+    super('not_enough_trials', message)
   }
 }

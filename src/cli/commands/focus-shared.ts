@@ -4,11 +4,13 @@
  *
  * @module
  */
+
 import { parseDocument } from 'yaml'
 import type { SpaceConfig } from '../../config/index.ts'
 import { type FocusResult, focusSpace } from '../../core/analysis/focus.ts'
 import { type ImportanceMethod, paramImportance } from '../../core/analysis/importance/index.ts'
 import { type Distribution, describeDistribution, type SearchSpace } from '../../core/distributions/distribution.ts'
+import { NotEnoughTrialsError } from '../../core/errors.ts'
 import type { Json } from '../../core/json.ts'
 import type { StudyInfo } from '../../core/storage.ts'
 import type { FrozenTrial } from '../../core/trial/frozen-trial.ts'
@@ -30,11 +32,20 @@ export type Ranked = readonly { param: string; importance: number }[]
 
 /** Ranks the parameters and focuses the space on the best trials. */
 export function focusOf(trials: readonly FrozenTrial[], space: SearchSpace, info: StudyInfo, flags: FocusFlags) {
+  // Below this, the "top trials" are one or two points and the importance ranking is noise: narrowing around them
+  // would throw away the space on a coin flip.
+  if (trials.length < MIN_FOCUS_TRIALS)
+    throw new NotEnoughTrialsError(
+      `Study "${info.name}" has ${trials.length} completed trial${trials.length === 1 ? '' : 's'}; focus needs at least ${MIN_FOCUS_TRIALS} to rank the parameters and find the top ones (30 or more is better). Run more trials first (winnow tune … --trials N).`,
+    )
   const direction = info.directions[0]
   const ranked = paramImportance(flags.method, trials, { direction, space })
   const result = focusSpace(space, trials, ranked, { keep: flags.keep, quantile: flags.quantile, direction })
   return { ranked, result }
 }
+
+/** Completed trials focus needs before it narrows anything. */
+export const MIN_FOCUS_TRIALS = 10
 
 /** What is recorded on the study about a focus. */
 export function focusDetails(

@@ -4,6 +4,7 @@ import { IMPORTANCE_METHODS, type ImportanceMethod, paramImportance } from '../.
 import { UsageError } from '../../core/errors.ts'
 import { requireStudy, usingStorage, withStorageOption } from '../context.ts'
 import { table } from '../format.ts'
+import { MIN_FOCUS_TRIALS } from './focus-shared.ts'
 
 interface ImportanceFlags {
   storage: string
@@ -40,6 +41,10 @@ export function registerImportanceCommand(program: Command): void {
           objective: flags.objective,
           seed: flags.seed,
         })
+        if (trials.length < MIN_FOCUS_TRIALS)
+          process.stderr.write(
+            `Warning: ${trials.length} completed trials are few for an importance ranking; treat it as rough (${MIN_FOCUS_TRIALS} at least, 30 or more for a steady one).\n`,
+          )
         if (flags.json) {
           console.log(JSON.stringify(ranked, null, 2))
           return

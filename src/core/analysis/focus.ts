@@ -6,7 +6,7 @@ import {
   type SearchSpace,
   validateDistribution,
 } from '../distributions/distribution.ts'
-import { WinnowError } from '../errors.ts'
+import { NotEnoughTrialsError, WinnowError } from '../errors.ts'
 import type { Direction, FrozenTrial } from '../trial/frozen-trial.ts'
 import type { ParamImportance } from './importance/encode.ts'
 
@@ -77,7 +77,7 @@ export function focusSpace(
     .filter((t) => t.state === 'COMPLETE' && t.values !== null && Number.isFinite(t.values[k]))
     .sort((a, b) => sign * (a.values![k] - b.values![k]) || a.number - b.number)
   if (done.length === 0)
-    throw new WinnowError('invalid_value', 'Focus needs at least one COMPLETE trial, but found none. Run trials first.')
+    throw new NotEnoughTrialsError('Focus needs at least one COMPLETE trial, but found none. Run trials first.')
   const best = done[0]
   const top = done.slice(0, Math.min(done.length, Math.max(2, Math.ceil(q * done.length - 1e-9))))
   const kept = importances

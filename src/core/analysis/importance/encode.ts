@@ -1,5 +1,5 @@
 import { type Distribution, isSingleValued, type SearchSpace, toInternal } from '../../distributions/distribution.ts'
-import { WinnowError } from '../../errors.ts'
+import { NotEnoughTrialsError } from '../../errors.ts'
 import { intersectionSearchSpace } from '../../search-space/intersection.ts'
 import type { Direction, FrozenTrial } from '../../trial/frozen-trial.ts'
 
@@ -109,8 +109,7 @@ export function encodeTrials(trials: readonly FrozenTrial[], space: SearchSpace,
 /** Throws when too few trials are usable for an importance analysis. */
 export function requireTrials(enc: EncodedTrials, method: string, min = 2): void {
   if (enc.n >= min) return
-  throw new WinnowError(
-    'invalid_value',
+  throw new NotEnoughTrialsError(
     `${method} needs at least ${min} COMPLETE trials with every parameter of [${enc.names.join(', ')}], but found ${enc.n}. Run more trials first.`,
   )
 }
