@@ -16,8 +16,9 @@ describe('winnow CLI', () => {
     assert.match(unknown.stderr, /unknown command 'frobnicate'/)
     const missing = winnow(['trials', 'nope'], dir)
     assert.equal(missing.code, 2)
-    assert.match(missing.stderr, /Study "nope" does not exist in sqlite:.*winnow\.db/)
+    assert.match(missing.stderr, /No Winnow storage at .*winnow\.db .*the file does not exist/)
     assert.equal(missing.stderr.trim().split('\n').length, 1)
+    assert.ok(!existsSync(join(dir, 'winnow.db')), 'a read command creates no database')
   })
 
   test('bad study files give a located one-line error, exit 2, and write nothing', () => {

@@ -64,6 +64,12 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 /** Runs the CLI and sets the exit status; a status a command already set (e.g. 1 for failed trials) is kept. */
 export async function run(argv: readonly string[]): Promise<void> {
+  // `winnow trials big | head`: the reader went away; stop quietly as other Unix tools do, not with a stack trace.
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e
+      process.exit(Number(process.exitCode ?? 0))
+    })
   const code = await main(argv)
   process.exitCode = Math.max(code, Number(process.exitCode ?? 0))
 }

@@ -168,7 +168,7 @@ const cases: BadCase[] = [
     name: 'duplicate key',
     yaml: `${head}${okCommand}space:\n${lr}retries: 1\nretries: 2\n`,
     at: '7:1 ',
-    says: ['YAML syntax error: Map keys must be unique', 'Remove one of the two.'],
+    says: ['YAML syntax error: the key retries appears twice in the same mapping', 'Remove one of the two.'],
   },
   {
     name: 'string where a number is wanted',

@@ -71,7 +71,11 @@ export function parseStudyFile(text: string, path: string): StudyConfig {
         const p = lc.linePos(e.pos[0])
         const msg = e.message.replace(/ at line \d+, column \d+.*$/s, '').replace(/\.$/, '')
         const hint = YAML_HINTS[e.code] ?? 'Check the YAML syntax here (indentation, colons, quotes, brackets).'
-        return { file: path, line: p.line, column: p.col, path: '', message: `YAML syntax error: ${msg}. ${hint}` }
+        // The parser points at the repeated key without naming it; the key is the text up to its colon.
+        const key =
+          e.code === 'DUPLICATE_KEY' ? /^("[^"\n]*"|'[^'\n]*'|[^:#\n]+?)\s*:/.exec(text.slice(e.pos[0])) : null
+        const what = key ? `the key ${key[1]} appears twice in the same mapping` : msg
+        return { file: path, line: p.line, column: p.col, path: '', message: `YAML syntax error: ${what}. ${hint}` }
       }),
     )
   const data: unknown = doc.toJS({ maxAliasCount: 1000 })
