@@ -36,6 +36,13 @@ test('focus writes a linked follow-up study; --continue narrows the same study f
   const followFile = parse(readFileSync(join(dir, 'f-focused.yaml'), 'utf8'))
   assert.equal(followFile.name, 'f-focused')
   assert.ok(followFile.space.lr.high - followFile.space.lr.low < 0.29, 'lr narrowed')
+  assert.match(winnow(['status', 'f'], dir).stdout, /follow-up "f-focused"/)
+
+  // Deleting the follow-up removes the link from "f"; focusing again links it once.
+  assert.equal(winnow(['delete', 'f-focused', '--yes'], dir).code, 0)
+  assert.doesNotMatch(winnow(['status', 'f'], dir).stdout, /follow-up/)
+  assert.equal(winnow(['focus', 'f', '--keep', '1', '--force'], dir).code, 0)
+  assert.match(winnow(['status', 'f'], dir).stdout, /follow-up "f-focused"(?!,)/)
 
   const both = winnow(['focus', 'f', '--keep', '1', '--continue', '--name', 'g'], dir)
   assert.equal(both.code, 2)
@@ -51,6 +58,10 @@ test('focus writes a linked follow-up study; --continue narrows the same study f
   assert.ok(low >= 0.01 && high <= 0.3 && high - low < 0.29, `lr narrowed: [${low}, ${high}]`)
   assert.equal(narrowed.space.a.low, narrowed.space.a.high, 'a fixed')
   assert.equal(narrowed.space.b.choices.length, 1, 'b fixed')
+  assert.match(
+    readFileSync(file, 'utf8'),
+    /^baseline: \{.*\} # trial #\d+, so the file loads in the narrowed space; gains stay measured against baseline trial #0$/m,
+  )
 
   const more = winnow(['tune', 'study.yaml', '-q', '--trials', '20'], dir)
   assert.equal(more.code, 0, more.stderr)

@@ -23,7 +23,7 @@ test('record: hashes data files and folders, stores them, warns when they change
   writeFileSync(join(dir, 'bad.yaml'), readFileSync(join(dir, 'study.yaml'), 'utf8').replace('lora.json', 'nope.json'))
   const bad = winnow(['tune', 'bad.yaml', '-q'], dir)
   assert.equal(bad.code, 2)
-  assert.match(bad.stderr, /bad\.yaml: record\.config\[0\]: .*nope\.json does not exist/)
+  assert.match(bad.stderr, /bad\.yaml:\d+:\d+ record\.config\[0\]: .*nope\.json does not exist/)
   assert.ok(!existsSync(join(dir, 'winnow.db')), 'nothing written')
 
   assert.equal(winnow(['tune', 'study.yaml', '-q'], dir).code, 0)
@@ -59,6 +59,7 @@ test('record: hashes data files and folders, stores them, warns when they change
   }
 
   // A follow-up made by `winnow focus` copies `record:`; its first run records the hashes without a warning.
+  assert.equal(winnow(['tune', 'study.yaml', '-q', '--trials', '10'], dir).code, 0, 'focus needs 10 trials')
   assert.equal(winnow(['focus', 'rec', '--keep', '1'], dir).code, 0)
   const follow = winnow(['tune', 'rec-focused.yaml', '-q', '--trials', '2'], dir)
   assert.equal(follow.code, 0, follow.stderr)

@@ -8,8 +8,7 @@
 import { createHash } from 'node:crypto'
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
-import type { StudyConfig } from '../config/index.ts'
-import { UsageError } from '../core/errors.ts'
+import { type StudyConfig, studyFileError } from '../config/index.ts'
 
 /** `{data: {"data/train.jsonl": "sha256:…"}, config: {…}}`, keyed by the path as written in the study file. */
 export type InputHashes = Record<'data' | 'config', Record<string, string>>
@@ -17,22 +16,25 @@ export type InputHashes = Record<'data' | 'config', Record<string, string>>
 /**
  * Hashes every listed input. A folder hashes to the SHA-256 of its sorted `relative path NUL file hash` lines, so
  * renaming, adding or changing any file inside changes it.
- * @throws UsageError naming the study file, the key and the missing path, before anything is written.
+ * @throws ConfigError locating each missing path in the study file, before anything is written.
  */
 export async function hashRecordedInputs(config: StudyConfig): Promise<InputHashes | undefined> {
   if (config.record === undefined) return undefined
   const dir = dirname(config.file)
   const out: InputHashes = { data: {}, config: {} }
+  const missing: { path: (string | number)[]; message: string }[] = []
   for (const kind of ['data', 'config'] as const) {
     for (const [i, written] of config.record[kind].entries()) {
       const path = resolve(dir, written)
-      if (!existsSync(path))
-        throw new UsageError(
-          `${config.file}: record.${kind}[${i}]: ${path} does not exist. Fix the path (relative to the study file) or remove the entry.`,
-        )
-      out[kind][written] = `sha256:${await hashPath(path)}`
+      if (existsSync(path)) out[kind][written] = `sha256:${await hashPath(path)}`
+      else
+        missing.push({
+          path: ['record', kind, i],
+          message: `${path} does not exist. Fix the path (relative to the study file) or remove the entry.`,
+        })
     }
   }
+  if (missing.length > 0) throw studyFileError(config.file, missing)
   return out
 }
 

@@ -89,11 +89,14 @@ async function focus(storage: Storage, name: string, flags: FocusFlags): Promise
       systemAttrs: { baseline: true, fixedParams: { ...result.best.params }, focusedFromTrial: result.best.number },
     })
   }
-  await storage.setStudyAttrs(info.id, 'system', { focusedInto: [...linksOf(info), newName] })
+  // A name focused into before (and deleted since) is listed once.
+  const links = [...linksOf(info).filter((n) => n !== newName), newName]
+  await storage.setStudyAttrs(info.id, 'system', { focusedInto: links })
   printFocus(info, newName, result, ranked, flags, written?.path, storage.url, parent?.storage)
 }
 
-function linksOf(info: StudyInfo): string[] {
+/** The follow-up studies `winnow focus` made from this one. */
+export function linksOf(info: StudyInfo): string[] {
   const v = info.systemAttrs.focusedInto
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []
 }

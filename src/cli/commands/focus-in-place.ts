@@ -6,6 +6,7 @@
 import { constants, copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { relative } from 'node:path'
 import { parseStudyFile, spaceDistributions } from '../../config/index.ts'
+import { findBaseline } from '../../core/analysis/baseline.ts'
 import { UsageError } from '../../core/errors.ts'
 import type { Storage, StudyInfo } from '../../core/storage.ts'
 import { type FrozenTrial, lastSignOfLife } from '../../core/trial/frozen-trial.ts'
@@ -48,7 +49,11 @@ export async function focusInPlace(storage: Storage, info: StudyInfo, flags: Foc
   const space = spaceDistributions(config.space)
   const { ranked, result } = focusOf(complete, space, info, flags)
   const note = `Narrowed by \`winnow focus --continue\` after ${trials.length} trials`
-  const narrowed = focusedStudyFile(text, config.space, info.name, note, result)
+  // The file's baseline must lie in the narrowed space for the file to load, so it becomes the best trial; it is
+  // used only when a study is created, and this study keeps its first baseline trial as the reference of its gains.
+  const reference = findBaseline(trials)
+  const baselineNote = `trial #${result.best.number}, so the file loads in the narrowed space; gains stay measured against ${reference ? `baseline trial #${reference.number}` : 'the first baseline'}`
+  const narrowed = focusedStudyFile(text, config.space, info.name, note, result, baselineNote)
   parseStudyFile(narrowed, filePath) // the written file must load; a ConfigError here is a bug worth reporting
   const backup = freeBackupPath(filePath)
   copyFileSync(filePath, backup, constants.COPYFILE_EXCL)

@@ -73,6 +73,7 @@ export function focusedStudyFile(
   newName: string,
   note: string,
   r: FocusResult,
+  baselineNote?: string,
 ): string {
   const doc = parseDocument(text)
   doc.set('name', newName)
@@ -90,7 +91,9 @@ export function focusedStudyFile(
       .filter((k) => Object.hasOwn(r.best.params, k))
       .map((k) => [k, r.best.params[k]]),
   )
-  doc.set('baseline', doc.createNode(baseline, { flow: true }))
+  const baselineNode = doc.createNode(baseline, { flow: true })
+  if (baselineNote !== undefined) baselineNode.comment = ` ${baselineNote}`
+  doc.set('baseline', baselineNode)
   return doc.toString({ lineWidth: 0 })
 }
 

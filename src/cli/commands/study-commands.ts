@@ -8,6 +8,7 @@ import { TRIAL_STATES, type TrialState } from '../../core/trial/trial-state.ts'
 import { trialsToCsv, trialsToJson } from '../../report/export.ts'
 import { requireStudy, usingStorage, withStorageOption } from '../context.ts'
 import { formatGain, formatNumber, formatParams, table } from '../format.ts'
+import { linksOf } from './focus-command.ts'
 
 interface StorageOpts {
   storage: string
@@ -128,6 +129,11 @@ export function registerStudyCommands(program: Command): void {
         if (!opts.yes)
           throw new UsageError(`Deleting study "${name}" removes all its trials for good. Pass --yes to confirm.`)
         await storage.deleteStudy(info.id)
+        // The study it was focused from no longer lists it as a follow-up.
+        const from = info.systemAttrs.focusedFrom
+        const parent = typeof from === 'string' ? await storage.findStudy(from) : undefined
+        if (parent !== undefined && linksOf(parent).includes(name))
+          await storage.setStudyAttrs(parent.id, 'system', { focusedInto: linksOf(parent).filter((n) => n !== name) })
         console.log(`Deleted study "${name}" from ${storage.url}.`)
       }),
     )
