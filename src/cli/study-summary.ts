@@ -51,7 +51,8 @@ export function summarizeStudy(info: StudyInfo, trials: readonly FrozenTrial[]):
   const resource = resourceOf(info)
   const maxSeen = Math.max(0, ...trials.map((t) => t.intermediate.at(-1)?.step ?? 0))
   const full = resource?.max ?? maxSeen
-  if (full > 0)
+  // Without a scheduler's resource and with at most one report per trial there is nothing to save or count.
+  if (full > 0 && (resource !== undefined || maxSeen > 1))
     lines.push(
       `Compute: ${computeCost(trials, { fullResource: full, unit: resourceUnit(resource?.kind ?? 'steps') }).message}`,
     )

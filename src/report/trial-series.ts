@@ -1,4 +1,4 @@
-import { rankTransferBetween, rankTransferToHighest } from '../core/analysis/rank-transfer.ts'
+import { rankTransferBetween, rankTransferPairs, rankTransferToHighest } from '../core/analysis/rank-transfer.ts'
 import { toInternal } from '../core/distributions/distribution.ts'
 import { type FrozenTrial, reasonOf } from '../core/trial/frozen-trial.ts'
 import type { Curve, HistoryPoint, RankTransferData, SliceParam } from './report-data.ts'
@@ -103,13 +103,8 @@ export function rankTransferOf(
   rungs: readonly number[] = [],
 ): RankTransferData {
   const { high, result } = rankTransferToHighest(trials, low, full)
-  const pairs: { number: number; low: number; high: number }[] = []
-  for (const t of trials) {
-    const lo = t.intermediate.find((iv) => iv.step >= low)?.value
-    const hi = t.intermediate.find((iv) => iv.step >= high)?.value
-    if (lo !== undefined && hi !== undefined && Number.isFinite(lo) && Number.isFinite(hi))
-      pairs.push({ number: t.number, low: lo, high: hi })
-  }
+  // The scatter plots what has a place on its axes: diverged (non-finite) values are left out.
+  const pairs = rankTransferPairs(trials, low, high).filter((p) => Number.isFinite(p.low) && Number.isFinite(p.high))
   const steps = [...rungs.filter((r) => r > low && r < full), full]
   const ladder = [low, ...steps].slice(0, -1).map((a, i) => ({
     low: a,

@@ -113,7 +113,7 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
     }
     failure = {
       failure: 'no_metric',
-      failReason: `the trial exited without reporting ${ctx.metricNames.join(', ')}; report it (client report/complete, WINNOW lines or metricsFrom.stdoutPattern)`,
+      failReason: `the trial exited without reporting ${ctx.metricNames.join(', ')}; report it with the client (report / complete), a WINNOW line, or let Winnow read it from the output with metrics_from: {stdout_pattern: ${patternExample(ctx.metricNames[0])}} in the study file`,
     }
   } else if (exit.oom) {
     failure = { failure: 'oom', infeasible: true, failReason: 'out of memory' }
@@ -169,4 +169,10 @@ function finalValues(a: TrialAttempt, names: readonly string[], preferBest: bool
 
 function num(v: Json | undefined): number {
   return typeof v === 'number' ? v : 0
+}
+
+/** A stdout_pattern that reads `name=0.123` from the output, as a hint (a regex group needs an identifier name). */
+function patternExample(name: string): string {
+  const group = /^[A-Za-z_]\w*$/.test(name) ? name : 'eval_loss'
+  return JSON.stringify(`${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}=(?<${group}>[-0-9.eE]+)`)
 }

@@ -60,6 +60,36 @@ export function rankTransfer(low: readonly number[], high: readonly number[]): R
   }
 }
 
+/** One configuration seen at two fidelities: its trial number and its values there. */
+export interface RankPair {
+  readonly number: number
+  readonly low: number
+  readonly high: number
+}
+
+/**
+ * The trials seen at both fidelities, with their value at each: the first report at or after `lowResource`, and
+ * the first at or after `highResource` (the final value of COMPLETE trials when `highResource` is undefined).
+ */
+export function rankTransferPairs(
+  trials: readonly FrozenTrial[],
+  lowResource: number,
+  highResource?: number,
+): RankPair[] {
+  const pairs: RankPair[] = []
+  for (const t of trials) {
+    const lo = firstAtOrAfter(t, lowResource)
+    const hi =
+      highResource === undefined
+        ? t.state === 'COMPLETE'
+          ? t.values?.[0]
+          : undefined
+        : firstAtOrAfter(t, highResource)
+    if (lo !== undefined && hi !== undefined) pairs.push({ number: t.number, low: lo, high: hi })
+  }
+  return pairs
+}
+
 /**
  * Rank transfer between two resources of the same trials: each trial's first report at a step >= `lowResource`
  * against its first report at a step >= `highResource`, or, when `highResource` is omitted, its final value
@@ -70,22 +100,11 @@ export function rankTransferBetween(
   lowResource: number,
   highResource?: number,
 ): RankTransfer {
-  const low: number[] = []
-  const high: number[] = []
-  for (const t of trials) {
-    const lo = firstAtOrAfter(t, lowResource)
-    const hi =
-      highResource === undefined
-        ? t.state === 'COMPLETE'
-          ? t.values?.[0]
-          : undefined
-        : firstAtOrAfter(t, highResource)
-    if (lo !== undefined && hi !== undefined) {
-      low.push(lo)
-      high.push(hi)
-    }
-  }
-  return rankTransfer(low, high)
+  const pairs = rankTransferPairs(trials, lowResource, highResource)
+  return rankTransfer(
+    pairs.map((p) => p.low),
+    pairs.map((p) => p.high),
+  )
 }
 
 /**
