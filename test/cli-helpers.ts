@@ -18,13 +18,38 @@ export function winnow(args: readonly string[], cwd: string) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
+/** `winnow …` running in the background, with its stdout collected. */
+export interface BackgroundWinnow {
+  readonly child: ChildProcess
+  /** Everything it printed on stdout so far. */
+  output(): string
+  /** Resolves once `ready(output)` holds, or after `timeoutMs` (the test's next assertion then fails clearly). */
+  until(ready: (out: string) => boolean, timeoutMs?: number): Promise<void>
+  /** Resolves with its exit code. */
+  exited(): Promise<number | null>
+}
+
 /** Starts `winnow …` in the background. */
-export function winnowAsync(args: readonly string[], cwd: string): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], {
+export function winnowAsync(args: readonly string[], cwd: string): BackgroundWinnow {
+  const child = spawn(process.execPath, [BIN, ...args], {
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NO_COLOR: '1' },
   })
+  let out = ''
+  child.stdout?.on('data', (d) => {
+    out += d
+  })
+  const exit = new Promise<number | null>((r) => child.once('exit', (c) => r(c)))
+  return {
+    child,
+    output: () => out,
+    async until(ready, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs
+      while (!ready(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+    },
+    exited: () => exit,
+  }
 }
 
 /** A fresh temporary folder. */

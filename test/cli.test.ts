@@ -93,18 +93,12 @@ describe('winnow CLI', () => {
   test('kill -9 of winnow tune mid-study, then tune again: nothing lost or duplicated, interrupted trials resume', async () => {
     const dir = tempDir()
     writeNodeStudy(dir, { name: 'crash', trials: 6, concurrency: 2, steps: 12, sleepMs: 150 })
-    const child = winnowAsync(['tune', 'study.yaml', '-q'], dir)
-    let out = ''
-    child.stdout?.on('data', (d) => {
-      out += d
-    })
+    const tuner = winnowAsync(['tune', 'study.yaml', '-q'], dir)
     // Wait until two trials have completed and others are running, then kill the tuner without warning.
-    const deadline = Date.now() + 60_000
-    while ((out.match(/COMPLETE/g)?.length ?? 0) < 2 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 100))
+    await tuner.until((out) => (out.match(/COMPLETE/g)?.length ?? 0) >= 2)
     await new Promise((r) => setTimeout(r, 700))
-    child.kill('SIGKILL')
-    await new Promise((r) => child.once('exit', r))
+    tuner.child.kill('SIGKILL')
+    await tuner.exited()
 
     const storage = await openStorage(`sqlite:${join(dir, 'winnow.db')}`)
     const study = (await storage.findStudy('crash'))!

@@ -58,16 +58,12 @@ test('trials --limit keeps the gain over the baseline when the baseline row is n
 test('Ctrl-C ends the run with exit status 130, and the same command continues it', async () => {
   const dir = tempDir('winnow-failed-')
   writeNodeStudy(dir, { name: 'int', trials: 3, concurrency: 1, steps: 30, sleepMs: 60 })
-  const child = winnowAsync(['tune', 'study.yaml', '-q'], dir)
-  let out = ''
-  child.stdout?.on('data', (d) => {
-    out += d
-  })
-  const deadline = Date.now() + 30_000
-  while (!/winnow: study/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+  const tuner = winnowAsync(['tune', 'study.yaml', '-q'], dir)
+  await tuner.until((out) => /winnow: study/.test(out), 30_000)
   await new Promise((r) => setTimeout(r, 800))
-  child.kill('SIGINT')
-  const code = await new Promise((r) => child.once('exit', (c) => r(c)))
+  tuner.child.kill('SIGINT')
+  const code = await tuner.exited()
+  const out = tuner.output()
   assert.equal(code, 130, out)
   assert.match(out, /Stopped: aborted/)
   const again = winnow(['tune', 'study.yaml', '-q'], dir)
