@@ -32,6 +32,10 @@ test('trials says why each failed and --logs prints the output; a run where ever
   const r = winnow(['tune', 'study.yaml', '-q'], dir)
   assert.equal(r.code, 1, r.stderr)
   assert.match(r.stderr, /all 4 trials of this run failed\. See why with `winnow trials bad --state fail --logs`/)
+  assert.match(
+    winnow(['status', 'bad'], dir).stdout,
+    /Why the failed trials failed: winnow trials bad --state fail --logs/,
+  )
   const list = winnow(['trials', 'bad', '--state', 'fail'], dir)
   assert.equal(list.code, 0, list.stderr)
   assert.match(list.stdout, /why it ended/)

@@ -4,6 +4,7 @@ import { bestTrial } from '../core/analysis/pareto.ts'
 import { rankTransferToHighest } from '../core/analysis/rank-transfer.ts'
 import type { StudyInfo } from '../core/storage.ts'
 import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
+import { quoteArg } from '../report/format.ts'
 import { lineageOf } from '../report/lineage.ts'
 import { formatGain, formatNumber, formatParams } from './format.ts'
 
@@ -25,6 +26,8 @@ export function summarizeStudy(info: StudyInfo, trials: readonly FrozenTrial[]):
   const lines = [
     `Study "${info.name}": ${trials.length} trials — ${count('COMPLETE')} complete, ${count('PRUNED')} pruned, ${count('PAUSED')} paused, ${count('FAIL')} failed, ${count('RUNNING')} running, ${count('WAITING')} waiting.`,
   ]
+  if (count('FAIL') > 0)
+    lines.push(`Why the failed trials failed: winnow trials ${quoteArg(info.name)} --state fail --logs`)
   const metric = info.metricNames[0]
   const extra = (t: FrozenTrial) => {
     const m = t.systemAttrs.metrics ?? t.systemAttrs.lastMetrics

@@ -26,3 +26,8 @@ export function hoursText(seconds: number): string {
   if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${String(Math.round(seconds % 60)).padStart(2, '0')}s`
   return `${(seconds / 3600).toFixed(1)} h`
 }
+
+/** Quotes a command-line argument for display (POSIX shell) when it holds spaces or quotes. */
+export function quoteArg(a: string): string {
+  return /^[\w@%+=:,./{}-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`
+}

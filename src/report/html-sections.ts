@@ -1,5 +1,5 @@
 import { escapeHtml as h } from './escape.ts'
-import { num, pct } from './format.ts'
+import { num, pct, quoteArg } from './format.ts'
 import { earlierFileLabel, type Lineage } from './lineage.ts'
 import type { ReportData, TrialBrief } from './report-data.ts'
 
@@ -179,9 +179,4 @@ export function reproSection(d: ReportData): string {
   for (const x of r.hashes) rows.push([x.label, { html: `<code>${h(x.value)}</code>` }])
   const note = '<p class="caption">Host and versions are those of the machine that generated this report.</p>'
   return section('reproducibility', 'Reproducibility record', htmlTable(['item', 'value'], rows) + note)
-}
-
-/** Quotes a command-line argument for display when it holds spaces or quotes. */
-function quoteArg(a: string): string {
-  return /^[\w@%+=:,./{}-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`
 }

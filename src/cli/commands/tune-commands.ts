@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { loadStudyFile, parseStudyFile } from '../../config/index.ts'
 import { UsageError } from '../../core/errors.ts'
+import { quoteArg } from '../../report/format.ts'
 import { requireStudy, usingStorage, withStorageOption } from '../context.ts'
 import { formatDuration } from '../format.ts'
 import { type RunOverrides, type RunResult, runStudyFile } from '../run-study.ts'
@@ -73,7 +74,7 @@ export async function printResult(result: RunResult): Promise<void> {
     console.log('')
     if (summary.stoppedBy === 'failing') {
       console.error(
-        `error: the first ${summary.failed} trials all failed the same way, so no more were launched: ${summary.failing?.replace(/\.$/, '')}. Fix this and run the same command again (the study continues). Their output: \`winnow trials ${study.name} --state fail --logs\`; full logs in .winnow/logs/${study.name}/`,
+        `error: the first ${summary.failed} trials all failed the same way, so no more were launched: ${summary.failing?.replace(/\.$/, '')}. Fix this and run the same command again (the study continues). Their output: \`winnow trials ${quoteArg(study.name)} --state fail --logs\`; full logs in .winnow/logs/${study.name}/`,
       )
       process.exitCode = 1
     } else if (summary.stoppedBy === 'aborted') {
@@ -81,7 +82,7 @@ export async function printResult(result: RunResult): Promise<void> {
       process.exitCode = 130
     } else if (summary.failed > 0 && summary.completed + summary.pruned + summary.paused === 0) {
       console.error(
-        `error: all ${summary.failed} trials of this run failed. See why with \`winnow trials ${study.name} --state fail --logs\`.`,
+        `error: all ${summary.failed} trials of this run failed. See why with \`winnow trials ${quoteArg(study.name)} --state fail --logs\`.`,
       )
       process.exitCode = 1
     }
