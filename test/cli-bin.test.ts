@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { Study } from '../src/core/study/study.ts'
 import { openStorage } from '../src/storage/open-storage.ts'
+import { writeNodeStudy } from './cli-helpers.ts'
 
 const bin = new URL('../bin/winnow.js', import.meta.url).pathname
 
@@ -50,4 +51,33 @@ test('output piped into a reader that quits early (| head) ends quietly, without
   )
   assert.equal(r.stdout, '{\n  "study')
   assert.doesNotMatch(r.stderr, /EPIPE|Unhandled/)
+})
+
+test('winnow tune piped into a reader that quits stops like Ctrl-C: trials re-queued, none left running', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'winnow-bin-'))
+  writeNodeStudy(dir, { name: 'piped', trials: 6, concurrency: 2, steps: 30, sleepMs: 50 })
+  const r = spawnSync(
+    'bash',
+    ['-c', `"${process.execPath}" "${bin}" tune study.yaml -q | head -1; exit \${PIPESTATUS[0]}`],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  )
+  assert.equal(r.status, 130, r.stderr)
+  assert.match(r.stdout, /^winnow: study "piped"/)
+  const storage = await openStorage(`sqlite:${join(dir, 'winnow.db')}`)
+  try {
+    const study = (await storage.findStudy('piped'))!
+    const { trials } = await storage.listTrials(study.id)
+    assert.deepEqual(
+      trials.filter((t) => t.state === 'RUNNING').map((t) => t.number),
+      [],
+      'no trial left RUNNING',
+    )
+    assert.ok(trials.some((t) => t.state === 'COMPLETE'))
+  } finally {
+    await storage.close()
+  }
 })

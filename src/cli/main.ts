@@ -64,11 +64,17 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 /** Runs the CLI and sets the exit status; a status a command already set (e.g. 1 for failed trials) is kept. */
 export async function run(argv: readonly string[]): Promise<void> {
-  // `winnow trials big | head`: the reader went away; stop quietly as other Unix tools do, not with a stack trace.
+  // `winnow trials big | head`: the reader went away. A command that only prints ends quietly, as other Unix tools
+  // do, not with a stack trace; a run in progress (`winnow tune … | head`) stops as on Ctrl-C — its trials end and
+  // are re-queued, nothing is lost — instead of dying and leaving training processes behind.
+  let brokenPipe = false
   for (const stream of [process.stdout, process.stderr])
     stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code !== 'EPIPE') throw e
-      process.exit(Number(process.exitCode ?? 0))
+      if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e
+      if (brokenPipe) return
+      brokenPipe = true
+      if (process.listenerCount('SIGINT') > 0) process.emit('SIGINT', 'SIGINT')
+      else process.exit(Number(process.exitCode ?? 0))
     })
   const code = await main(argv)
   process.exitCode = Math.max(code, Number(process.exitCode ?? 0))

@@ -2,8 +2,11 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { applySpace, renderArgv, type StudyConfig, spaceDistributions } from '../config/index.ts'
+import { findBaseline } from '../core/analysis/baseline.ts'
+import { bestTrial } from '../core/analysis/pareto.ts'
 import type { Storage } from '../core/storage.ts'
 import { Study } from '../core/study/study.ts'
+import type { Direction, FrozenTrial } from '../core/trial/frozen-trial.ts'
 import { createProgress, detectGpus, Runner, type RunnerOptions, type RunSummary } from '../runner/index.ts'
 import { createMemoryGate } from '../runner/memory-gate.ts'
 import { openStorage } from '../storage/open-storage.ts'
@@ -79,6 +82,7 @@ export async function runStudyFile(config: StudyConfig, o: RunOverrides = {}): P
       direction: study.directions[0],
       stream: o.stream ?? process.stdout,
       tty: o.quiet ? false : undefined,
+      ...(existing !== undefined ? { earlier: earlierResults(await study.trials(), study.directions[0]) } : {}),
     })
     try {
       const runner = new Runner(runnerOptions(config, study, o, progress.onEvent, controller.signal))
@@ -182,4 +186,11 @@ function studyRecord(config: StudyConfig, strategies: string, inputHashes: Input
 
 function randomSeed(): number {
   return Math.floor(Math.random() * 2 ** 31)
+}
+
+/** The best and the baseline trial a continued study already has, for the live progress. */
+function earlierResults(trials: readonly FrozenTrial[], direction: Direction) {
+  const result = (t: FrozenTrial | undefined) =>
+    t?.state === 'COMPLETE' && t.values !== null ? { number: t.number, value: t.values[0] } : undefined
+  return { best: result(bestTrial(trials, direction)), baseline: result(findBaseline(trials)) }
 }

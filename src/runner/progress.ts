@@ -30,6 +30,17 @@ export interface ProgressOptions {
   /** Redraw in place (log-update); false prints one plain line per finished trial. @default stream.isTTY */
   readonly tty?: boolean
   readonly now?: () => number
+  /**
+   * The best and the baseline trial the study already had when this run started (a continued study): the live
+   * "best" and its gain are the study's, not only this run's.
+   */
+  readonly earlier?: { readonly best?: TrialValue; readonly baseline?: TrialValue }
+}
+
+/** A trial's number and its (first objective's) value. */
+export interface TrialValue {
+  readonly number: number
+  readonly value: number
 }
 
 /** A live progress view of a run: feed it the runner's events (`onEvent: progress.onEvent`). */
@@ -63,6 +74,8 @@ export function createProgress(opts: ProgressOptions = {}): Progress {
     gpuSeconds: 0,
     budget: {},
     finishedBefore: 0,
+    ...(opts.earlier?.best ? { best: { ...opts.earlier.best } } : {}),
+    ...(opts.earlier?.baseline ? { baseline: { ...opts.earlier.baseline } } : {}),
   }
   const draw = tty ? createLogUpdate(stream) : undefined
   let last = 0

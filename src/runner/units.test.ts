@@ -190,4 +190,29 @@ describe('progress', () => {
     assert.equal(text.includes('\u001b['), false)
     assert.equal(gainOverBaseline(0.9, 0.8, 'maximize')?.toFixed(1), '12.5')
   })
+
+  test("a continued study's progress starts from the study's best and baseline, not this run's", () => {
+    const out = new PassThrough()
+    let text = ''
+    out.on('data', (c) => {
+      text += c
+    })
+    const p = createProgress({
+      stream: out as unknown as NodeJS.WriteStream,
+      tty: false,
+      earlier: { best: { number: 9, value: 0.17 }, baseline: { number: 0, value: 0.5 } },
+    })
+    p.onEvent({ type: 'run-started', study: 's', budget: { trials: 15 }, concurrency: 1, finishedBefore: 12 })
+    p.onEvent({
+      type: 'trial-finished',
+      number: 12,
+      state: 'COMPLETE',
+      values: [0.32],
+      baseline: false,
+      wallSeconds: 1,
+      gpuSeconds: 0,
+    })
+    p.close()
+    assert.match(text, /trial #12 COMPLETE 0\.32 \| .* best 0\.17 \(#9\) \+66\.0% vs baseline 0\.5/)
+  })
 })

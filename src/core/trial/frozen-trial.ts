@@ -71,7 +71,19 @@ export function trialLabel(t: Pick<FrozenTrial, 'number'>, studyName?: string): 
 /** Why a trial stopped, in plain words: the prune reason, the failure (exit code or signal and the last log line), an early stop or an interruption. */
 export function reasonOf(t: FrozenTrial): string | undefined {
   const a = t.systemAttrs
-  for (const k of ['pruneReason', 'failReason', 'failure', 'stoppedEarly', 'interrupted'] as const)
-    if (typeof a[k] === 'string') return a[k] as string
-  return undefined
+  const text = (k: string) => (typeof a[k] === 'string' ? (a[k] as string) : undefined)
+  // Attributes of an earlier attempt stay on the trial (an interruption before it completed on the next run), so
+  // only the ones that explain the trial's present state count.
+  switch (t.state) {
+    case 'COMPLETE':
+      return text('stoppedEarly')
+    case 'PRUNED':
+      return text('pruneReason')
+    case 'FAIL':
+      return text('failReason') ?? text('failure') ?? text('interrupted')
+    case 'WAITING':
+      return text('interrupted')
+    default:
+      return undefined
+  }
 }

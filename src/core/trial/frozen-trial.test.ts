@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { type FrozenTrial, reasonOf, type StudyId, type TrialId } from './frozen-trial.ts'
+import type { TrialState } from './trial-state.ts'
+
+const trial = (state: TrialState, systemAttrs: FrozenTrial['systemAttrs']): FrozenTrial => ({
+  id: 1 as TrialId,
+  studyId: 1 as StudyId,
+  number: 0,
+  state,
+  params: {},
+  distributions: {},
+  values: state === 'COMPLETE' ? [1] : null,
+  intermediate: [],
+  userAttrs: {},
+  systemAttrs,
+  createdAt: 0,
+  startedAt: null,
+  finishedAt: null,
+  heartbeatAt: null,
+  version: 0,
+})
+
+test('reasonOf explains the present state only, not what an earlier attempt left behind', () => {
+  const interrupted = { interrupted: 'interrupted by the run (Ctrl-C)' }
+  assert.equal(reasonOf(trial('COMPLETE', interrupted)), undefined, 'completed on the next run')
+  assert.equal(reasonOf(trial('WAITING', interrupted)), 'interrupted by the run (Ctrl-C)')
+  assert.equal(reasonOf(trial('COMPLETE', { ...interrupted, stoppedEarly: 'plateau' })), 'plateau')
+  assert.equal(reasonOf(trial('PRUNED', { ...interrupted, pruneReason: 'rung 1' })), 'rung 1')
+  assert.equal(reasonOf(trial('FAIL', { failure: 'oom', failReason: 'out of memory' })), 'out of memory')
+  assert.equal(reasonOf(trial('FAIL', { failure: 'spawn' })), 'spawn')
+})
