@@ -65,6 +65,10 @@ test('focus writes a linked follow-up study; --continue narrows the same study f
 
   const more = winnow(['tune', 'study.yaml', '-q', '--trials', '20'], dir)
   assert.equal(more.code, 0, more.stderr)
+  // Trials before and after the narrowing recorded two ranges of lr; importance still ranks it (first).
+  const imp = winnow(['importance', 'f'], dir)
+  assert.equal(imp.code, 0, imp.stderr)
+  assert.match(imp.stdout, /^1 +lr /m)
   const storage = await openStorage(`sqlite:${join(dir, 'winnow.db')}`)
   try {
     const info = (await storage.findStudy('f'))!

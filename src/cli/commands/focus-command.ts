@@ -7,7 +7,7 @@ import type { FocusResult } from '../../core/analysis/focus.ts'
 import { IMPORTANCE_METHODS } from '../../core/analysis/importance/index.ts'
 import type { SearchSpace } from '../../core/distributions/distribution.ts'
 import { UsageError } from '../../core/errors.ts'
-import { intersectionSearchSpace } from '../../core/search-space/intersection.ts'
+import { coveringSearchSpace } from '../../core/search-space/covering.ts'
 import type { Storage, StudyInfo } from '../../core/storage.ts'
 import { requireStudy, usingStorage, withStorageOption } from '../context.ts'
 import { focusInPlace } from './focus-in-place.ts'
@@ -51,7 +51,7 @@ async function focus(storage: Storage, name: string, flags: FocusFlags): Promise
   const filePath = info.systemAttrs.studyFile
   const fromFile = typeof fileText === 'string' && typeof filePath === 'string'
   const parent = fromFile ? parseStudyFile(fileText, filePath) : undefined
-  const space: SearchSpace = parent ? spaceDistributions(parent.space) : intersectionSearchSpace(trials)
+  const space: SearchSpace = parent ? spaceDistributions(parent.space) : coveringSearchSpace(trials)
   const { ranked, result } = focusOf(trials, space, info, flags)
 
   let written: { path: string; text: string } | undefined

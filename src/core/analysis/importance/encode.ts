@@ -1,6 +1,6 @@
 import { type Distribution, isSingleValued, type SearchSpace, toInternal } from '../../distributions/distribution.ts'
 import { NotEnoughTrialsError } from '../../errors.ts'
-import { intersectionSearchSpace } from '../../search-space/intersection.ts'
+import { coveringSearchSpace } from '../../search-space/covering.ts'
 import type { Direction, FrozenTrial } from '../../trial/frozen-trial.ts'
 
 /** One parameter's importance; lists of them are sorted most important first and sum to 1 (when any is > 0). */
@@ -11,7 +11,7 @@ export interface ParamImportance {
 
 /** Options shared by the importance evaluators. */
 export interface ImportanceOptions {
-  /** Parameters to rank. @default the parameters every COMPLETE trial shares (single-valued ones left out) */
+  /** Parameters to rank. @default the parameters every COMPLETE trial shares, over the range they cover together (single-valued ones left out) */
   readonly space?: SearchSpace
   /** Direction of the objective (PED-ANOVA's top quantile depends on it). @default 'minimize' */
   readonly direction?: Direction
@@ -41,9 +41,12 @@ export interface EncodedTrials {
   readonly nCats: Int32Array
 }
 
-/** The space analysed by default: the COMPLETE trials' shared parameters that can take more than one value. */
+/**
+ * The space analysed by default: the COMPLETE trials' shared parameters that can take more than one value, each
+ * over the range all trials together cover (a study narrowed part-way keeps the parameter it narrowed).
+ */
 export function importanceSpace(trials: readonly FrozenTrial[], space?: SearchSpace): SearchSpace {
-  const base = space ?? intersectionSearchSpace(trials)
+  const base = space ?? coveringSearchSpace(trials)
   return Object.fromEntries(Object.entries(base).filter(([, d]) => !isSingleValued(d)))
 }
 
