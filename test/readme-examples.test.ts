@@ -31,6 +31,10 @@ test("the README's library example runs as it says (node --import tsx)", () => {
     encoding: 'utf8',
   })
   assert.equal(r.status, 0, r.stderr)
-  const value = Number(/value = (\S+)/.exec(r.stdout)?.[1])
+  const value = Number(/best x = .*, value = (\S+)/.exec(r.stdout)?.[1])
   assert.ok(value < 0.1, `50 trials get within 0.1 of the minimum 0 of (x − 2)², got ${r.stdout}`)
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+  const example = readFileSync(new URL('../examples/library/quadratic.ts', import.meta.url), 'utf8')
+  const shown = /## Library[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1]
+  assert.equal(shown, example.slice(example.indexOf('import {')).replace("'../../src/index.ts'", "'winnow'"))
 })

@@ -70,7 +70,7 @@ export async function runStudyFile(config: StudyConfig, o: RunOverrides = {}): P
       systemAttrs: joining ? {} : studyRecord(config, strategies.description, inputHashes),
     })
     if (existing === undefined && config.baseline !== undefined)
-      await study.enqueue(config.baseline, { systemAttrs: { baseline: true } })
+      await study.enqueue(config.baseline, { baseline: true })
     if (existing !== undefined && !joining)
       await recordChangedSetup(storage, existing, studyRecord(config, strategies.description, inputHashes))
 

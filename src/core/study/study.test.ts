@@ -41,7 +41,7 @@ describe('Study', () => {
 
   test('an enqueued baseline is the first trial and keeps its values', async () => {
     const study = await newStudy()
-    await study.enqueue({ lr: 2e-4, r: 16 }, { systemAttrs: { baseline: true } })
+    await study.enqueue({ lr: 2e-4, r: 16 }, { baseline: true })
     const t = await study.ask()
     assert.equal(t.suggestFloat('lr', 1e-5, 1e-2, { log: true }), 2e-4)
     assert.equal(t.suggestCategorical('r', [8, 16, 32]), 16)

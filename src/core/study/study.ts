@@ -216,15 +216,22 @@ export class Study implements TrialHost {
     await runOptimizeLoop(this, objective, opts)
   }
 
-  /** Queues a configuration (e.g. the baseline) to be the next trial asked; missing parameters are sampled. */
+  /**
+   * Queues a configuration to be the next trial asked; missing parameters are sampled. With `baseline: true` it is
+   * the study's baseline: `winnow status`, `trials`, the report and the dashboard give every result's gain over it.
+   */
   async enqueue(
     params: ParamValues,
-    opts: { userAttrs?: Readonly<Record<string, Json>>; systemAttrs?: Readonly<Record<string, Json>> } = {},
+    opts: {
+      baseline?: boolean
+      userAttrs?: Readonly<Record<string, Json>>
+      systemAttrs?: Readonly<Record<string, Json>>
+    } = {},
   ) {
     return this.storage.createTrial(this.id, {
       state: 'WAITING',
       userAttrs: opts.userAttrs,
-      systemAttrs: { ...opts.systemAttrs, fixedParams: { ...params } },
+      systemAttrs: { ...opts.systemAttrs, ...(opts.baseline ? { baseline: true } : {}), fixedParams: { ...params } },
     })
   }
 
