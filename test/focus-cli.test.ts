@@ -103,7 +103,7 @@ test('focus writes a linked follow-up study; --continue narrows the same study f
     const md = readFileSync(join(dir, 'f-report.md'), 'utf8')
     assert.match(
       md,
-      /### History\n\n- follow-up &quot;f-focused&quot;\n- narrowed in place after 16 trials \(kept lr\)/,
+      /### History\n\n- follow-up "f-focused"\n- narrowed in place after 16 trials \(kept lr\)/,
     )
     assert.match(md, /<summary>Study file of trials #0–#15 \(SHA-256 [0-9a-f]{12}…\)<\/summary>/)
 

@@ -37,3 +37,29 @@ export async function requireStudy(storage: Storage, name: string): Promise<Stud
   const names = (await storage.listStudies()).map((s) => s.name)
   throw new StudyNotFoundError(name, storage.url, names)
 }
+
+const FS_REASONS: Record<string, string> = {
+  ENOENT: 'a folder on the way does not exist',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EEXIST: 'a file of that name is in the way',
+  EISDIR: 'it is a folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+}
+
+/**
+ * Runs a write to a path the user named with `flag` (`-o`, `--out`); a file-system refusal becomes a usage error
+ * that names the flag, the path and why (exit 2), not an "unexpected error" to report.
+ */
+export async function writingTo<T>(flag: string, path: string, write: () => T | Promise<T>): Promise<T> {
+  try {
+    return await write()
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    const reason = code === undefined ? undefined : FS_REASONS[code]
+    if (reason === undefined) throw e
+    throw new UsageError(`Cannot write ${flag} ${path}: ${reason} (${code}). Choose another path.`, { cause: e })
+  }
+}

@@ -17,7 +17,11 @@ export function escapeHtml(s: unknown): string {
  * newline would end the row.
  */
 export function escapeMarkdown(s: unknown): string {
-  return escapeHtml(s)
+  // Quotes stay as they are: they only need escaping inside HTML attributes, and `&quot;` would show in plain text.
+  return String(s)
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
     .replace(/([\\`*_[\]|#])/g, '\\$1')
     .replace(/\r?\n/g, ' ')
 }

@@ -59,6 +59,7 @@ function trial(number: number, x: number, value: number | null, extra: Partial<F
 test('escaping leaves no markup in HTML or Markdown', () => {
   assert.equal(escapeHtml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;')
   assert.equal(escapeMarkdown('a|b <i>*c*</i>\nd'), 'a\\|b &lt;i&gt;\\*c\\*&lt;/i&gt; d')
+  assert.equal(escapeMarkdown('say "hi" it\'s'), 'say "hi" it\'s', 'quotes stay readable in Markdown text')
 })
 
 test('report file names cannot leave the output folder', () => {
@@ -215,7 +216,7 @@ test('the lineage of a focused, narrowed study: focus links, in-place narrowings
   )
   assert.match(html, /<summary>Study file of trial #2 \(SHA-256 bbbbbbbbbbbb…\)<\/summary>/)
   const md = renderReportMarkdown(data)
-  assert.match(md, /### History\n\n- focused from &quot;parent&lt;b&gt;&quot;/)
+  assert.match(md, /### History\n\n- focused from "parent&lt;b&gt;"/)
   assert.match(md, /<summary>Study file of trials #0–#1 \(SHA-256 aaaaaaaaaaaa…\)<\/summary>/)
   assert.match(
     md,

@@ -6,7 +6,7 @@ import { UsageError } from '../../core/errors.ts'
 import { type FrozenTrial, reasonOf } from '../../core/trial/frozen-trial.ts'
 import { TRIAL_STATES, type TrialState } from '../../core/trial/trial-state.ts'
 import { trialsToCsv, trialsToJson } from '../../report/export.ts'
-import { requireStudy, usingStorage, withStorageOption } from '../context.ts'
+import { requireStudy, usingStorage, withStorageOption, writingTo } from '../context.ts'
 import { formatGain, formatNumber, formatParams, table } from '../format.ts'
 import { linksOf } from './focus-command.ts'
 
@@ -115,7 +115,8 @@ export function registerStudyCommands(program: Command): void {
         const { trials } = await storage.listTrials(info.id)
         const text = opts.format === 'csv' ? trialsToCsv(info, trials) : trialsToJson(info, trials)
         if (opts.output) {
-          writeFileSync(opts.output, text)
+          const output = opts.output
+          await writingTo('--output', output, () => writeFileSync(output, text))
           console.error(`Wrote ${trials.length} trials to ${opts.output}.`)
         } else process.stdout.write(text)
       }),

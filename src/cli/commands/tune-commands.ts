@@ -91,6 +91,10 @@ export async function printResult(result: RunResult): Promise<void> {
     )
     const trials = await study.trials()
     for (const line of summarizeStudy(study.info, trials)) console.log(line)
+    if (summary.attempts === 0 && summary.stoppedBy === 'trials')
+      console.log(
+        `Nothing was run: the study already has ${trials.length} trials, which meets its trial budget (budget.trials and --trials count all the study's trials, not this run's). Pass --trials N with N > ${trials.length} to run more.`,
+      )
     const paused = trials.filter((t) => t.state === 'PAUSED').length
     if (paused > 0 && summary.stoppedBy !== 'aborted')
       console.log(
