@@ -101,10 +101,7 @@ test('focus writes a linked follow-up study; --continue narrows the same study f
     // The report tells the same story, with the study file the first 16 trials ran under.
     assert.equal(winnow(['report', 'f'], dir).code, 0)
     const md = readFileSync(join(dir, 'f-report.md'), 'utf8')
-    assert.match(
-      md,
-      /### History\n\n- follow-up "f-focused"\n- narrowed in place after 16 trials \(kept lr\)/,
-    )
+    assert.match(md, /### History\n\n- follow-up "f-focused"\n- narrowed in place after 16 trials \(kept lr\)/)
     assert.match(md, /<summary>Study file of trials #0–#15 \(SHA-256 [0-9a-f]{12}…\)<\/summary>/)
 
     // A second focus keeps the first backup and writes the next one.
