@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { type Command, InvalidArgumentError, Option } from 'commander'
 import { findBaseline, gainOver } from '../../core/analysis/baseline.ts'
 import { bestTrial, paretoFront } from '../../core/analysis/pareto.ts'
+import type { ParamValue } from '../../core/distributions/distribution.ts'
 import { UsageError } from '../../core/errors.ts'
 import { type FrozenTrial, reasonOf } from '../../core/trial/frozen-trial.ts'
 import { TRIAL_STATES, type TrialState } from '../../core/trial/trial-state.ts'
@@ -58,7 +59,7 @@ export function registerStudyCommands(program: Command): void {
           t.values && baseline?.values && info.directions.length === 1
             ? formatGain(gainOver(baseline.values[0], t.values[0], info.directions[0]))
             : '-',
-          formatParams(t.params),
+          formatParams(shownParams(t)),
           shorten(reasonOf(t) ?? '', 100),
         ])
         console.log(
@@ -158,6 +159,14 @@ function printLogTails(trials: readonly FrozenTrial[]): void {
     console.log(`\n#${t.number} ${how}${exit?.logTail ? ':' : ''}`)
     if (exit?.logTail) console.log(exit.logTail.replace(/^/gm, '  '))
   }
+}
+
+/** A trial's parameters; for a queued trial not yet started (baseline, grid point), the ones it was queued with. */
+function shownParams(t: FrozenTrial): Readonly<Record<string, ParamValue>> {
+  const queued = t.systemAttrs.fixedParams
+  if (Object.keys(t.params).length > 0 || queued === null || typeof queued !== 'object' || Array.isArray(queued))
+    return t.params
+  return queued as Record<string, ParamValue>
 }
 
 function shorten(text: string, max: number): string {
