@@ -105,7 +105,12 @@ export function rankTransferOf(
   const { high, result } = rankTransferToHighest(trials, low, full)
   // The scatter plots what has a place on its axes: diverged (non-finite) values are left out.
   const pairs = rankTransferPairs(trials, low, high).filter((p) => Number.isFinite(p.low) && Number.isFinite(p.high))
-  const steps = [...rungs.filter((r) => r > low && r < full), full]
+  // Only rungs the trials reported at: with reports at 0.1, 0.3, 1 and rungs 0.1, 0.3, 0.9 there is nothing at 0.9,
+  // and "0.9 → 1" would compare the full-data reports with themselves.
+  const reported = (r: number, next: number) =>
+    trials.some((t) => t.intermediate.some((iv) => iv.step >= r && iv.step < next))
+  const inner = rungs.filter((r) => r > low && r < full)
+  const steps = [...inner.filter((r, i) => reported(r, inner[i + 1] ?? full)), full]
   const ladder = [low, ...steps].slice(0, -1).map((a, i) => ({
     low: a,
     high: steps[i],

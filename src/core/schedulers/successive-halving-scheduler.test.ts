@@ -69,6 +69,41 @@ describe('SuccessiveHalvingScheduler, stopping mode', () => {
     assert.match((d as { reason: string }).reason, /rung 1 \(3\)/)
   })
 
+  test('never prunes a report at full fidelity, even when it crosses the top rung (fractions 0.1, 0.3, 1)', () => {
+    const fractions = new SuccessiveHalvingScheduler({
+      resource: { kind: 'data_fraction', min: 0.1, max: 1, reductionFactor: 3 },
+    })
+    // Rungs 0.1, 0.3, 0.9; two trials already judged at 0.9 with good values.
+    const good = [0, 1].map((n) =>
+      fixtureTrial({
+        number: n,
+        curve: [
+          [0.1, 1],
+          [0.3, 1],
+          [0.9, 1],
+        ],
+      }),
+    )
+    const late = fixtureTrial({
+      number: 2,
+      curve: [
+        [0.1, 1],
+        [0.3, 1],
+        [1, 5],
+      ],
+    })
+    assert.equal(fractions.decide(fixtureContext([...good, late]), late).action, 'continue')
+    const atTopRung = fixtureTrial({
+      number: 2,
+      curve: [
+        [0.1, 1],
+        [0.3, 1],
+        [0.95, 5],
+      ],
+    })
+    assert.equal(fractions.decide(fixtureContext([...good, atTopRung]), atTopRung).action, 'prune')
+  })
+
   test('maximisation keeps the largest values', () => {
     const t = fixtureTrial({ number: 2, curve: [4] })
     assert.equal(s.decide(fixtureContext([...history, t], 'maximize'), t).action, 'prune')

@@ -100,6 +100,9 @@ export class SuccessiveHalvingScheduler implements Scheduler {
   private decideStopping(ctx: SchedulingContext, trial: FrozenTrial): Decision {
     const step = lastStep(trial)
     if (step === undefined) return { action: 'continue' }
+    // A report at full fidelity is a result, not a rung: the training is paid for, and a trial whose reports skip
+    // the top rung (data fractions 0.1, 0.3, 1 against rungs 0.1, 0.3, 0.9) must not be judged there.
+    if (step >= this.resource.max) return { action: 'continue' }
     const prev = previousStep(trial)
     const last = trial.intermediate[trial.intermediate.length - 1].value
     const direction = directionOf(ctx)
