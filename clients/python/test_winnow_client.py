@@ -10,6 +10,7 @@ import os
 import sys
 import threading
 import unittest
+import urllib.request
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from types import SimpleNamespace
 
@@ -133,9 +134,28 @@ class ClientTest(unittest.TestCase):
         env = self.fake.env()
         self.fake.close()
         self.fake = FakeWinnow()  # a fresh server on another port; the old URL is dead
-        d = winnow.connect(env).report(1, {"eval_loss": 1.0})
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            d = winnow.connect(env).report(1, {"eval_loss": 1.0})
         self.assertEqual(d["action"], "pause")
         self.assertIn("unreachable", d["reason"])
+        self.assertIn("the report message was not delivered", err.getvalue())
+
+    def test_proxy_settings_do_not_carry_reports_away(self):
+        dead_proxy = "http://127.0.0.1:9"
+        saved = {k: os.environ.get(k) for k in ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY")}
+        try:
+            os.environ.update(http_proxy=dead_proxy, HTTP_PROXY=dead_proxy, no_proxy="", NO_PROXY="")
+            urllib.request.install_opener(None)  # urllib's default opener reads the proxy settings again
+            d = winnow.connect(self.fake.env()).report(1, {"eval_loss": 1.0})
+        finally:
+            urllib.request.install_opener(None)
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+        self.assertEqual(d["action"], "continue")
 
 
 class CallbackTest(unittest.TestCase):

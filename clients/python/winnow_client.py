@@ -42,6 +42,10 @@ import urllib.request
 
 __all__ = ["connect", "Winnow", "WinnowCallback", "WinnowLightningCallback"]
 
+# The runner listens on this machine (WINNOW_REPORT_URL is 127.0.0.1): an http_proxy / HTTPS_PROXY set for the
+# cluster must not carry the reports away, so the client opens URLs without any proxy.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
 CONTINUE = {"action": "continue"}
 
 
@@ -183,7 +187,7 @@ class Winnow:
                 headers={"content-type": "application/json", "authorization": "Bearer " + self._token},
             )
             try:
-                with urllib.request.urlopen(req, timeout=30) as res:
+                with _OPENER.open(req, timeout=30) as res:
                     text = res.read().decode("utf-8")
                     return json.loads(text) if text else None
             except urllib.error.HTTPError as e:
@@ -192,8 +196,11 @@ class Winnow:
                 last = e
             except (urllib.error.URLError, OSError, ValueError) as e:
                 last = e
+        reason = "Winnow runner unreachable at %s: %s" % (self._url, last)
+        sys.stderr.write("winnow_client: the %s message was not delivered. %s\n" % (kind, reason))
+        sys.stderr.flush()
         if kind == "report":
-            return {"decision": {"action": "pause", "reason": "Winnow runner unreachable at %s: %s" % (self._url, last)}}
+            return {"decision": {"action": "pause", "reason": reason}}
         return None
 
 
