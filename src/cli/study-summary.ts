@@ -55,10 +55,11 @@ export function summarizeStudy(info: StudyInfo, trials: readonly FrozenTrial[]):
   const maxSeen = Math.max(0, ...trials.map((t) => t.intermediate.at(-1)?.step ?? 0))
   const full = resource?.max ?? maxSeen
   // Without a scheduler's resource and with at most one report per trial there is nothing to save or count.
-  if (full > 0 && (resource !== undefined || maxSeen > 1))
-    lines.push(
-      `Compute: ${computeCost(trials, { fullResource: full, unit: resourceUnit(resource?.kind ?? 'steps') }).message}`,
-    )
+  const cost =
+    full > 0 && (resource !== undefined || maxSeen > 1)
+      ? computeCost(trials, { fullResource: full, unit: resourceUnit(resource?.kind ?? 'steps') })
+      : undefined
+  if (cost !== undefined && cost.trials > 0) lines.push(`Compute: ${cost.message}`)
   if (resource?.min !== undefined && resource.max !== undefined) {
     const { high, result: rt } = rankTransferToHighest(trials, resource.min, resource.max)
     lines.push(`Rank transfer (${resource.kind} ${resource.min} → ${high}): ${rt.message}`)

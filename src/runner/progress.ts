@@ -176,7 +176,7 @@ export function gainOverBaseline(best: number, baseline: number, direction: Dire
 }
 
 function summaryLine(s: ProgressState, direction: Direction, now: number): string {
-  return `done ${s.done} running ${s.running.size} pruned ${s.pruned} failed ${s.failed} best ${bestText(s, direction)} eta ${eta(s, now)}`
+  return `finished ${s.done} running ${s.running.size} pruned ${s.pruned} failed ${s.failed} best ${bestText(s, direction)} eta ${eta(s, now)}`
 }
 
 function bestText(s: ProgressState, direction: Direction): string {

@@ -185,7 +185,7 @@ describe('progress', () => {
     p.close()
     const lines = text.trim().split('\n')
     assert.equal(lines.length, 4)
-    assert.match(lines[2], /trial #1 COMPLETE 1\.5 \| done 2 .* best 1\.5 \(#1\) \+25\.0% vs baseline 2/)
+    assert.match(lines[2], /trial #1 COMPLETE 1\.5 \| finished 2 .* best 1\.5 \(#1\) \+25\.0% vs baseline 2/)
     assert.match(lines[3], /trial #2 PRUNED \(median\)/)
     assert.equal(text.includes('\u001b['), false)
     assert.equal(gainOverBaseline(0.9, 0.8, 'maximize')?.toFixed(1), '12.5')

@@ -52,7 +52,7 @@ describe('dashboard HTTP handlers on a real SQLite storage', () => {
     assertEscaped(html)
     assert.ok(html.includes(ESCAPED_NAME) && html.includes('>plain</a>'))
     assert.ok(html.includes(`href="/study/${ENC}"`), 'the link encodes the name')
-    assert.ok(html.includes(`${fx.complete} done, ${fx.running} running, ${fx.pruned} pruned, ${fx.paused} paused`))
+    assert.ok(html.includes(`${fx.complete} complete, ${fx.running} running, ${fx.pruned} pruned, ${fx.paused} paused`))
     assert.match(html, /[+-]\d+\.\d %/, 'a gain over the baseline')
   })
 

@@ -9,6 +9,7 @@ import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { CHROMIUM_PATH, launchChromium } from '../../scripts/chromium.ts'
+import { Study } from '../core/study/study.ts'
 import { openStorage } from '../storage/open-storage.ts'
 import { startDashboard } from './serve.ts'
 import { addCompleteTrials, buildFixtureStudy, HOSTILE_NAME } from './testing/fixture.ts'
@@ -96,6 +97,17 @@ test('the study page updates live in Chromium while trials are added; server bou
     assert.equal(await page.evaluate('window.__sameDocument'), true, 'the list updated without a reload')
     assert.equal(await page.locator('#live a', { hasText: HOSTILE_NAME }).count(), 1, 'the hostile name as text')
     assert.deepEqual(problems, [])
+    // A trial page follows its trial: the header's state badge too, not only the live part below it.
+    const study = await Study.load({ storage: writer, name: HOSTILE_NAME })
+    const running = await study.ask()
+    running.suggestFloat('lr', 1e-4, 1e-1, { log: true })
+    await page.goto(`${dashboard.url}study/${encodeURIComponent(HOSTILE_NAME)}/trial/${running.number}`)
+    await page.waitForSelector('#live-status.on', { timeout: 5000 })
+    assert.equal(await page.textContent('#trial-state'), 'RUNNING')
+    await study.tell(running, 0.7)
+    await page.locator('#trial-state', { hasText: /^COMPLETE$/ }).waitFor({ timeout: 10_000 })
+    assert.deepEqual(problems, [])
+
     await page.goto(`${dashboard.url}study/${encodeURIComponent(HOSTILE_NAME)}`)
     await page.waitForSelector('#live-status.on', { timeout: 5000 })
 

@@ -3,7 +3,8 @@
  * `data-events` URL of the `#live` element) and, when the study changed, re-fetches the page's live fragment
  * (`data-fragment` plus the page's own query: page, sort) and swaps it in, at most once per second. The
  * fragment is server-rendered and escaped like the page, so swapping its HTML adds nothing a page load would
- * not. A fragment marked `data-stale` (charts behind the counters) is fetched again a few seconds later. Plain
+ * not; `<template data-header="id">` in the fragment replaces the content of the page element with that id (a
+ * header badge outside the fragment). A fragment marked `data-stale` (charts behind the counters) is fetched again a few seconds later. Plain
  * ES5, no build step, nothing fetched from elsewhere.
  */
 export const LIVE_SCRIPT = `(function () {
@@ -42,6 +43,12 @@ export const LIVE_SCRIPT = `(function () {
         if (!r.ok) return
         return r.text().then(function (html) {
           live.innerHTML = html
+          // Parts of the header that change with the fragment (a trial's state): <template data-header="id">.
+          var copies = live.querySelectorAll('template[data-header]')
+          for (var i = 0; i < copies.length; i++) {
+            var target = document.getElementById(copies[i].getAttribute('data-header'))
+            if (target) target.innerHTML = copies[i].innerHTML
+          }
           show('live', 'on')
           // The server sent charts older than the counters (a big study, rebuilt sparingly): ask again soon.
           if (live.querySelector('[data-stale]')) setTimeout(schedule, STALE_RETRY_MS)

@@ -97,12 +97,28 @@ export function formatEstimate(input: MemoryInput, e: MemoryEstimate, limitGb: n
     lines.push('No GPU detected and no --gpu-memory given: pass --gpu-memory 24 to check a card.')
   else if (e.totalGb <= limitGb)
     lines.push(`fits: ${e.totalGb.toFixed(1)} GB of ${limitGb} GB (${(limitGb - e.totalGb).toFixed(1)} GB spare)`)
-  else
-    lines.push(
-      `does not fit: ${e.totalGb.toFixed(1)} GB > ${limitGb} GB. Try a smaller batch with gradient accumulation${input.gradientCheckpointing ? '' : ', --gradient-checkpointing'}${input.method === 'lora' ? ', --method qlora' : ''}, or a shorter --seq-len.`,
-    )
+  else lines.push(`does not fit: ${e.totalGb.toFixed(1)} GB > ${limitGb} GB. ${fitAdvice(input, e, limitGb)}`)
   lines.push('Estimates run 3-19% below published measurements (src/core/memory/README.md): leave some headroom.')
   return lines
+}
+
+/**
+ * What would make it fit, by what takes the memory: when the model's own state (weights, gradients, optimizer) is
+ * already over the limit, a smaller batch or sequence cannot help, and the advice is about that state.
+ */
+function fitAdvice(input: MemoryInput, e: MemoryEstimate, limitGb: number): string {
+  const state = e.weightsGb + e.gradientsGb + e.optimizerGb + e.overheadGb
+  if (state < limitGb)
+    return `Try a smaller batch with gradient accumulation${input.gradientCheckpointing ? '' : ', --gradient-checkpointing'}${input.method === 'lora' ? ', --method qlora' : ''}, or a shorter --seq-len.`
+  const ways: string[] = []
+  if (input.method === 'full') ways.push('LoRA or QLoRA (--method lora | qlora)')
+  else if (input.method === 'lora') ways.push('QLoRA (--method qlora: 4-bit base weights)')
+  if (e.optimizerGb > 1 && !(input.optimizer ?? 'adamw').includes('8bit'))
+    ways.push('an 8-bit or paged optimizer (--optimizer adamw-8bit | paged-adamw-8bit)')
+  if (input.method === 'full' && (input.zeroStage ?? 0) < 3)
+    ways.push('sharding over several GPUs (--zero-stage 3 --gpus N)')
+  ways.push('a smaller model')
+  return `The model's weights, gradients and optimizer state alone take ${state.toFixed(1)} GB, so a smaller batch or sequence cannot make it fit; try ${ways.join(', ')}.`
 }
 
 /**

@@ -30,6 +30,16 @@ describe('computeCost', () => {
     assert.match(c.message, /^Used 125 of 300 steps \(saved 58%\)/)
   })
 
+  test('trials that failed before using anything claim no savings', () => {
+    const failed = [0, 1, 2].map((n) => fixtureTrial({ number: n, state: 'FAIL' }))
+    const c = computeCost(failed, { fullResource: 900 })
+    assert.deepEqual([c.trials, c.resourceUsed, c.resourceFull, c.savedFraction], [0, 0, 0, 0])
+    const one = computeCost([...failed, fixtureTrial({ number: 3, state: 'PRUNED', curve: [[300, 2]] })], {
+      fullResource: 900,
+    })
+    assert.match(one.message, /^Used 300 of 900 steps \(saved 67%\)/)
+  })
+
   test('resourceUsed overrides the last step (re-paid data-fraction rungs)', () => {
     const t = fixtureTrial({ number: 0, state: 'COMPLETE', curve: [[1, 1]], systemAttrs: { resourceUsed: 1.4 } })
     const c = computeCost([t], { fullResource: 1, unit: 'data passes' })

@@ -60,7 +60,8 @@ export function computeCost(trials: readonly FrozenTrial[], opts: CostOptions): 
   const tokens = measure()
   for (const t of trials) {
     const r = resourceOf(t, full)
-    if (r === undefined) continue
+    // A trial that used nothing (failed at start) saved nothing either: counting its full cost would claim savings.
+    if (r === undefined || r === 0) continue
     n++
     used += r
     gpu.add(t.systemAttrs.gpuSeconds, r, full)

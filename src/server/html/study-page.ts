@@ -9,7 +9,7 @@ import { type TrialsPage, trialsTableHtml } from './trials-table.ts'
 
 /** Counter labels, in the order the page shows them. */
 const COUNTERS = [
-  ['COMPLETE', 'done'],
+  ['COMPLETE', 'complete'],
   ['RUNNING', 'running'],
   ['PRUNED', 'pruned'],
   ['PAUSED', 'paused'],

@@ -1,0 +1,19 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { estimateMemory, type MemoryInput, resolveModel } from '../../core/memory/index.ts'
+import { formatEstimate } from './memory-command.ts'
+
+const verdict = (input: MemoryInput, limitGb: number) => formatEstimate(input, estimateMemory(input), limitGb).at(-2)
+
+test('the advice when it does not fit follows what takes the memory', () => {
+  const model = resolveModel('llama-3-8b')!
+  // Full fine-tuning: weights, gradients and AdamW state alone are far over 80 GB — batch size cannot help.
+  const full = verdict({ model, method: 'full', batchSize: 1, seqLen: 2048, gradientCheckpointing: true }, 80)
+  assert.match(full!, /^does not fit: .* alone take [\d.]+ GB, so a smaller batch or sequence cannot make it fit/)
+  assert.match(full!, /--method lora \| qlora/)
+  assert.match(full!, /--zero-stage 3 --gpus N/)
+  assert.doesNotMatch(full!, /smaller batch with gradient accumulation/)
+  // LoRA with a large batch: activations are the problem, so batch, checkpointing and sequence length are.
+  const lora = verdict({ model, method: 'lora', batchSize: 16, seqLen: 2048 }, 40)
+  assert.match(lora!, /Try a smaller batch with gradient accumulation, --gradient-checkpointing, --method qlora/)
+})
