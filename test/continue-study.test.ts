@@ -53,11 +53,15 @@ test('a continued study refuses a changed objective or parameter type and keeps 
   )
   const fixed = winnow(['tune', 'study.yaml', '-q', '--trials', '4'], dir)
   assert.equal(fixed.code, 0, fixed.stderr)
+  // …and un-pinning it back to its type continues too (the pinned trial sampled nothing).
+  writeFileSync(file, original)
+  const unpinned = winnow(['tune', 'study.yaml', '-q', '--trials', '5'], dir)
+  assert.equal(unpinned.code, 0, unpinned.stderr)
   const storage = await openStorage(`sqlite:${join(dir, 'winnow.db')}`)
   try {
     const study = (await storage.findStudy('cont'))!
     assert.deepEqual(study.directions, ['minimize'])
-    assert.equal((await storage.listTrials(study.id)).trials.filter((t) => t.state === 'COMPLETE').length, 4)
+    assert.equal((await storage.listTrials(study.id)).trials.filter((t) => t.state === 'COMPLETE').length, 5)
   } finally {
     await storage.close()
   }

@@ -15,7 +15,7 @@ test('a missing program stops the run after 3 trials with exit 1 and says what t
   const r = winnow(['tune', 'study.yaml', '-q'], dir)
   assert.equal(r.code, 1, r.stderr)
   assert.match(r.stderr, /the first 3 trials all failed the same way, .*Could not start "no-such-program-winnow-test"/)
-  assert.match(r.stderr, /winnow trials gone --state fail --logs/)
+  assert.match(r.stdout, /winnow trials gone --state fail --logs/)
   assert.match(r.stdout, /3 trials — 0 complete/)
   assert.doesNotMatch(r.stdout, /budget reached/)
 })
@@ -31,7 +31,8 @@ test('trials says why each failed and --logs prints the output; a run where ever
   )
   const r = winnow(['tune', 'study.yaml', '-q'], dir)
   assert.equal(r.code, 1, r.stderr)
-  assert.match(r.stderr, /all 4 trials of this run failed\. See why with `winnow trials bad --state fail --logs`/)
+  assert.match(r.stderr, /all 4 trials of this run failed; the summary below says how to see why/)
+  assert.match(r.stdout, /Why the failed trials failed: winnow trials bad --state fail --logs/)
   assert.match(
     winnow(['status', 'bad'], dir).stdout,
     /Why the failed trials failed: winnow trials bad --state fail --logs/,
@@ -59,7 +60,7 @@ test('trials --limit keeps the gain over the baseline when the baseline row is n
   assert.match(r.stdout, /#3\s+COMPLETE\s+\S+\s+[+-]\d+(\.\d+)? %/)
 })
 
-test('Ctrl-C ends the run with exit status 130, and the same command continues it', async () => {
+test('Ctrl-C ends the run with exit status 130, SIGTERM with 0, and the same command continues it', async () => {
   const dir = tempDir('winnow-failed-')
   writeNodeStudy(dir, { name: 'int', trials: 3, concurrency: 1, steps: 30, sleepMs: 60 })
   const tuner = winnowAsync(['tune', 'study.yaml', '-q'], dir)
@@ -70,6 +71,13 @@ test('Ctrl-C ends the run with exit status 130, and the same command continues i
   const out = tuner.output()
   assert.equal(code, 130, out)
   assert.match(out, /Stopped: aborted/)
+  // A supervisor's SIGTERM (systemd, Kubernetes, scancel) is the same clean stop, and a successful exit.
+  const worker = winnowAsync(['tune', 'study.yaml', '-q'], dir)
+  await worker.until((o) => /winnow: study/.test(o), 30_000)
+  await new Promise((r) => setTimeout(r, 800))
+  worker.child.kill('SIGTERM')
+  assert.equal(await worker.exited(), 0, worker.output())
+  assert.match(worker.output(), /Stopped: aborted/)
   const again = winnow(['tune', 'study.yaml', '-q'], dir)
   assert.equal(again.code, 0, again.stderr)
   assert.match(again.stdout, /3 trials — 3 complete/)

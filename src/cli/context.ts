@@ -17,17 +17,22 @@ export function withStorageOption(cmd: Command): Command {
  * there: a mistyped SQLite path is an error, not a new empty database left behind (`winnow tune` creates storage).
  */
 export async function usingStorage<T>(url: string, fn: (storage: Storage) => Promise<T>): Promise<T> {
-  const loc = parseStorageUrl(url)
-  if (loc.kind === 'sqlite' && loc.path !== ':memory:' && !existsSync(loc.path))
-    throw new UsageError(
-      `No Winnow storage at ${loc.path} (from --storage ${url}): the file does not exist. Check the path; a study file's storage is created by \`winnow tune\`.`,
-    )
+  requireExistingStorage(url)
   const storage = await openStorage(url)
   try {
     return await fn(storage)
   } finally {
     await storage.close()
   }
+}
+
+/** Throws a usage error when `url` names a SQLite file that does not exist (opening it would create it empty). */
+export function requireExistingStorage(url: string): void {
+  const loc = parseStorageUrl(url)
+  if (loc.kind === 'sqlite' && loc.path !== ':memory:' && !existsSync(loc.path))
+    throw new UsageError(
+      `No Winnow storage at ${loc.path} (from --storage ${url}): the file does not exist. Check the path; a study file's storage is created by \`winnow tune\`.`,
+    )
 }
 
 /** Finds a study by name or fails with a message listing what the storage holds. */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { type StudyConfig, spaceDistributions, studyFileError } from '../config/index.ts'
 import { type Distribution, describeDistribution } from '../core/distributions/distribution.ts'
 import type { Storage, StudyInfo } from '../core/storage.ts'
@@ -21,7 +22,7 @@ export async function checkContinuation(storage: Storage, existing: StudyInfo, c
   const wanted = config.objectives.map((o) => `${o.direction} ${o.name}`).join(', ')
   if (stored !== wanted)
     issues.push({
-      path: [config.objectives.length === 1 ? 'metric' : 'metrics'],
+      path: [/^metrics\s*:/m.test(readFileSync(config.file, 'utf8')) ? 'metrics' : 'metric'],
       message: `is "${wanted}", but study "${existing.name}" in this storage was created to ${stored}. The objectives of a study cannot change: its trials were measured against them. ${renameHint} the stored objective.`,
     })
   const used = await usedDistributions(storage, existing)
@@ -36,11 +37,15 @@ export async function checkContinuation(storage: Storage, existing: StudyInfo, c
   if (issues.length > 0) throw studyFileError(config.file, issues)
 }
 
-/** The distribution each parameter had in the trials stored so far (the latest trial's, when they differ). */
+/**
+ * The distribution each parameter was sampled from in the trials stored so far (the latest trial's, when they
+ * differ). A parameter pinned to one categorical value was not sampled, so it constrains nothing: un-pinning it
+ * back to its type is fine.
+ */
 async function usedDistributions(storage: Storage, study: StudyInfo): Promise<Map<string, Distribution>> {
   const out = new Map<string, Distribution>()
   for (const t of (await storage.listTrials(study.id)).trials)
-    for (const [name, d] of Object.entries(t.distributions)) out.set(name, d)
+    for (const [name, d] of Object.entries(t.distributions)) if (!isFixedChoice(d)) out.set(name, d)
   return out
 }
 

@@ -12,6 +12,7 @@ import { registerMemoryCommand } from './commands/memory-command.ts'
 import { registerReportCommand } from './commands/report-command.ts'
 import { registerStudyCommands } from './commands/study-commands.ts'
 import { registerTuneCommands } from './commands/tune-commands.ts'
+import { stopActiveRuns } from './run-study.ts'
 
 /**
  * The `winnow` command line: the one composition root. It parses flags, builds storage, samplers,
@@ -73,8 +74,7 @@ export async function run(argv: readonly string[]): Promise<void> {
       if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e
       if (brokenPipe) return
       brokenPipe = true
-      if (process.listenerCount('SIGINT') > 0) process.emit('SIGINT', 'SIGINT')
-      else process.exit(Number(process.exitCode ?? 0))
+      if (!stopActiveRuns('EPIPE')) process.exit(Number(process.exitCode ?? 0))
     })
   const code = await main(argv)
   process.exitCode = Math.max(code, Number(process.exitCode ?? 0))

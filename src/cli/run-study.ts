@@ -33,12 +33,28 @@ export interface RunOverrides {
   readonly fromStoredRecord?: boolean
 }
 
+/** What can interrupt a run: Ctrl-C, a supervisor's SIGTERM, or the reader of its output going away. */
+export type StopCause = 'SIGINT' | 'SIGTERM' | 'EPIPE'
+
+const activeRuns = new Set<(why: StopCause) => void>()
+
+/**
+ * Stops the runs in progress in this process as Ctrl-C does (running trials ended and re-queued, nothing lost);
+ * false when none is running.
+ */
+export function stopActiveRuns(why: StopCause): boolean {
+  for (const stop of activeRuns) stop(why)
+  return activeRuns.size > 0
+}
+
 /** What a finished run leaves behind for the summary. */
 export interface RunResult {
   readonly study: Study
   readonly storage: Storage
   readonly summary: RunSummary
   readonly strategies: string
+  /** What interrupted the run, when something did (its trials were ended and re-queued). */
+  readonly stoppedBy?: StopCause
 }
 
 /**
@@ -75,9 +91,12 @@ export async function runStudyFile(config: StudyConfig, o: RunOverrides = {}): P
       await recordChangedSetup(storage, existing, studyRecord(config, strategies.description, inputHashes))
 
     const controller = new AbortController()
-    const stop = () => controller.abort()
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
+    const stop = (why: StopCause) => controller.abort(why)
+    const onInt = () => stop('SIGINT')
+    const onTerm = () => stop('SIGTERM')
+    process.once('SIGINT', onInt)
+    process.once('SIGTERM', onTerm)
+    activeRuns.add(stop)
     const progress = createProgress({
       direction: study.directions[0],
       stream: o.stream ?? process.stdout,
@@ -87,11 +106,13 @@ export async function runStudyFile(config: StudyConfig, o: RunOverrides = {}): P
     try {
       const runner = new Runner(runnerOptions(config, study, o, progress.onEvent, controller.signal))
       const summary = await runner.run()
-      return { study, storage, summary, strategies: strategies.description }
+      const stoppedBy = controller.signal.aborted ? (controller.signal.reason as StopCause) : undefined
+      return { study, storage, summary, strategies: strategies.description, ...(stoppedBy ? { stoppedBy } : {}) }
     } finally {
       progress.close()
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
+      process.off('SIGINT', onInt)
+      process.off('SIGTERM', onTerm)
+      activeRuns.delete(stop)
     }
   } catch (e) {
     await storage.close()

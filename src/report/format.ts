@@ -31,3 +31,8 @@ export function hoursText(seconds: number): string {
 export function quoteArg(a: string): string {
   return /^[\w@%+=:,./{}-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`
 }
+
+/** `s` cut to at most `n` characters, an ellipsis marking the cut. */
+export function shorten(s: string, n: number): string {
+  return s.length <= n ? s : `${s.slice(0, n - 1)}…`
+}

@@ -4,6 +4,7 @@ import type { Storage } from '../core/storage.ts'
 import { gatherReportData } from './gather-report-data.ts'
 import { renderReportHtml } from './html-shell.ts'
 import { renderReportMarkdown } from './markdown.ts'
+import type { ReportData } from './report-data.ts'
 
 /** Where `writeReport` put the files. */
 export interface WrittenReport {
@@ -25,7 +26,12 @@ export function reportStem(studyName: string): string {
 
 /** Writes `<study>-report.html` and `<study>-report.md` for a study into `outDir` (created when missing). */
 export async function writeReport(storage: Storage, studyName: string, outDir: string): Promise<WrittenReport> {
-  const data = await gatherReportData(storage, studyName)
+  return writeReportFiles(await gatherReportData(storage, studyName), outDir)
+}
+
+/** Writes the report files of gathered data into `outDir` (created when missing): only file-system work. */
+export function writeReportFiles(data: ReportData, outDir: string): WrittenReport {
+  const studyName = data.study.name
   mkdirSync(outDir, { recursive: true })
   const stem = reportStem(studyName)
   const html = join(outDir, `${stem}-report.html`)

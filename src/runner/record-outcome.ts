@@ -171,8 +171,12 @@ function num(v: Json | undefined): number {
   return typeof v === 'number' ? v : 0
 }
 
-/** A stdout_pattern that reads `name=0.123` from the output, as a hint (a regex group needs an identifier name). */
+/**
+ * A stdout_pattern that reads `name=0.123` (or `1.2e+00`) from the output, as a hint; a metric whose name is not an
+ * identifier cannot be a regex group name, so then the hint says to rename it.
+ */
 function patternExample(name: string): string {
-  const group = /^[A-Za-z_]\w*$/.test(name) ? name : 'eval_loss'
-  return JSON.stringify(`${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}=(?<${group}>[-0-9.eE]+)`)
+  if (!/^[A-Za-z_]\w*$/.test(name))
+    return `"…(?<metric>[0-9.eE+-]+)" (a group name must be an identifier: rename the metric "${name}", e.g. to ${JSON.stringify(name.replace(/\W+/g, '_'))})`
+  return JSON.stringify(`${name}=(?<${name}>[0-9.eE+-]+)`)
 }

@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
 import pc from 'picocolors'
 import { UsageError } from '../../core/errors.ts'
-import { openStorage, parseStorageUrl } from '../../storage/open-storage.ts'
-import { withStorageOption } from '../context.ts'
+import { openStorage } from '../../storage/open-storage.ts'
+import { requireExistingStorage, withStorageOption } from '../context.ts'
 
 /** `winnow dashboard`: serves a live, read-only web dashboard of a storage's studies until Ctrl+C. */
 export function registerDashboardCommand(program: Command): void {
@@ -16,12 +15,7 @@ export function registerDashboardCommand(program: Command): void {
     .option('--host <address>', 'address to listen on; 0.0.0.0 makes it reachable from other machines', '127.0.0.1')
     .action(async (opts: { storage: string; port: string; host: string }) => {
       const port = parsePort(opts.port)
-      const loc = parseStorageUrl(opts.storage)
-      // Opening a missing SQLite file would create an empty database; a typo in --storage should say so instead.
-      if (loc.kind === 'sqlite' && loc.path !== ':memory:' && !existsSync(loc.path))
-        throw new UsageError(
-          `${opts.storage} does not exist (looked for ${loc.path}). Pass --storage sqlite:path/to/winnow.db, the file \`winnow tune\` wrote.`,
-        )
+      requireExistingStorage(opts.storage)
       // Loaded here, so other commands do not pay for the HTTP server's modules.
       const { isLoopbackHost, startDashboard } = await import('../../server/serve.ts')
       const storage = await openStorage(opts.storage, { readOnly: true })

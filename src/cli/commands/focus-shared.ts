@@ -12,6 +12,7 @@ import { type ImportanceMethod, paramImportance } from '../../core/analysis/impo
 import { type Distribution, describeDistribution, type SearchSpace } from '../../core/distributions/distribution.ts'
 import { NotEnoughTrialsError } from '../../core/errors.ts'
 import type { Json } from '../../core/json.ts'
+import { coveringSearchSpace } from '../../core/search-space/covering.ts'
 import type { StudyInfo } from '../../core/storage.ts'
 import type { FrozenTrial } from '../../core/trial/frozen-trial.ts'
 import { formatNumber, formatParam, table } from '../format.ts'
@@ -39,7 +40,11 @@ export function focusOf(trials: readonly FrozenTrial[], space: SearchSpace, info
       `Study "${info.name}" has ${trials.length} completed trial${trials.length === 1 ? '' : 's'}; focus needs at least ${MIN_FOCUS_TRIALS} to rank the parameters and find the top ones (30 or more is better). Run more trials first (winnow tune … --trials N).`,
     )
   const direction = info.directions[0]
-  const ranked = paramImportance(flags.method, trials, { direction, space })
+  // Ranked over the range all the trials cover (after an earlier narrowing, older trials lie outside the file's
+  // space, and clamping them to its edges would distort the ranking); narrowed within the file's space.
+  const covering = coveringSearchSpace(trials)
+  const rankSpace = Object.fromEntries(Object.keys(space).flatMap((k) => (covering[k] ? [[k, covering[k]]] : [])))
+  const ranked = paramImportance(flags.method, trials, { direction, space: rankSpace })
   const result = focusSpace(space, trials, ranked, { keep: flags.keep, quantile: flags.quantile, direction })
   return { ranked, result }
 }

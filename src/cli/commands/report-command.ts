@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
-import { writeReport } from '../../report/write-report.ts'
+import { gatherReportData } from '../../report/gather-report-data.ts'
+import { writeReportFiles } from '../../report/write-report.ts'
 import { usingStorage, withStorageOption, writingTo } from '../context.ts'
 
 /** `winnow report <study>`: writes a self-contained HTML report and a Markdown summary. */
@@ -12,7 +13,9 @@ export function registerReportCommand(program: Command): void {
     .option('-o, --out <dir>', 'folder to write <study>-report.html and <study>-report.md into', '.')
     .action(async (name: string, opts: { storage: string; out: string }) =>
       usingStorage(opts.storage, async (storage) => {
-        const written = await writingTo('--out', opts.out, () => writeReport(storage, name, opts.out))
+        const data = await gatherReportData(storage, name)
+        // Only the writing is the --out path's problem; reading the study reports its own errors.
+        const written = await writingTo('--out', opts.out, () => writeReportFiles(data, opts.out))
         console.log(`Wrote ${written.html}`)
         console.log(`Wrote ${written.markdown}`)
       }),

@@ -7,6 +7,7 @@ import { UsageError } from '../../core/errors.ts'
 import { type FrozenTrial, reasonOf } from '../../core/trial/frozen-trial.ts'
 import { TRIAL_STATES, type TrialState } from '../../core/trial/trial-state.ts'
 import { trialsToCsv, trialsToJson } from '../../report/export.ts'
+import { shorten } from '../../report/format.ts'
 import { requireStudy, usingStorage, withStorageOption, writingTo } from '../context.ts'
 import { formatGain, formatNumber, formatParams, table } from '../format.ts'
 import { linksOf } from './focus-command.ts'
@@ -60,7 +61,7 @@ export function registerStudyCommands(program: Command): void {
             ? formatGain(gainOver(baseline.values[0], t.values[0], info.directions[0]))
             : '-',
           formatParams(shownParams(t)),
-          shorten(reasonOf(t) ?? '', 100),
+          shorten((reasonOf(t) ?? '').replace(/\s+/g, ' '), 100),
         ])
         console.log(
           table(['trial', 'state', info.metricNames.join(', '), 'vs baseline', 'params', 'why it ended'], rows),
@@ -167,11 +168,6 @@ function shownParams(t: FrozenTrial): Readonly<Record<string, ParamValue>> {
   if (Object.keys(t.params).length > 0 || queued === null || typeof queued !== 'object' || Array.isArray(queued))
     return t.params
   return queued as Record<string, ParamValue>
-}
-
-function shorten(text: string, max: number): string {
-  const line = text.replace(/\s+/g, ' ')
-  return line.length <= max ? line : `${line.slice(0, max - 1)}…`
 }
 
 function lastValue(t: FrozenTrial): string {

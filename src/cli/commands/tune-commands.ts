@@ -1,7 +1,6 @@
 import type { Command } from 'commander'
 import { loadStudyFile, parseStudyFile } from '../../config/index.ts'
 import { UsageError } from '../../core/errors.ts'
-import { quoteArg } from '../../report/format.ts'
 import { requireStudy, usingStorage, withStorageOption } from '../context.ts'
 import { formatDuration } from '../format.ts'
 import { type RunOverrides, type RunResult, runStudyFile } from '../run-study.ts'
@@ -74,16 +73,15 @@ export async function printResult(result: RunResult): Promise<void> {
     console.log('')
     if (summary.stoppedBy === 'failing') {
       console.error(
-        `error: the first ${summary.failed} trials all failed the same way, so no more were launched: ${summary.failing?.replace(/\.$/, '')}. Fix this and run the same command again (the study continues). Their output: \`winnow trials ${quoteArg(study.name)} --state fail --logs\`; full logs in .winnow/logs/${study.name}/`,
+        `error: the first ${summary.failed} trials all failed the same way, so no more were launched: ${summary.failing?.replace(/\.$/, '')}. Fix this and run the same command again (the study continues). Full logs in .winnow/logs/${study.name}/; the summary below says how to see their output.`,
       )
       process.exitCode = 1
     } else if (summary.stoppedBy === 'aborted') {
-      // Interrupted, like any command stopped by Ctrl-C (128 + SIGINT); the same command continues the study.
-      process.exitCode = 130
+      // Ctrl-C: 130 (128 + SIGINT), like any command; a broken output pipe: 141 (SIGPIPE). A supervisor's SIGTERM
+      // (systemd, Kubernetes, Slurm's scancel) asked for this clean stop: 0. The same command continues the study.
+      process.exitCode = result.stoppedBy === 'SIGTERM' ? 0 : result.stoppedBy === 'EPIPE' ? 141 : 130
     } else if (summary.failed > 0 && summary.completed + summary.pruned + summary.paused === 0) {
-      console.error(
-        `error: all ${summary.failed} trials of this run failed. See why with \`winnow trials ${quoteArg(study.name)} --state fail --logs\`.`,
-      )
+      console.error(`error: all ${summary.failed} trials of this run failed; the summary below says how to see why.`)
       process.exitCode = 1
     }
     console.log(

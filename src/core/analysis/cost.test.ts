@@ -31,9 +31,10 @@ describe('computeCost', () => {
   })
 
   test('trials that failed before using anything claim no savings', () => {
-    const failed = [0, 1, 2].map((n) => fixtureTrial({ number: n, state: 'FAIL' }))
+    const failed = [0, 1, 2].map((n) => fixtureTrial({ number: n, state: 'FAIL', systemAttrs: { gpuSeconds: 3600 } }))
     const c = computeCost(failed, { fullResource: 900 })
     assert.deepEqual([c.trials, c.resourceUsed, c.resourceFull, c.savedFraction], [0, 0, 0, 0])
+    assert.deepEqual(c.gpuSeconds, { used: 3 * 3600, fullEstimate: 3 * 3600, trials: 3 }, 'their GPU time still counts')
     const one = computeCost([...failed, fixtureTrial({ number: 3, state: 'PRUNED', curve: [[300, 2]] })], {
       fullResource: 900,
     })

@@ -12,7 +12,7 @@ export interface CostMeasure {
 
 /** Compute used by a study against running every started trial to full fidelity. */
 export interface CostSummary {
-  /** Trials that started (every state but WAITING without a report). */
+  /** Trials that used some of the resource (reported, or COMPLETE); their sum and full-fidelity cost are below. */
   readonly trials: number
   /** Resource consumed, summed over trials (steps, epochs or data fraction). */
   readonly resourceUsed: number
@@ -60,10 +60,13 @@ export function computeCost(trials: readonly FrozenTrial[], opts: CostOptions): 
   const tokens = measure()
   for (const t of trials) {
     const r = resourceOf(t, full)
-    // A trial that used nothing (failed at start) saved nothing either: counting its full cost would claim savings.
-    if (r === undefined || r === 0) continue
-    n++
-    used += r
+    if (r === undefined) continue
+    // A trial that reported nothing (failed at start) saved nothing either: its GPU-hours count, but counting its
+    // full resource in "what all trials at full fidelity would cost" would claim savings.
+    if (r > 0) {
+      n++
+      used += r
+    }
     gpu.add(t.systemAttrs.gpuSeconds, r, full)
     wall.add(t.systemAttrs.wallSeconds, r, full)
     tokens.add(t.systemAttrs.tokens, r, full)

@@ -1,4 +1,5 @@
 import { escapeHtml } from '../escape.ts'
+import { shorten } from '../format.ts'
 import { extent, makeScale, tickLabel } from './scale.ts'
 
 /** One marker of a plot; `cls` picks its style (e.g. `pruned`, `best`, `baseline`), `title` its tooltip. */
@@ -166,10 +167,6 @@ function rule(r: PlotRule, dir: 'h' | 'v', at: number, from: number, to: number)
       ? `<text class="rule-label ${escapeHtml(r.cls ?? '')}" x="${to - 4}" y="${(at - 4).toFixed(1)}" text-anchor="end">${escapeHtml(r.label)}</text>`
       : `<text class="rule-label ${escapeHtml(r.cls ?? '')}" x="${(at + 3).toFixed(1)}" y="${to + 10}">${escapeHtml(r.label)}</text>`
   return line + text
-}
-
-function shorten(s: string, n: number): string {
-  return s.length <= n ? s : `${s.slice(0, n - 1)}…`
 }
 
 function hash(s: string): number {

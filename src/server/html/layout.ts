@@ -47,6 +47,11 @@ ${p.body}
 }
 
 /** The link to a study's page. */
+/** A trial state as a coloured badge. */
+export function stateBadge(state: string): string {
+  return `<span class="state ${h(state)}">${h(state)}</span>`
+}
+
 export function studyHref(name: string): string {
   return `/study/${encodeURIComponent(name)}`
 }

@@ -8,7 +8,7 @@ import { hoursText, num } from '../../report/format.ts'
 import { htmlTable, section } from '../../report/html-sections.ts'
 import { renderPlot } from '../../report/svg/plot.ts'
 import type { LogTail } from '../log-tail.ts'
-import { renderPage, studyHref, timeText, trialHref } from './layout.ts'
+import { renderPage, stateBadge, studyHref, timeText, trialHref } from './layout.ts'
 
 /** Everything the trial page shows. */
 export interface TrialView {
@@ -22,10 +22,6 @@ export interface TrialView {
 
 /** The system attribute naming a trial's log file, read by the trial page (only that path). */
 export const LOG_FILE_ATTR = 'logFile'
-
-function stateBadge(t: FrozenTrial): string {
-  return `<span class="state ${h(t.state)}">${h(t.state)}</span>`
-}
 
 /** The live part of the trial page: state, values, parameters, intermediate values, why it stopped, log, attributes. */
 export function renderTrialFragment(v: TrialView): string {
@@ -47,7 +43,7 @@ export function renderTrialFragment(v: TrialView): string {
     t.distributions[k] ? `${t.distributions[k].kind} ${rangeOf(t.distributions[k])}` : '–',
   ])
   // The header's state badge sits outside the live fragment; the page script copies this hidden one into it.
-  return `<template data-header="trial-state">${stateBadge(t)}</template>
+  return `<template data-header="trial-state">${stateBadge(t.state)}</template>
 <div class="cards">${cards.map(([k, val]) => `<div class="card"><div class="k">${h(k)}</div><div class="v">${h(val)}</div></div>`).join('')}</div>
 ${reason ? `<p class="note"><b>Why it stopped:</b> ${h(reason)}</p>` : ''}
 ${section('params', 'Parameters', params.length > 0 ? htmlTable(['parameter', 'value', 'distribution'], params) : '<p class="empty">No parameters yet.</p>')}
@@ -80,7 +76,7 @@ export function renderTrialPage(v: TrialView): string {
     title: `#${t.number} of ${name} · Winnow dashboard`,
     live: true,
     body: `<p class="crumbs"><a href="/">All studies</a> › <a href="${h(studyHref(name))}">${h(name)}</a> › #${t.number}</p>
-<header><h1>Trial #${t.number} <span id="trial-state">${stateBadge(t)}</span>${tags}<span id="live-status" class="live">connecting…</span></h1>
+<header><h1>Trial #${t.number} <span id="trial-state">${stateBadge(t.state)}</span>${tags}<span id="live-status" class="live">connecting…</span></h1>
 <p class="meta">Study <a href="${h(studyHref(name))}">${h(name)}</a> · trial id ${t.id}</p></header>
 <div id="live" data-version="${t.version}" data-events="${h(`/api/studies/${encodeURIComponent(name)}/events`)}" data-fragment="${h(`${trialHref(name, t.number)}/fragment`)}">
 ${renderTrialFragment(v)}

@@ -4,7 +4,7 @@ import { reasonOf } from '../../core/trial/frozen-trial.ts'
 import { escapeHtml as h } from '../../report/escape.ts'
 import { hoursText, num } from '../../report/format.ts'
 import type { TrialOrder } from '../query.ts'
-import { studyHref, trialHref } from './layout.ts'
+import { stateBadge, studyHref, trialHref } from './layout.ts'
 
 /** Trials per page of the trials table. */
 export const TRIALS_PER_PAGE = 50
@@ -86,7 +86,7 @@ export function trialsTableHtml(p: TrialsPage, ctx: TableContext): string {
     const end = t.finishedAt ?? (t.state === 'RUNNING' ? ctx.now : null)
     const cells = [
       `<a href="${h(trialHref(ctx.studyName, t.number))}">#${t.number}</a>${tags}`,
-      `<span class="state ${h(t.state)}">${h(t.state)}</span>`,
+      stateBadge(t.state),
       ...ctx.metricNames.map((_, i) => h(num(t.values?.[i]))),
       ...shownParams.map((k) => h(paramText(t.params[k]))),
       h(t.intermediate.at(-1)?.step ?? '–'),
