@@ -82,3 +82,20 @@ test('Ctrl-C ends the run with exit status 130, SIGTERM with 0, and the same com
   assert.equal(again.code, 0, again.stderr)
   assert.match(again.stdout, /3 trials — 3 complete/)
 })
+
+test('a baseline that failed (a broken setup, since fixed) is run again when the study continues', () => {
+  const dir = tempDir('winnow-failed-')
+  // Every trial fails until the file "ready" exists: the setup is broken, then fixed.
+  const script =
+    'if (!require("fs").existsSync("ready")) process.exit(3); console.log("loss=" + Number(process.argv[1]) ** 2)'
+  writeFileSync(
+    join(dir, 'study.yaml'),
+    `name: rebase\nmetric: {name: loss}\ncommand: [node, -e, ${JSON.stringify(script)}, "{x}"]\nmetrics_from: {stdout_pattern: "loss=(?<loss>[0-9.eE+-]+)"}\nspace: {x: {type: float, low: 0, high: 1}}\nbaseline: {x: 0.5}\nbudget: {trials: 6}\n`,
+  )
+  assert.equal(winnow(['tune', 'study.yaml', '-q'], dir).code, 1, 'the broken setup stops the run')
+  writeFileSync(join(dir, 'ready'), '')
+  const fixed = winnow(['tune', 'study.yaml', '-q'], dir)
+  assert.equal(fixed.code, 0, fixed.stderr)
+  assert.match(fixed.stdout, /Baseline #3: loss 0\.25/)
+  assert.match(fixed.stdout, /Best +#\d+: loss .* vs baseline/)
+})

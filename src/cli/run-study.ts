@@ -83,10 +83,10 @@ export async function runStudyFile(config: StudyConfig, o: RunOverrides = {}): P
       scheduler: strategies.scheduler,
       seed,
       loadIfExists: true,
+      ...(config.baseline !== undefined ? { baseline: config.baseline } : {}),
       systemAttrs: joining ? {} : studyRecord(config, strategies.description, inputHashes),
     })
-    if (existing === undefined && config.baseline !== undefined)
-      await study.enqueue(config.baseline, { baseline: true })
+    if (existing !== undefined && config.baseline !== undefined) await requeueFailedBaseline(study, config.baseline)
     if (existing !== undefined && !joining)
       await recordChangedSetup(storage, existing, studyRecord(config, strategies.description, inputHashes))
 
@@ -214,4 +214,14 @@ function earlierResults(trials: readonly FrozenTrial[], direction: Direction) {
   const result = (t: FrozenTrial | undefined) =>
     t?.state === 'COMPLETE' && t.values !== null ? { number: t.number, value: t.values[0] } : undefined
   return { best: result(bestTrial(trials, direction)), baseline: result(findBaseline(trials)) }
+}
+
+/**
+ * A continued study whose baseline failed (a broken setup: "fix this and run the same command again") and has no
+ * other baseline run queues it again, so the study gets its reference.
+ */
+async function requeueFailedBaseline(study: Study, baseline: NonNullable<StudyConfig['baseline']>): Promise<void> {
+  const baselines = (await study.trials()).filter((t) => t.systemAttrs.baseline === true)
+  if (baselines.length > 0 && baselines.every((t) => t.state === 'FAIL'))
+    await study.enqueue(baseline, { baseline: true })
 }

@@ -2,7 +2,10 @@ import type { Direction, FrozenTrial } from '../trial/frozen-trial.ts'
 
 /** The study's baseline trial (enqueued first with `systemAttrs.baseline = true`), if any. */
 export function findBaseline(trials: readonly FrozenTrial[]): FrozenTrial | undefined {
-  return trials.find((t) => t.systemAttrs.baseline === true)
+  // The first baseline trial that completed; else the first one (a baseline that failed is re-run when the study
+  // continues, and the re-run is then the reference).
+  const baselines = trials.filter((t) => t.systemAttrs.baseline === true)
+  return baselines.find((t) => t.state === 'COMPLETE') ?? baselines[0]
 }
 
 /**

@@ -178,6 +178,18 @@ describe('Study', () => {
     assert.deepEqual(seen, ['1x', '1y', '2x', '2y', '3x', '3y'])
   })
 
+  test('the baseline is trial #0 before a grid, and the grid point equal to it is not run twice', async () => {
+    const sampler = new GridSampler({ grid: { a: [1, 2, 3], b: ['x', 'y'] } })
+    const study = await newStudy({ sampler, baseline: { a: 2, b: 'y' } })
+    await study.optimize(
+      (t) => (t.suggestInt('a', 1, 3) as number) + (t.suggestCategorical('b', ['x', 'y']) === 'x' ? 0 : 10),
+      { trials: 100 },
+    )
+    const trials = await study.trials()
+    assert.deepEqual([trials[0].params, trials[0].systemAttrs.baseline], [{ a: 2, b: 'y' }, true])
+    assert.deepEqual(trials.map((t) => `${t.params.a}${t.params.b}`).sort(), ['1x', '1y', '2x', '2y', '3x', '3y'])
+  })
+
   test('a second process loading the study sees its trials (incremental reads)', async () => {
     const storage = new MemoryStorage()
     const a = await Study.create({ storage, name: 'shared', seed: 3 })

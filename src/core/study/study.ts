@@ -29,6 +29,11 @@ export interface CreateStudyOptions {
   readonly seed?: number
   /** Continue the study when it exists instead of failing. @default false */
   readonly loadIfExists?: boolean
+  /**
+   * The baseline configuration, queued on creation as trial #0 (before a grid's or a sweep's points; a point equal
+   * to it is not queued twice): every result is reported against it.
+   */
+  readonly baseline?: ParamValues
   readonly userAttrs?: Readonly<Record<string, Json>>
   readonly systemAttrs?: Readonly<Record<string, Json>>
 }
@@ -97,9 +102,11 @@ export class Study implements TrialHost {
       { loadIfExists: opts.loadIfExists },
     )
     const s = new Study(opts.storage, study, opts.sampler, opts.scheduler)
-    if (created && opts.sampler?.initialQueue) {
-      for (const params of opts.sampler.initialQueue()) await s.enqueue(params)
-    }
+    if (!created) return s
+    const baseline = opts.baseline
+    if (baseline !== undefined) await s.enqueue(baseline, { baseline: true })
+    for (const params of opts.sampler?.initialQueue?.() ?? [])
+      if (baseline === undefined || !sameConfiguration(params, baseline)) await s.enqueue(params)
     return s
   }
 
@@ -276,4 +283,10 @@ export class Study implements TrialHost {
   async setUserAttrs(trial: TrialId, attrs: Readonly<Record<string, Json>>) {
     await this.storage.setTrialAttrs(trial, 'user', attrs)
   }
+}
+
+/** Two queued configurations with the same parameters and values. */
+function sameConfiguration(a: ParamValues, b: ParamValues): boolean {
+  const keys = Object.keys(a)
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k])
 }
