@@ -155,17 +155,32 @@ describe('trial lifecycle', () => {
         .map((v, i) => `echo 'WINNOW {"type":"report","step":${i + 1},"metrics":{"eval_loss":"${v}"}}'; sleep 0.05`)
         .join(';')
     let n = 0
-    const scripts = [lines(['2', 'NaN', '1', '1']) + '; sleep 5', lines(['2', '1.5', '1.6', '1.55', '1.7', '1.2'])]
+    const scripts = [
+      lines(['2', 'NaN', '1', '1']) + '; sleep 5',
+      lines(['2', '1.5', '1.6', '1.55', '1.7', '1.2']),
+      lines(['2', '27', '1']) + '; sleep 5',
+    ]
     const { runner } = testRunner(study, {
       command: () => ['bash', '-c', scripts[n++]],
       metricsFrom: { protocol: 'stdout' },
-      earlyStopping: { patience: 3, minDelta: 0.01 },
-      budget: { trials: 2 },
+      earlyStopping: { patience: 3, minDelta: 0.01, divergence: { nan: true, above: 10 } },
+      budget: { trials: 3 },
+      concurrency: 1,
     })
     await runner.run()
-    const [diverged, plateau] = await study.trials()
+    const [diverged, plateau, above] = await study.trials()
     assert.equal(diverged.state, 'PRUNED')
     assert.match(diverged.systemAttrs.pruneReason as string, /NaN at step 2/)
+    assert.equal(above.state, 'PRUNED')
+    assert.match(above.systemAttrs.pruneReason as string, /27 at step 2 is past the divergence limit 10/)
+    assert.deepEqual(
+      above.intermediate.map((iv) => [iv.step, iv.value]),
+      [
+        [1, 2],
+        [2, 27],
+      ],
+      'the report that diverged is kept',
+    )
     assert.equal(plateau.state, 'COMPLETE')
     assert.deepEqual(plateau.values, [1.5])
     assert.match(plateau.systemAttrs.stoppedEarly as string, /no improvement/)

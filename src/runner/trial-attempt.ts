@@ -120,8 +120,14 @@ export class TrialAttempt {
       if (value !== undefined) {
         const verdict = this.tracker.observe(step, value)
         if (Number.isFinite(value)) this.lastValue = value
-        if (verdict.kind === 'diverged') this.setStop('diverged', { action: 'prune', reason: verdict.reason })
-        else {
+        if (verdict.kind === 'diverged') {
+          // The report that shows the divergence is kept with the trial's curve (a NaN has no place in it).
+          if (Number.isFinite(value))
+            await this.ctx.study.storage
+              .reportIntermediate(this.trial.id, step, value)
+              .catch((e) => this.ctx.warn(`could not store the report of trial #${this.number}: ${String(e)}`))
+          this.setStop('diverged', { action: 'prune', reason: verdict.reason })
+        } else {
           decision = await this.trial.report(step, value)
           // PBT: replaced by a new trial, this attempt stops like a pruned one (setStop in exploit).
           const replaced =
