@@ -189,7 +189,11 @@ function buildScheduler(config: StudyConfig, c: SchedulerConfig, seed: number): 
       })
     case 'hyperband':
     case 'bohb':
-      return new HyperbandScheduler({ resource: resourceOf(c.type, c), mode: c.mode })
+      return new HyperbandScheduler({
+        resource: resourceOf(c.type, c),
+        mode: c.mode,
+        ...(c.brackets !== undefined ? { brackets: c.brackets } : {}),
+      })
     case 'pbt': {
       const r = resourceOf('pbt', c)
       return new PbtScheduler({

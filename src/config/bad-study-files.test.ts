@@ -165,6 +165,12 @@ const cases: BadCase[] = [
     says: ['YAML syntax error', 'end with a ]'],
   },
   {
+    name: 'a sampler option value Winnow does not implement (accepted, then ignored, before)',
+    yaml: `${head}${okCommand}space:\n${lr}sampler: {type: cmaes, restart_strategy: bipop}\n`,
+    at: '6:42 sampler.restart_strategy',
+    says: ['must be one of "none", "ipop", but got "bipop"'],
+  },
+  {
     name: 'duplicate key',
     yaml: `${head}${okCommand}space:\n${lr}retries: 1\nretries: 2\n`,
     at: '7:1 ',

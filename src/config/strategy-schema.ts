@@ -23,7 +23,7 @@ const samplerOptions = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('qmc'),
     seed,
-    qmc_type: z.enum(['sobol', 'halton']).optional(),
+    qmc_type: z.enum(['sobol']).optional(),
     scramble: z.boolean().optional(),
   }),
   z.strictObject({
@@ -42,7 +42,7 @@ const samplerOptions = z.discriminatedUnion('type', [
     n_startup_trials: count,
     sigma0: z.number().positive().optional(),
     popsize: positiveInt,
-    restart_strategy: z.enum(['none', 'ipop', 'bipop']).optional(),
+    restart_strategy: z.enum(['none', 'ipop']).optional(),
   }),
   z.strictObject({
     type: z.literal('nsga2'),

@@ -27,6 +27,25 @@ describe('HyperbandScheduler', () => {
     for (let n = 0; n < 40; n++) assert.equal(hb.bracketOf(n), hb.bracketOf(n + 17))
   })
 
+  test('brackets: k keeps the k most aggressive brackets, with their sizes; 1 is successive halving from min', () => {
+    const two = new HyperbandScheduler({ resource: { min: 1, max: 81, reductionFactor: 3 }, brackets: 2 })
+    assert.deepEqual(two.bracketSizes, [81, 34])
+    assert.deepEqual(
+      two.brackets.map((b) => b.ladder.rungs),
+      [
+        [1, 3, 9, 27],
+        [3, 9, 27],
+      ],
+    )
+    const one = new HyperbandScheduler({ resource: { min: 5, max: 100, reductionFactor: 3 }, brackets: 1 })
+    assert.deepEqual(
+      [0, 1, 2, 3].map((n) => one.bracketOf(n)),
+      [0, 0, 0, 0],
+    )
+    assert.equal(new HyperbandScheduler({ resource: { min: 5, max: 100 }, brackets: 9 }).brackets.length, 3)
+    assert.throws(() => new HyperbandScheduler({ resource: { min: 5, max: 100 }, brackets: 0 }), /brackets must be/)
+  })
+
   test('trials compete only within their bracket', () => {
     const hb = new HyperbandScheduler({ resource: { min: 5, max: 100, reductionFactor: 3 } })
     const inBracket = (b: number) => Array.from({ length: 60 }, (_, n) => n).filter((n) => hb.bracketOf(n) === b)

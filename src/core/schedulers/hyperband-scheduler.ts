@@ -1,3 +1,4 @@
+import { WinnowError } from '../errors.ts'
 import type { FrozenTrial } from '../trial/frozen-trial.ts'
 import { bracketCount, type ResolvedResource, type Resource, resolveResource } from './resource.ts'
 import type { Decision, Promotion, Scheduler, SchedulingContext } from './scheduler.ts'
@@ -11,6 +12,12 @@ export interface HyperbandSchedulerOptions {
   readonly mode?: HalvingMode
   /** Reports averaged into a rung value in every bracket (see `SuccessiveHalvingSchedulerOptions.smoothing`). @default 1 */
   readonly smoothing?: number
+  /**
+   * How many brackets to run, the most aggressive first (1 = plain successive halving from `min`). Fewer brackets
+   * spend less on trials that run long unjudged, and hedge less against a `min` too small to rank them.
+   * @default all s_max + 1
+   */
+  readonly brackets?: number
 }
 
 /**
@@ -37,16 +44,20 @@ export class HyperbandScheduler implements Scheduler {
   constructor(opts: HyperbandSchedulerOptions) {
     this.resource = resolveResource('HyperbandScheduler', opts.resource)
     const n = bracketCount(this.resource)
+    const k = opts.brackets ?? n
+    if (!Number.isInteger(k) || k < 1)
+      throw new WinnowError('invalid_config', `HyperbandScheduler brackets must be a whole number >= 1, but got ${k}.`)
+    const used = Math.min(k, n)
     const eta = this.resource.reductionFactor
     this.brackets = Array.from(
-      { length: n },
+      { length: used },
       (_, b) =>
         new SuccessiveHalvingScheduler(
           { resource: opts.resource, mode: opts.mode, minEarlyStoppingRate: b, smoothing: opts.smoothing },
           'HyperbandScheduler',
         ),
     )
-    this.bracketSizes = Array.from({ length: n }, (_, b) => {
+    this.bracketSizes = Array.from({ length: used }, (_, b) => {
       const s = n - 1 - b
       return Math.ceil((n / (s + 1)) * eta ** s - 1e-9)
     })
