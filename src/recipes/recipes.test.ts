@@ -12,6 +12,14 @@ import { writeRecipe } from './write-recipe.ts'
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'winnow-recipe-'))
 
+// Prints train.py's DEFAULTS dict (argv[1]) as JSON.
+const READ_DEFAULTS = [
+  'import ast, json, sys',
+  'src = open(sys.argv[1]).read()',
+  'start = src.index("DEFAULTS = ") + len("DEFAULTS = ")',
+  'print(json.dumps(ast.literal_eval(src[start:src.index("\\n}\\n", start) + 2])))',
+].join('\n')
+
 describe('winnow init recipes', () => {
   for (const name of RECIPE_NAMES)
     test(`${name}: study.yaml validates, the baseline is in the space, the memory block resolves`, () => {
@@ -30,6 +38,12 @@ describe('winnow init recipes', () => {
       assert.equal(c.memory?.method, recipe.method)
       assert.equal(c.memory?.batch_size_param, 'per_device_train_batch_size')
       assert.match(readFileSync(paths[1], 'utf8'), /WinnowCallback/)
+      // Run by hand, train.py trains trial #0: its DEFAULTS are the study's baseline (read by Python itself).
+      const read = spawnSync('/usr/bin/python3', ['-c', READ_DEFAULTS, paths[1]], { encoding: 'utf8' })
+      assert.equal(read.status, 0, read.stderr)
+      const values = JSON.parse(read.stdout) as Record<string, unknown>
+      for (const [k, v] of Object.entries(c.baseline ?? {}))
+        assert.equal(values[k], v, `${name} train.py DEFAULTS["${k}"]`)
     })
 
   test('LoRA recipes tune alpha as a ratio of the rank and search learning rates a decade above full fine-tuning', () => {

@@ -84,7 +84,7 @@ export const RECIPES: Readonly<Record<RecipeName, Recipe>> = {
       },
       {
         name: 'lr_scheduler_type',
-        space: '{type: categorical, choices: [cosine, linear, constant]}',
+        space: '{type: categorical, choices: [cosine, linear, constant_with_warmup]}',
         baseline: 'cosine',
         source: 'axolotl',
       },
@@ -118,8 +118,8 @@ export const RECIPES: Readonly<Record<RecipeName, Recipe>> = {
       },
       {
         name: 'lr_scheduler_type',
-        space: '{type: categorical, choices: [constant, cosine, linear]}',
-        baseline: 'constant',
+        space: '{type: categorical, choices: [constant_with_warmup, cosine, linear]}',
+        baseline: 'constant_with_warmup',
         source: 'qlora-paper',
       },
       {
@@ -156,7 +156,7 @@ export const RECIPES: Readonly<Record<RecipeName, Recipe>> = {
       },
       {
         name: 'lr_scheduler_type',
-        space: '{type: categorical, choices: [cosine, linear, constant]}',
+        space: '{type: categorical, choices: [cosine, linear, constant_with_warmup]}',
         baseline: 'cosine',
         source: 'alpaca',
       },
@@ -177,7 +177,8 @@ export const RECIPES: Readonly<Record<RecipeName, Recipe>> = {
         baseline: 1.0e-6,
         source: 'trl-dpo',
       },
-      { name: 'beta', space: '{type: float, low: 0.01, high: 0.5, log: true}', baseline: 0.1, source: 'dpo-paper' },
+      // beta is not tuned: the DPO loss −log σ(β·margin) depends on β itself, so eval_loss of different betas is not
+      // comparable and minimising it would tune β, not alignment. train.py keeps β = 0.1 (the DPO paper's).
       batch(2, '[1, 2, 4]'),
       accumulation(8, '[4, 8, 16]'),
       { name: 'warmup_ratio', space: '{type: float, low: 0.0, high: 0.15}', baseline: 0.1, source: 'zephyr' },

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { UsageError } from '../core/errors.ts'
-import { RECIPE_NAMES, RECIPES, type RecipeName } from './recipes.ts'
+import { RECIPE_NAMES, RECIPES, type Recipe, type RecipeName } from './recipes.ts'
 import { renderStudy } from './render-study.ts'
 
 const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates')
@@ -26,7 +26,7 @@ export function writeRecipe(o: WriteRecipeOptions): string[] {
   const dir = resolve(o.dir ?? '.')
   const files = {
     'study.yaml': renderStudy(recipe, { model: o.model ?? recipe.defaultModel }),
-    'train.py': readFileSync(join(TEMPLATES, recipe.template), 'utf8'),
+    'train.py': withBaselineDefaults(readFileSync(join(TEMPLATES, recipe.template), 'utf8'), recipe),
   }
   const paths = Object.keys(files).map((f) => join(dir, f))
   const taken = paths.filter((p) => existsSync(p))
@@ -37,4 +37,22 @@ export function writeRecipe(o: WriteRecipeOptions): string[] {
   mkdirSync(dir, { recursive: true })
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
   return paths
+}
+
+/**
+ * The template with its `DEFAULTS` set to the recipe's baseline, so that the script run by hand (outside Winnow)
+ * trains exactly trial #0: one template serves several recipes whose baselines differ (qlora-sft's constant
+ * schedule, rank 64, …). Keys the recipe does not tune keep the template's value.
+ */
+export function withBaselineDefaults(template: string, recipe: Recipe): string {
+  let out = template
+  for (const p of recipe.params) {
+    // JS number text (2e-7, 0.0002, 16) and JSON strings are valid Python literals.
+    const value = typeof p.baseline === 'number' ? String(p.baseline) : JSON.stringify(p.baseline)
+    const line = new RegExp(`^( {4}"${p.name}": )[^,\n]+,`, 'm')
+    if (!line.test(out))
+      throw new Error(`Template ${recipe.template} has no DEFAULTS entry for ${p.name}: add it (a bug in the recipe).`)
+    out = out.replace(line, `$1${value},`)
+  }
+  return out
 }

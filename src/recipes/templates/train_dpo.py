@@ -16,7 +16,7 @@ import winnow_client as winnow
 # Baseline values; Winnow's parameters override them (see study.yaml for ranges and README for sources).
 DEFAULTS = {
     "learning_rate": 1e-6,
-    "beta": 0.1,
+    "beta": 0.1,  # not in the study's space: eval_loss depends on beta itself (see src/recipes/README.md)
     "per_device_train_batch_size": 2,
     "gradient_accumulation_steps": 8,
     "warmup_ratio": 0.1,
