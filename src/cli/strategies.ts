@@ -176,7 +176,10 @@ function buildScheduler(config: StudyConfig, c: SchedulerConfig, seed: number): 
         intervalSteps: c.interval_steps,
       })
     case 'patient':
-      return new PatientScheduler(new MedianScheduler(), { patience: c.patience, minDelta: c.min_delta })
+      return new PatientScheduler(c.wraps === 'none' ? undefined : new MedianScheduler(), {
+        patience: c.patience,
+        minDelta: c.min_delta,
+      })
     case 'wilcoxon':
       return new WilcoxonScheduler({ pThreshold: c.p_threshold, nStartupSteps: c.n_startup_steps })
     case 'asha':

@@ -134,6 +134,10 @@ const schedulerOptions = z.discriminatedUnion('type', [
     ...common,
     patience: z.number().int().min(0),
     min_delta: z.number().min(0).optional(),
+    wraps: z.enum(['median', 'none']).optional().meta({
+      description:
+        'median (default): a trial whose last `patience` + 1 reports trail its best before by more than min_delta is pruned when it is also below the median; none: pruned on that alone.',
+    }),
   }),
   z.strictObject({
     type: z.literal('wilcoxon'),
