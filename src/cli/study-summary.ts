@@ -1,6 +1,6 @@
 import { findBaseline, gainOver } from '../core/analysis/baseline.ts'
 import { computeCost, resourceUnit } from '../core/analysis/cost.ts'
-import { bestTrial } from '../core/analysis/pareto.ts'
+import { bestTrial, paretoFront } from '../core/analysis/pareto.ts'
 import { rankTransferToHighest } from '../core/analysis/rank-transfer.ts'
 import type { StudyInfo } from '../core/storage.ts'
 import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
@@ -50,7 +50,7 @@ export function summarizeStudy(info: StudyInfo, trials: readonly FrozenTrial[]):
       )
       lines.push(`  ${formatParams(best.params)}`)
     } else lines.push('No trial has completed yet.')
-  }
+  } else lines.push(...paretoLines(info, trials, baseline))
   const resource = resourceOf(info)
   const maxSeen = Math.max(0, ...trials.map((t) => t.intermediate.at(-1)?.step ?? 0))
   const full = resource?.max ?? maxSeen
@@ -66,5 +66,22 @@ export function summarizeStudy(info: StudyInfo, trials: readonly FrozenTrial[]):
   }
   const { steps } = lineageOf(info.systemAttrs)
   if (steps.length > 0) lines.push(`Focus: ${steps.map((s) => s.summary).join('; ')}`)
+  return lines
+}
+
+/** Several objectives: the baseline's values and the Pareto front (at most 10 trials shown). */
+function paretoLines(info: StudyInfo, trials: readonly FrozenTrial[], baseline: FrozenTrial | undefined): string[] {
+  const values = (t: FrozenTrial) =>
+    info.metricNames.map((m, i) => `${m} ${formatNumber(t.values![i])} (${info.directions[i]})`).join(', ')
+  const lines: string[] = []
+  if (baseline?.values) lines.push(`Baseline #${baseline.number}: ${values(baseline)}`)
+  else if (baseline) lines.push(`Baseline #${baseline.number}: ${baseline.state}.`)
+  const front = paretoFront(trials, info.directions)
+  if (front.length === 0) return [...lines, 'No trial has completed yet.']
+  lines.push(
+    `Pareto front: ${front.length} trial${front.length === 1 ? '' : 's'} no other trial beats on every objective`,
+  )
+  for (const t of front.slice(0, 10)) lines.push(`  #${t.number}: ${values(t)}`)
+  if (front.length > 10) lines.push(`  … ${front.length - 10} more: winnow best ${info.name}`)
   return lines
 }
