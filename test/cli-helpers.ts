@@ -80,3 +80,26 @@ ${o.extra ?? ''}
   )
   return file
 }
+
+/**
+ * Writes a study file whose trial is `node -e <script> <x>` (x a float in [0, high], baseline 0.5): for tests of
+ * how Winnow treats what a script prints or how it exits. `fields` are more study-file lines (budget, metrics_from…);
+ * `metric` replaces the default `metric: {name: loss}` line.
+ */
+export function writeScriptStudy(
+  dir: string,
+  o: { name: string; script: string; fields: string; metric?: string; high?: number },
+): string {
+  const file = join(dir, 'study.yaml')
+  writeFileSync(
+    file,
+    `name: ${o.name}
+${o.metric ?? 'metric: {name: loss}'}
+command: [node, -e, ${JSON.stringify(o.script)}, "{x}"]
+space: {x: {type: float, low: 0, high: ${o.high ?? 1}}}
+baseline: {x: 0.5}
+${o.fields}
+`,
+  )
+  return file
+}

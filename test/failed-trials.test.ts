@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { tempDir, winnow, winnowAsync, writeNodeStudy } from './cli-helpers.ts'
+import { tempDir, winnow, winnowAsync, writeNodeStudy, writeScriptStudy } from './cli-helpers.ts'
 
 test('a missing program stops the run after 3 trials with exit 1 and says what to fix', () => {
   const dir = tempDir('winnow-failed-')
@@ -25,10 +25,7 @@ test('trials says why each failed and --logs prints the output; a run where ever
   // Each trial fails differently (its exit code and message depend on x), so the fail-fast stop does not apply.
   const script =
     'const x = Number(process.argv[1]); console.log("loading model"); console.error("boom at x=" + x); process.exit(2 + Math.floor(x * 50))'
-  writeFileSync(
-    join(dir, 'study.yaml'),
-    `name: bad\nmetric: {name: loss}\ncommand: [node, -e, ${JSON.stringify(script)}, "{x}"]\nspace: {x: {type: float, low: 0, high: 1}}\nbaseline: {x: 0.5}\nsampler: {type: random, seed: 1}\nbudget: {trials: 4}\n`,
-  )
+  writeScriptStudy(dir, { name: 'bad', script, fields: 'sampler: {type: random, seed: 1}\nbudget: {trials: 4}' })
   const r = winnow(['tune', 'study.yaml', '-q'], dir)
   assert.equal(r.code, 1, r.stderr)
   assert.match(r.stderr, /all 4 trials of this run failed; the summary below says how to see why/)
@@ -88,10 +85,11 @@ test('a baseline that failed (a broken setup, since fixed) is run again when the
   // Every trial fails until the file "ready" exists: the setup is broken, then fixed.
   const script =
     'if (!require("fs").existsSync("ready")) process.exit(3); console.log("loss=" + Number(process.argv[1]) ** 2)'
-  writeFileSync(
-    join(dir, 'study.yaml'),
-    `name: rebase\nmetric: {name: loss}\ncommand: [node, -e, ${JSON.stringify(script)}, "{x}"]\nmetrics_from: {stdout_pattern: "loss=(?<loss>[0-9.eE+-]+)"}\nspace: {x: {type: float, low: 0, high: 1}}\nbaseline: {x: 0.5}\nbudget: {trials: 6}\n`,
-  )
+  writeScriptStudy(dir, {
+    name: 'rebase',
+    script,
+    fields: 'metrics_from: {stdout_pattern: "loss=(?<loss>[0-9.eE+-]+)"}\nbudget: {trials: 6}',
+  })
   assert.equal(winnow(['tune', 'study.yaml', '-q'], dir).code, 1, 'the broken setup stops the run')
   writeFileSync(join(dir, 'ready'), '')
   const fixed = winnow(['tune', 'study.yaml', '-q'], dir)

@@ -1,18 +1,23 @@
 // A study with two objectives through the CLI: the summary shows the baseline and the Pareto front, as `best` does.
 import assert from 'node:assert/strict'
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { test } from 'node:test'
-import { tempDir, winnow } from './cli-helpers.ts'
+import { tempDir, winnow, writeScriptStudy } from './cli-helpers.ts'
 
 test('status of a two-objective study shows the baseline and the same Pareto front as best', () => {
   const dir = tempDir('winnow-mo-')
   // loss and cost pull x in opposite directions on [0, 1], so every trial is on the front; x = 2 costs more.
   const script = "const x = Number(process.argv[1]); console.log('loss=' + (x - 1) ** 2 + ' cost=' + x * x)"
-  writeFileSync(
-    join(dir, 'study.yaml'),
-    `name: mo\nmetrics: [{name: loss, direction: minimize}, {name: cost, direction: minimize}]\ncommand: [node, -e, ${JSON.stringify(script)}, "{x}"]\nmetrics_from: {stdout_pattern: "loss=(?<loss>[0-9.eE+-]+) cost=(?<cost>[0-9.eE+-]+)"}\nspace: {x: {type: float, low: 0, high: 2}}\nbaseline: {x: 0.5}\nsampler: {type: random, seed: 2}\nbudget: {trials: 8}\n`,
-  )
+  writeScriptStudy(dir, {
+    name: 'mo',
+    metric: 'metrics: [{name: loss, direction: minimize}, {name: cost, direction: minimize}]',
+    script,
+    high: 2,
+    fields: [
+      'metrics_from: {stdout_pattern: "loss=(?<loss>[0-9.eE+-]+) cost=(?<cost>[0-9.eE+-]+)"}',
+      'sampler: {type: random, seed: 2}',
+      'budget: {trials: 8}',
+    ].join('\n'),
+  })
   const r = winnow(['tune', 'study.yaml', '-q'], dir)
   assert.equal(r.code, 0, r.stderr)
   const status = winnow(['status', 'mo'], dir).stdout
