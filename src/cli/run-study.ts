@@ -86,7 +86,9 @@ export async function runStudyFile(config: StudyConfig, o: RunOverrides = {}): P
       ...(config.baseline !== undefined ? { baseline: config.baseline } : {}),
       systemAttrs: joining ? {} : studyRecord(config, strategies.description, inputHashes),
     })
-    if (existing !== undefined && config.baseline !== undefined) await requeueFailedBaseline(study, config.baseline)
+    // Only the user's own `tune` (who fixed the setup) re-queues; workers joining the study leave it to that run.
+    if (existing !== undefined && !joining && config.baseline !== undefined)
+      await requeueFailedBaseline(study, config.baseline)
     if (existing !== undefined && !joining)
       await recordChangedSetup(storage, existing, studyRecord(config, strategies.description, inputHashes))
 
@@ -189,9 +191,10 @@ function runnerOptions(
   }
 }
 
-/** What is stored with the study so a worker, the report and a colleague can see how it was set up. */
+/** The setup record of a study (see `studyRecord`). */
 export type StudyRecord = ReturnType<typeof studyRecord>
 
+/** What is stored with the study so a worker, the report and a colleague can see how it was set up. */
 function studyRecord(config: StudyConfig, strategies: string, inputHashes: InputHashes | undefined) {
   const text = readFileSync(config.file, 'utf8')
   return {
