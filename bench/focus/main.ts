@@ -6,9 +6,13 @@
  * trials, fix the rest at the best values, then `second` trials) beat simply running `first + second` trials with
  * the same sampler? Prints the median final regret over seeds per arm, the per-seed win count, and fANOVA's picks.
  */
-import { parseArgs } from 'node:util'
+import { UsageError } from '../../src/core/errors.ts'
+import { benchArgs } from '../bench-args.ts'
 import { getProblem } from '../problems/index.ts'
 import { type FocusSamplerName, type FocusVariant, label, runSeed, type SeedResult, useSampler } from './run-focus.ts'
+
+const USAGE =
+  'Usage: npm run bench:focus -- [--seeds 20] [--first 50] [--second 30] [--problem lora-sft-surrogate] [--sampler tpe|auto|random] [--match <arm label part>] [--first-seed 0]'
 
 const VARIANTS: FocusVariant[] = [
   { keep: 3, quantile: 0.2, continued: true },
@@ -49,16 +53,14 @@ const pad = (cells: string[], widths: number[]) =>
     .trimEnd()
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      seeds: { type: 'string', default: '20' },
-      first: { type: 'string', default: '50' },
-      second: { type: 'string', default: '30' },
-      problem: { type: 'string', default: 'lora-sft-surrogate' },
-      sampler: { type: 'string', default: 'tpe' },
-      match: { type: 'string', default: '' },
-      'first-seed': { type: 'string', default: '0' },
-    },
+  const values = benchArgs(USAGE, {
+    seeds: { type: 'string', default: '20' },
+    first: { type: 'string', default: '50' },
+    second: { type: 'string', default: '30' },
+    problem: { type: 'string', default: 'lora-sft-surrogate' },
+    sampler: { type: 'string', default: 'tpe' },
+    match: { type: 'string', default: '' },
+    'first-seed': { type: 'string', default: '0' },
   })
   const problem = getProblem(values.problem!)
   useSampler(values.sampler as FocusSamplerName)
@@ -121,6 +123,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  console.error(e)
-  process.exitCode = 1
+  console.error(e instanceof UsageError ? e.message : e)
+  process.exitCode = e instanceof UsageError ? 2 : 1
 })

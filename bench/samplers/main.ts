@@ -8,14 +8,17 @@
  */
 import { appendFileSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { parseArgs } from 'node:util'
 import { UsageError } from '../../src/core/errors.ts'
+import { benchArgs } from '../bench-args.ts'
 import { getProblem, loadProblemModule, problems } from '../problems/index.ts'
 import { runInWorkers } from '../worker-pool.ts'
 import { parseSamplerSpec, registerAvailableSamplers, splitSpecs } from './registry.ts'
 import type { WinnowRunRecord } from './run-one.ts'
 import { formatTables } from './table.ts'
 import type { RunTask } from './worker.ts'
+
+const USAGE =
+  'Usage: npm run bench:samplers -- [--problems a,b] [--samplers random,tpe] [--seeds N] [--first-seed S] [--budget N] [--batch N] [--out file.jsonl] [--problem-module path] [--jobs 2] [--overhead]'
 
 const DEFAULT_PROBLEMS = [
   'branin',
@@ -29,19 +32,17 @@ const DEFAULT_PROBLEMS = [
 ]
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      problems: { type: 'string' },
-      samplers: { type: 'string', default: 'random,tpe' },
-      seeds: { type: 'string', default: '10' },
-      'first-seed': { type: 'string', default: '0' },
-      budget: { type: 'string', default: '100' },
-      batch: { type: 'string', default: '1' },
-      out: { type: 'string' },
-      'problem-module': { type: 'string' },
-      jobs: { type: 'string', default: '2' },
-      overhead: { type: 'boolean', default: false },
-    },
+  const values = benchArgs(USAGE, {
+    problems: { type: 'string' },
+    samplers: { type: 'string', default: 'random,tpe' },
+    seeds: { type: 'string', default: '10' },
+    'first-seed': { type: 'string', default: '0' },
+    budget: { type: 'string', default: '100' },
+    batch: { type: 'string', default: '1' },
+    out: { type: 'string' },
+    'problem-module': { type: 'string' },
+    jobs: { type: 'string', default: '2' },
+    overhead: { type: 'boolean', default: false },
   })
   if (values.overhead) {
     const { runOverhead } = await import('./overhead.ts')

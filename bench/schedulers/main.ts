@@ -8,8 +8,8 @@
  * same runs on recorded real curves (no anchor there).
  */
 import { appendFileSync, existsSync } from 'node:fs'
-import { parseArgs } from 'node:util'
 import { UsageError } from '../../src/core/errors.ts'
+import { benchArgs } from '../bench-args.ts'
 import { getProblem, isCurveProblem } from '../problems/index.ts'
 import { runInWorkers } from '../worker-pool.ts'
 import { findVariant } from './custom-variant.ts'
@@ -19,19 +19,20 @@ import { formatTable, summarise } from './table.ts'
 import { BENCH_SAMPLERS, type BenchSamplerName, VARIANTS } from './variants.ts'
 import type { SchedulerTask } from './worker.ts'
 
+const USAGE =
+  'Usage: npm run bench:schedulers -- [--seeds 20] [--budget 10000] [--problem lora-sft-curves] [--curves bench/data/tinylm-curves.json] [--variants none,median,…] [--sampler tpe|random|auto|gp] [--jobs 2] [--first-seed 0] [--out runs.jsonl]'
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      seeds: { type: 'string', default: '20' },
-      'first-seed': { type: 'string', default: '0' },
-      budget: { type: 'string', default: '10000' },
-      problem: { type: 'string', default: 'lora-sft-curves' },
-      curves: { type: 'string' },
-      variants: { type: 'string', default: VARIANTS.map((v) => v.name).join(',') },
-      sampler: { type: 'string', default: 'tpe' },
-      jobs: { type: 'string', default: '2' },
-      out: { type: 'string' },
-    },
+  const values = benchArgs(USAGE, {
+    seeds: { type: 'string', default: '20' },
+    'first-seed': { type: 'string', default: '0' },
+    budget: { type: 'string', default: '10000' },
+    problem: { type: 'string', default: 'lora-sft-curves' },
+    curves: { type: 'string' },
+    variants: { type: 'string', default: VARIANTS.map((v) => v.name).join(',') },
+    sampler: { type: 'string', default: 'tpe' },
+    jobs: { type: 'string', default: '2' },
+    out: { type: 'string' },
   })
   const seeds = positiveInt('seeds', values.seeds!)
   const firstSeed = positiveInt('first-seed', String(Number(values['first-seed']) + 1)) - 1
