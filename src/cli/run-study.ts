@@ -103,6 +103,7 @@ export async function runStudyFile(config: StudyConfig, o: RunOverrides = {}): P
       direction: study.directions[0],
       stream: o.stream ?? process.stdout,
       tty: o.quiet ? false : undefined,
+      directions: study.directions,
       ...(existing !== undefined ? { earlier: earlierResults(await study.trials(), study.directions[0]) } : {}),
     })
     try {
@@ -212,11 +213,12 @@ function randomSeed(): number {
   return Math.floor(Math.random() * 2 ** 31)
 }
 
-/** The best and the baseline trial a continued study already has, for the live progress. */
+/** The best and the baseline trial a continued study already has, and its completed values, for the live progress. */
 function earlierResults(trials: readonly FrozenTrial[], direction: Direction) {
   const result = (t: FrozenTrial | undefined) =>
     t?.state === 'COMPLETE' && t.values !== null ? { number: t.number, value: t.values[0] } : undefined
-  return { best: result(bestTrial(trials, direction)), baseline: result(findBaseline(trials)) }
+  const points = trials.flatMap((t) => (t.state === 'COMPLETE' && t.values !== null ? [[...t.values]] : []))
+  return { best: result(bestTrial(trials, direction)), baseline: result(findBaseline(trials)), points }
 }
 
 /**

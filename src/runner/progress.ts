@@ -1,5 +1,6 @@
 import { createLogUpdate } from 'log-update'
 import pc from 'picocolors'
+import { dominates } from '../core/analysis/pareto.ts'
 import type { Direction } from '../core/trial/frozen-trial.ts'
 import type { RunnerEvent } from './events.ts'
 
@@ -16,6 +17,8 @@ export interface ProgressState {
   requeued: number
   best?: { number: number; value: number }
   baseline?: { number: number; value: number }
+  /** Several objectives: the completed trials' values, for the size of the Pareto front (shown instead of best). */
+  front?: { readonly directions: readonly Direction[]; readonly points: number[][] }
   gpuSeconds: number
   budget: { trials?: number; wallTimeSeconds?: number; gpuHours?: number }
   finishedBefore: number
@@ -34,7 +37,9 @@ export interface ProgressOptions {
    * The best and the baseline trial the study already had when this run started (a continued study): the live
    * "best" and its gain are the study's, not only this run's.
    */
-  readonly earlier?: { readonly best?: TrialValue; readonly baseline?: TrialValue }
+  readonly earlier?: { readonly best?: TrialValue; readonly baseline?: TrialValue; readonly points?: number[][] }
+  /** Every objective's direction; with several, the progress shows the Pareto front's size instead of a best. */
+  readonly directions?: readonly Direction[]
 }
 
 /** A trial's number and its (first objective's) value. */
@@ -76,6 +81,9 @@ export function createProgress(opts: ProgressOptions = {}): Progress {
     finishedBefore: 0,
     ...(opts.earlier?.best ? { best: { ...opts.earlier.best } } : {}),
     ...(opts.earlier?.baseline ? { baseline: { ...opts.earlier.baseline } } : {}),
+    ...(opts.directions !== undefined && opts.directions.length > 1
+      ? { front: { directions: opts.directions, points: [...(opts.earlier?.points ?? [])] } }
+      : {}),
   }
   const draw = tty ? createLogUpdate(stream) : undefined
   let last = 0
@@ -131,6 +139,7 @@ export function applyEvent(s: ProgressState, e: RunnerEvent, direction: Directio
       const v = e.values?.[0]
       if (e.state === 'COMPLETE') {
         s.completed++
+        if (s.front !== undefined && e.values !== undefined) s.front.points.push([...e.values])
         if (
           v !== undefined &&
           (s.best === undefined || (direction === 'minimize' ? v < s.best.value : v > s.best.value))
@@ -142,7 +151,8 @@ export function applyEvent(s: ProgressState, e: RunnerEvent, direction: Directio
       else if (e.state === 'PAUSED') s.paused++
       else if (e.state === 'WAITING') s.requeued++
       if (e.state === 'COMPLETE' || e.state === 'PRUNED' || e.state === 'FAIL') s.done++
-      const what = v !== undefined ? ` ${fmt(v)}` : e.reason !== undefined ? ` (${e.reason})` : ''
+      const shown = s.front !== undefined ? e.values?.map(fmt).join(', ') : v !== undefined ? fmt(v) : undefined
+      const what = shown !== undefined ? ` ${shown}` : e.reason !== undefined ? ` (${e.reason})` : ''
       s.lastLine = `trial #${e.number} ${e.state}${what}${e.baseline ? ' [baseline]' : ''}`
       return `${s.lastLine} | ${summaryLine(s, direction, Date.now())}`
     }
@@ -161,7 +171,7 @@ export function renderProgress(s: ProgressState, direction: Direction, now: numb
   const trials = s.budget.trials !== undefined ? `${s.done + s.finishedBefore}/${s.budget.trials}` : `${s.done}`
   const lines = [
     `${c.bold(s.study)}  trials ${trials}  ${c.cyan(`running ${s.running.size}`)}  ${c.green(`complete ${s.completed}`)}  ${c.yellow(`pruned ${s.pruned}`)}  ${c.red(`failed ${s.failed}`)}${s.paused > 0 ? `  paused ${s.paused}` : ''}`,
-    `best ${bestText(s, direction)}`,
+    bestText(s, direction),
     `elapsed ${duration((now - s.startedAt) / 1000)}  gpu ${(s.gpuSeconds / 3600).toFixed(2)}h${s.budget.gpuHours !== undefined ? `/${s.budget.gpuHours}h` : ''}  eta ${eta(s, now)}`,
   ]
   if (s.lastLine !== undefined) lines.push(c.dim(s.lastLine))
@@ -176,12 +186,17 @@ export function gainOverBaseline(best: number, baseline: number, direction: Dire
 }
 
 function summaryLine(s: ProgressState, direction: Direction, now: number): string {
-  return `finished ${s.done} running ${s.running.size} pruned ${s.pruned} failed ${s.failed} best ${bestText(s, direction)} eta ${eta(s, now)}`
+  return `finished ${s.done} running ${s.running.size} pruned ${s.pruned} failed ${s.failed} ${bestText(s, direction)} eta ${eta(s, now)}`
 }
 
 function bestText(s: ProgressState, direction: Direction): string {
-  if (s.best === undefined) return '-'
-  let text = `${fmt(s.best.value)} (#${s.best.number})`
+  if (s.front !== undefined) {
+    const { points, directions } = s.front
+    const front = points.filter((p) => !points.some((o) => o !== p && dominates(o, p, directions))).length
+    return points.length === 0 ? 'Pareto front -' : `Pareto front ${front} of ${points.length}`
+  }
+  if (s.best === undefined) return 'best -'
+  let text = `best ${fmt(s.best.value)} (#${s.best.number})`
   if (s.baseline !== undefined) {
     const g = gainOverBaseline(s.best.value, s.baseline.value, direction)
     if (g !== undefined) text += ` ${g >= 0 ? '+' : ''}${g.toFixed(1)}% vs baseline ${fmt(s.baseline.value)}`

@@ -191,6 +191,37 @@ describe('progress', () => {
     assert.equal(gainOverBaseline(0.9, 0.8, 'maximize')?.toFixed(1), '12.5')
   })
 
+  test('with several objectives the progress shows every value and the Pareto front, counting earlier trials', () => {
+    const out = new PassThrough()
+    let text = ''
+    out.on('data', (c) => {
+      text += c
+    })
+    const p = createProgress({
+      stream: out as unknown as NodeJS.WriteStream,
+      tty: false,
+      directions: ['minimize', 'minimize'],
+      earlier: { points: [[1, 3]] },
+    })
+    p.onEvent({ type: 'run-started', study: 's', budget: { trials: 3 }, concurrency: 1, finishedBefore: 1 })
+    const fin = (number: number, values: number[]) =>
+      p.onEvent({
+        type: 'trial-finished',
+        number,
+        state: 'COMPLETE',
+        values,
+        baseline: false,
+        wallSeconds: 1,
+        gpuSeconds: 0,
+      })
+    fin(1, [3, 1]) // a trade-off: both on the front
+    fin(2, [4, 4]) // dominated by both
+    p.close()
+    const lines = text.trim().split('\n')
+    assert.match(lines[1], /trial #1 COMPLETE 3, 1 \| .* Pareto front 2 of 2 /)
+    assert.match(lines[2], /trial #2 COMPLETE 4, 4 \| .* Pareto front 2 of 3 /)
+  })
+
   test("a continued study's progress starts from the study's best and baseline, not this run's", () => {
     const out = new PassThrough()
     let text = ''
