@@ -52,6 +52,9 @@ test('the client sends bearer-authenticated JSON and returns the decision; rank 
     assert.deepEqual(seen[1].body, { path: '/tmp/c/x', step: 3 })
     const rank1 = connect({ ...env, RANK: '1' })
     assert.deepEqual(await rank1.report(4, { eval_loss: 1 }), { action: 'continue' })
+    // An empty RANK is unset (as in the Python client): LOCAL_RANK 1 is not rank 0 either.
+    const local1 = connect({ ...env, RANK: '', LOCAL_RANK: '1' })
+    assert.deepEqual(await local1.report(4, { eval_loss: 1 }), { action: 'continue' })
     assert.equal(seen.length, 2)
   } finally {
     server.close()

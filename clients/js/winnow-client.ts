@@ -90,7 +90,8 @@ class Client implements WinnowTrial {
     this.target = optionalNumber(env.WINNOW_TARGET)
     this.url = env.WINNOW_REPORT_URL || undefined
     this.token = env.WINNOW_TOKEN ?? ''
-    const rank = env.RANK ?? env.LOCAL_RANK
+    // An empty RANK counts as unset (as in the Python client), so LOCAL_RANK decides.
+    const rank = env.RANK || env.LOCAL_RANK
     this.rankZero = rank === undefined || rank === '' || rank === '0'
   }
 

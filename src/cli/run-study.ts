@@ -171,7 +171,8 @@ function runnerOptions(
     pythonUnbuffered: config.trial.python_unbuffered,
     metricNames: config.objectives.map((m) => m.name),
     metricsFrom: {
-      protocol: config.metrics_from.protocol ? 'http' : 'none',
+      // Without the HTTP endpoint the clients print `WINNOW {...}` lines (PROTOCOL.md's stdout mode): read them.
+      protocol: config.metrics_from.protocol ? 'http' : 'stdout',
       stdoutPattern: config.metrics_from.stdout_pattern?.join('|'),
       stepPattern: config.metrics_from.step_pattern,
     },

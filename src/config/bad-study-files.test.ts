@@ -249,12 +249,6 @@ const cases: BadCase[] = [
     says: ['must be a string, but got 3', 'Quote it: "3".'],
   },
   {
-    name: 'protocol off and no pattern',
-    yaml: `${head}${okCommand}space:\n${lr}metrics_from: {protocol: false}\n`,
-    at: '6:26 metrics_from.protocol',
-    says: ['no way to report metrics', 'Set protocol: true or add a stdout_pattern'],
-  },
-  {
     name: 'reserved env variable',
     yaml: `${head}${okCommand}space:\n${lr}env: {WINNOW_PARAMS: x}\n`,
     at: '6:7 env.WINNOW_PARAMS',

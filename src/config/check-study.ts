@@ -97,19 +97,14 @@ export function checkMetricsFrom(c: StudyFileConfig): PathIssue[] {
       path: ['metrics_from', 'step_pattern'],
       message: `${JSON.stringify(mf.step_pattern)} has no (?<step>...) group. Write e.g. "step (?<step>\\\\d+)".`,
     })
-  if (!mf.protocol) {
-    if (patterns.length === 0)
+  // protocol: false with no pattern is the clients' stdout mode (WINNOW lines); with patterns, an objective no
+  // pattern captures is almost surely a typo in the pattern.
+  if (!mf.protocol && patterns.length > 0) {
+    for (const name of objectives.filter((o) => !captured.has(o)))
       issues.push({
-        path: ['metrics_from', 'protocol'],
-        message:
-          'is false and no stdout_pattern is set, so trials have no way to report metrics. Set protocol: true or add a stdout_pattern.',
+        path: ['metrics_from', 'stdout_pattern'],
+        message: `captures no group named "${name}", and protocol is false, so the objective is never reported. Add (?<${name}>...) to a pattern.`,
       })
-    else
-      for (const name of objectives.filter((o) => !captured.has(o)))
-        issues.push({
-          path: ['metrics_from', 'stdout_pattern'],
-          message: `captures no group named "${name}", and protocol is false, so the objective is never reported. Add (?<${name}>...) to a pattern.`,
-        })
   }
   return issues
 }

@@ -199,7 +199,10 @@ export const studySchema = z.strictObject({
     .prefault({}),
   metrics_from: z
     .strictObject({
-      protocol: z.boolean().default(true),
+      protocol: z.boolean().default(true).meta({
+        description:
+          'true: the 127.0.0.1 HTTP endpoint (WINNOW_REPORT_URL) plus WINNOW {...} stdout lines; false: no endpoint, the clients print WINNOW lines, which are read, as is stdout_pattern.',
+      }),
       stdout_pattern: z
         .union([regexSchema, z.array(regexSchema).min(1)])
         .transform((v) => (typeof v === 'string' ? [v] : v))
