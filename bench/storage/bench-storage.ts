@@ -10,22 +10,29 @@ import { spawnSync } from 'node:child_process'
 import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseArgs } from 'node:util'
 import { openStorage } from '../../src/storage/open-storage.ts'
 import { startTestPostgres, type TestPostgres } from '../../src/storage/sql/postgres-test-server.ts'
 import { runAskTellWorkers, type WorkerResult } from '../../src/storage/sql/run-workers.ts'
+import { benchArgs } from '../bench-args.ts'
 
 const ANCHOR_DIR = '/work/shared/bench/anchors/optuna'
 const GOAL_4_PROCS = 330
 
-const { values: args } = parseArgs({
-  options: {
-    duration: { type: 'string', default: '15' },
-    procs: { type: 'string', default: '1,4' },
-    'no-postgres': { type: 'boolean', default: false },
-    out: { type: 'string' },
-  },
-})
+const USAGE = 'Usage: npm run bench:storage -- [--duration 15] [--procs 1,4] [--no-postgres] [--out results.jsonl]'
+
+const args = (() => {
+  try {
+    return benchArgs(USAGE, {
+      duration: { type: 'string', default: '15' },
+      procs: { type: 'string', default: '1,4' },
+      'no-postgres': { type: 'boolean', default: false },
+      out: { type: 'string' },
+    })
+  } catch (e) {
+    console.error((e as Error).message)
+    process.exit(2)
+  }
+})()
 const durationS = Number(args.duration)
 const procList = args.procs.split(',').map(Number)
 
