@@ -153,6 +153,17 @@ describe('early stopping and checkpoints', () => {
 })
 
 describe('progress', () => {
+  /** A non-TTY progress writing into a string. */
+  const plainProgress = (opts: Omit<Parameters<typeof createProgress>[0] & object, 'stream' | 'tty'>) => {
+    const out = new PassThrough()
+    let written = ''
+    out.on('data', (c) => {
+      written += c
+    })
+    const p = createProgress({ ...opts, stream: out as unknown as NodeJS.WriteStream, tty: false })
+    return { p, text: () => written }
+  }
+
   test('non-TTY mode prints one plain line per finished trial with best and gain over the baseline', () => {
     const out = new PassThrough()
     let text = ''
@@ -192,17 +203,7 @@ describe('progress', () => {
   })
 
   test('with several objectives the progress shows every value and the Pareto front, counting earlier trials', () => {
-    const out = new PassThrough()
-    let text = ''
-    out.on('data', (c) => {
-      text += c
-    })
-    const p = createProgress({
-      stream: out as unknown as NodeJS.WriteStream,
-      tty: false,
-      directions: ['minimize', 'minimize'],
-      earlier: { points: [[1, 3]] },
-    })
+    const { p, text } = plainProgress({ directions: ['minimize', 'minimize'], earlier: { points: [[1, 3]] } })
     p.onEvent({ type: 'run-started', study: 's', budget: { trials: 3 }, concurrency: 1, finishedBefore: 1 })
     const fin = (number: number, values: number[]) =>
       p.onEvent({
@@ -217,20 +218,13 @@ describe('progress', () => {
     fin(1, [3, 1]) // a trade-off: both on the front
     fin(2, [4, 4]) // dominated by both
     p.close()
-    const lines = text.trim().split('\n')
+    const lines = text().trim().split('\n')
     assert.match(lines[1], /trial #1 COMPLETE 3, 1 \| .* Pareto front 2 of 2 /)
     assert.match(lines[2], /trial #2 COMPLETE 4, 4 \| .* Pareto front 2 of 3 /)
   })
 
   test("a continued study's progress starts from the study's best and baseline, not this run's", () => {
-    const out = new PassThrough()
-    let text = ''
-    out.on('data', (c) => {
-      text += c
-    })
-    const p = createProgress({
-      stream: out as unknown as NodeJS.WriteStream,
-      tty: false,
+    const { p, text } = plainProgress({
       earlier: { best: { number: 9, value: 0.17 }, baseline: { number: 0, value: 0.5 } },
     })
     p.onEvent({ type: 'run-started', study: 's', budget: { trials: 15 }, concurrency: 1, finishedBefore: 12 })
@@ -244,6 +238,6 @@ describe('progress', () => {
       gpuSeconds: 0,
     })
     p.close()
-    assert.match(text, /trial #12 COMPLETE 0\.32 \| .* best 0\.17 \(#9\) \+66\.0% vs baseline 0\.5/)
+    assert.match(text(), /trial #12 COMPLETE 0\.32 \| .* best 0\.17 \(#9\) \+66\.0% vs baseline 0\.5/)
   })
 })
