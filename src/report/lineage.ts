@@ -34,6 +34,11 @@ const obj = (v: Json | undefined): Attrs | undefined =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Attrs) : undefined
 const list = (v: Json | undefined): readonly Json[] => (Array.isArray(v) ? v : [])
 
+/** The follow-up studies `winnow focus` made from a study (its `focusedInto` names). */
+export function followUps(attrs: Attrs): string[] {
+  return list(attrs.focusedInto).filter((x): x is string => typeof x === 'string')
+}
+
 /** Reads the lineage from a study's system attributes; absent or malformed entries are skipped. */
 export function lineageOf(attrs: Attrs): Lineage {
   const steps: LineageStep[] = []
@@ -41,7 +46,7 @@ export function lineageOf(attrs: Attrs): Lineage {
     const f = obj(attrs.focus)
     steps.push({ summary: `focused from "${attrs.focusedFrom}"`, ...optionalDetail(f && focusDetail(f)) })
   }
-  const into = list(attrs.focusedInto).filter((x): x is string => typeof x === 'string')
+  const into = followUps(attrs)
   if (into.length > 0) steps.push({ summary: `follow-up ${into.map((n) => `"${n}"`).join(', ')}` })
   for (const entry of list(attrs.focusedInPlace)) {
     const f = obj(entry)

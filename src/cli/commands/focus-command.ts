@@ -9,6 +9,7 @@ import type { SearchSpace } from '../../core/distributions/distribution.ts'
 import { UsageError } from '../../core/errors.ts'
 import { coveringSearchSpace } from '../../core/search-space/covering.ts'
 import type { Storage, StudyInfo } from '../../core/storage.ts'
+import { followUps } from '../../report/lineage.ts'
 import { requireStudy, usingStorage, withStorageOption } from '../context.ts'
 import { focusInPlace } from './focus-in-place.ts'
 import { type FocusFlags, focusDetails, focusedStudyFile, focusOf, printRanges, type Ranked } from './focus-shared.ts'
@@ -90,15 +91,9 @@ async function focus(storage: Storage, name: string, flags: FocusFlags): Promise
     })
   }
   // A name focused into before (and deleted since) is listed once.
-  const links = [...linksOf(info).filter((n) => n !== newName), newName]
+  const links = [...followUps(info.systemAttrs).filter((n) => n !== newName), newName]
   await storage.setStudyAttrs(info.id, 'system', { focusedInto: links })
   printFocus(info, newName, result, ranked, flags, written?.path, storage.url, parent?.storage)
-}
-
-/** The follow-up studies `winnow focus` made from this one. */
-export function linksOf(info: StudyInfo): string[] {
-  const v = info.systemAttrs.focusedInto
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []
 }
 
 function printFocus(

@@ -8,9 +8,9 @@ import { type FrozenTrial, reasonOf } from '../../core/trial/frozen-trial.ts'
 import { TRIAL_STATES, type TrialState } from '../../core/trial/trial-state.ts'
 import { trialsToCsv, trialsToJson } from '../../report/export.ts'
 import { shorten } from '../../report/format.ts'
+import { followUps } from '../../report/lineage.ts'
 import { requireStudy, usingStorage, withStorageOption, writingTo } from '../context.ts'
 import { formatGain, formatNumber, formatParams, table } from '../format.ts'
-import { linksOf } from './focus-command.ts'
 
 interface StorageOpts {
   storage: string
@@ -135,8 +135,9 @@ export function registerStudyCommands(program: Command): void {
         // The study it was focused from no longer lists it as a follow-up.
         const from = info.systemAttrs.focusedFrom
         const parent = typeof from === 'string' ? await storage.findStudy(from) : undefined
-        if (parent !== undefined && linksOf(parent).includes(name))
-          await storage.setStudyAttrs(parent.id, 'system', { focusedInto: linksOf(parent).filter((n) => n !== name) })
+        const links = parent === undefined ? [] : followUps(parent.systemAttrs)
+        if (parent !== undefined && links.includes(name))
+          await storage.setStudyAttrs(parent.id, 'system', { focusedInto: links.filter((n) => n !== name) })
         console.log(`Deleted study "${name}" from ${storage.url}.`)
       }),
     )
