@@ -17,8 +17,11 @@ export interface ProgressState {
   requeued: number
   best?: { number: number; value: number }
   baseline?: { number: number; value: number }
-  /** Several objectives: the completed trials' values, for the size of the Pareto front (shown instead of best). */
-  front?: { readonly directions: readonly Direction[]; readonly points: number[][] }
+  /**
+   * Several objectives (shown instead of a best): the Pareto front of the completed trials' values, kept as
+   * trials finish so a redraw costs nothing, and how many completed trials it was drawn from.
+   */
+  front?: { readonly directions: readonly Direction[]; points: number[][]; seen: number }
   gpuSeconds: number
   budget: { trials?: number; wallTimeSeconds?: number; gpuHours?: number }
   finishedBefore: number
@@ -81,9 +84,10 @@ export function createProgress(opts: ProgressOptions = {}): Progress {
     finishedBefore: 0,
     ...(opts.earlier?.best ? { best: { ...opts.earlier.best } } : {}),
     ...(opts.earlier?.baseline ? { baseline: { ...opts.earlier.baseline } } : {}),
-    ...(opts.directions !== undefined && opts.directions.length > 1
-      ? { front: { directions: opts.directions, points: [...(opts.earlier?.points ?? [])] } }
-      : {}),
+  }
+  if (opts.directions !== undefined && opts.directions.length > 1) {
+    state.front = { directions: opts.directions, points: [], seen: 0 }
+    for (const p of opts.earlier?.points ?? []) addToFront(state.front, p)
   }
   const draw = tty ? createLogUpdate(stream) : undefined
   let last = 0
@@ -139,7 +143,7 @@ export function applyEvent(s: ProgressState, e: RunnerEvent, direction: Directio
       const v = e.values?.[0]
       if (e.state === 'COMPLETE') {
         s.completed++
-        if (s.front !== undefined && e.values !== undefined) s.front.points.push([...e.values])
+        if (s.front !== undefined && e.values !== undefined) addToFront(s.front, e.values)
         if (
           v !== undefined &&
           (s.best === undefined || (direction === 'minimize' ? v < s.best.value : v > s.best.value))
@@ -190,11 +194,8 @@ function summaryLine(s: ProgressState, direction: Direction, now: number): strin
 }
 
 function bestText(s: ProgressState, direction: Direction): string {
-  if (s.front !== undefined) {
-    const { points, directions } = s.front
-    const front = points.filter((p) => !points.some((o) => o !== p && dominates(o, p, directions))).length
-    return points.length === 0 ? 'Pareto front -' : `Pareto front ${front} of ${points.length}`
-  }
+  if (s.front !== undefined)
+    return s.front.seen === 0 ? 'Pareto front -' : `Pareto front ${s.front.points.length} of ${s.front.seen}`
   if (s.best === undefined) return 'best -'
   let text = `best ${fmt(s.best.value)} (#${s.best.number})`
   if (s.baseline !== undefined) {
@@ -202,6 +203,13 @@ function bestText(s: ProgressState, direction: Direction): string {
     if (g !== undefined) text += ` ${g >= 0 ? '+' : ''}${g.toFixed(1)}% vs baseline ${fmt(s.baseline.value)}`
   }
   return text
+}
+
+/** Adds a completed trial's values to the front: dropped when dominated, else kept and what it dominates removed. */
+function addToFront(front: NonNullable<ProgressState['front']>, values: readonly number[]): void {
+  front.seen++
+  if (front.points.some((p) => dominates(p, values, front.directions))) return
+  front.points = [...front.points.filter((p) => !dominates(values, p, front.directions)), [...values]]
 }
 
 function eta(s: ProgressState, now: number): string {
