@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { type StudyConfig, spaceDistributions, studyFileError } from '../config/index.ts'
 import { type Distribution, describeDistribution } from '../core/distributions/distribution.ts'
 import type { Storage, StudyInfo } from '../core/storage.ts'
+import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
 import { changedInputs, type InputHashes } from './input-hashes.ts'
 import type { StudyRecord } from './run-study.ts'
 
@@ -11,11 +12,12 @@ type Issue = { path: (string | number)[]; message: string }
  * A study continued from a study file must still measure the same thing: the objectives (names and directions)
  * and the kind of every parameter its trials already used. Otherwise the stored results and the new ones would be
  * mixed silently — a maximised accuracy ranked as a minimised loss, a float learning rate next to a categorical one.
- * Throws a located ConfigError (exit 2) naming the stored value; nothing is written before this check.
+ * Throws a located ConfigError (exit 2) naming the stored value; nothing is written before this check. `trials` are
+ * the study's stored trials.
  * Ranges, steps and log scale may change (narrowing the space is how `winnow focus --continue` works), and a
  * parameter may be fixed to one categorical value.
  */
-export async function checkContinuation(storage: Storage, existing: StudyInfo, config: StudyConfig): Promise<void> {
+export function checkContinuation(existing: StudyInfo, trials: readonly FrozenTrial[], config: StudyConfig): void {
   const renameHint = `Use a new study name (name: ${existing.name}-2) to start afresh, or restore`
   const issues: Issue[] = []
   const stored = existing.metricNames.map((n, i) => `${existing.directions[i]} ${n}`).join(', ')
@@ -25,7 +27,7 @@ export async function checkContinuation(storage: Storage, existing: StudyInfo, c
       path: [/^metrics\s*:/m.test(readFileSync(config.file, 'utf8')) ? 'metrics' : 'metric'],
       message: `is "${wanted}", but study "${existing.name}" in this storage was created to ${stored}. The objectives of a study cannot change: its trials were measured against them. ${renameHint} the stored objective.`,
     })
-  const used = await usedDistributions(storage, existing)
+  const used = usedDistributions(trials)
   for (const [name, d] of Object.entries(spaceDistributions(config.space))) {
     const before = used.get(name)
     if (before === undefined || before.kind === d.kind || isFixedChoice(d)) continue
@@ -42,9 +44,9 @@ export async function checkContinuation(storage: Storage, existing: StudyInfo, c
  * differ). A parameter pinned to one categorical value was not sampled, so it constrains nothing: un-pinning it
  * back to its type is fine.
  */
-async function usedDistributions(storage: Storage, study: StudyInfo): Promise<Map<string, Distribution>> {
+function usedDistributions(trials: readonly FrozenTrial[]): Map<string, Distribution> {
   const out = new Map<string, Distribution>()
-  for (const t of (await storage.listTrials(study.id)).trials)
+  for (const t of trials)
     for (const [name, d] of Object.entries(t.distributions)) if (!isFixedChoice(d)) out.set(name, d)
   return out
 }
@@ -60,7 +62,12 @@ function isFixedChoice(d: Distribution): boolean {
  * the report read the current setup, and nothing of the old one is lost. Changed inputs are also said on stderr:
  * trials before and after may not be comparable.
  */
-export async function recordChangedSetup(storage: Storage, existing: StudyInfo, record: StudyRecord): Promise<void> {
+export async function recordChangedSetup(
+  storage: Storage,
+  existing: StudyInfo,
+  storedTrials: number,
+  record: StudyRecord,
+): Promise<void> {
   const old = existing.systemAttrs
   const oldInputs = old.inputHashes as InputHashes | undefined
   // Inputs never hashed before (a study made by `winnow focus`, or one that predates `record:`) are recorded now.
@@ -71,8 +78,9 @@ export async function recordChangedSetup(storage: Storage, existing: StudyInfo, 
     return
   }
   if (typeof old.studyFileText !== 'string') return
-  // Trial numbers are dense, so the count is the number of the first trial run under the new setup.
-  const untilTrial = (await storage.listTrials(existing.id)).trials.length
+  // Trial numbers are dense, so the count before this run queued anything is the number of the first trial run
+  // under the new setup.
+  const untilTrial = storedTrials
   if (changed.length > 0)
     process.stderr.write(
       `Warning: recorded inputs of study "${existing.name}" changed since trial #${untilTrial - 1}: ${changed.join(', ')}. Trials before #${untilTrial} used the earlier contents (kept in earlierStudyFiles); compare across them with care.\n`,

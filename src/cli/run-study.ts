@@ -70,7 +70,9 @@ export async function runStudyFile(config: StudyConfig, o: RunOverrides = {}): P
   const storage = await openStorage(o.storage ?? config.storage)
   try {
     const existing = await storage.findStudy(config.name)
-    if (existing !== undefined && !joining) await checkContinuation(storage, existing, config)
+    // A continued study's trials, read once for the checks and the record below (before anything is queued).
+    const stored = existing === undefined ? [] : (await storage.listTrials(existing.id)).trials
+    if (existing !== undefined && !joining) checkContinuation(existing, stored, config)
     const storedSeed = existing?.systemAttrs.seed
     const seed = o.seed ?? config.sampler.seed ?? (typeof storedSeed === 'number' ? storedSeed : randomSeed())
     const strategies = buildStrategies(config, seed)
@@ -88,9 +90,14 @@ export async function runStudyFile(config: StudyConfig, o: RunOverrides = {}): P
     })
     // Only the user's own `tune` (who fixed the setup) re-queues; workers joining the study leave it to that run.
     if (existing !== undefined && !joining && config.baseline !== undefined)
-      await requeueFailedBaseline(study, config.baseline)
+      await requeueFailedBaseline(study, stored, config.baseline)
     if (existing !== undefined && !joining)
-      await recordChangedSetup(storage, existing, studyRecord(config, strategies.description, inputHashes))
+      await recordChangedSetup(
+        storage,
+        existing,
+        stored.length,
+        studyRecord(config, strategies.description, inputHashes),
+      )
 
     const controller = new AbortController()
     const stop = (why: StopCause) => controller.abort(why)
@@ -104,7 +111,7 @@ export async function runStudyFile(config: StudyConfig, o: RunOverrides = {}): P
       stream: o.stream ?? process.stdout,
       tty: o.quiet ? false : undefined,
       directions: study.directions,
-      ...(existing !== undefined ? { earlier: earlierResults(await study.trials(), study.directions[0]) } : {}),
+      ...(existing !== undefined ? { earlier: earlierResults(stored, study.directions[0]) } : {}),
     })
     try {
       const runner = new Runner(runnerOptions(config, study, o, progress.onEvent, controller.signal))
@@ -226,8 +233,12 @@ function earlierResults(trials: readonly FrozenTrial[], direction: Direction) {
  * A continued study whose baseline failed (a broken setup: "fix this and run the same command again") and has no
  * other baseline run queues it again, so the study gets its reference.
  */
-async function requeueFailedBaseline(study: Study, baseline: NonNullable<StudyConfig['baseline']>): Promise<void> {
-  const baselines = (await study.trials()).filter((t) => t.systemAttrs.baseline === true)
+async function requeueFailedBaseline(
+  study: Study,
+  stored: readonly FrozenTrial[],
+  baseline: NonNullable<StudyConfig['baseline']>,
+): Promise<void> {
+  const baselines = stored.filter((t) => t.systemAttrs.baseline === true)
   if (baselines.length > 0 && baselines.every((t) => t.state === 'FAIL'))
     await study.enqueue(baseline, { baseline: true })
 }
