@@ -30,10 +30,10 @@ test('trials says why each failed and --logs prints the output; a run where ever
   assert.equal(r.code, 1, r.stderr)
   assert.match(r.stderr, /all 4 trials of this run failed; the summary below says how to see why/)
   assert.match(r.stdout, /Why the failed trials failed: winnow trials bad --state fail --logs/)
-  assert.match(
-    winnow(['status', 'bad'], dir).stdout,
-    /Why the failed trials failed: winnow trials bad --state fail --logs/,
-  )
+  const status = winnow(['status', 'bad'], dir).stdout
+  assert.match(status, /Why the failed trials failed: winnow trials bad --state fail --logs/)
+  // Nothing to save (every trial failed at start), but what the trials cost is still counted.
+  assert.match(status, /^Compute: 4 trials ran \d+\.\d s in all\.$/m)
   const list = winnow(['trials', 'bad', '--state', 'fail'], dir)
   assert.equal(list.code, 0, list.stderr)
   assert.match(list.stdout, /why it ended/)

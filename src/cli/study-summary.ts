@@ -1,12 +1,12 @@
 import { findBaseline, gainOver } from '../core/analysis/baseline.ts'
-import { computeCost, resourceUnit } from '../core/analysis/cost.ts'
+import { computeCost, resourceUnit, totalUsage } from '../core/analysis/cost.ts'
 import { bestTrial, paretoFront } from '../core/analysis/pareto.ts'
 import { rankTransferToHighest } from '../core/analysis/rank-transfer.ts'
 import type { StudyInfo } from '../core/storage.ts'
 import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
 import { quoteArg } from '../report/format.ts'
 import { lineageOf } from '../report/lineage.ts'
-import { formatGain, formatNumber, formatParams } from './format.ts'
+import { formatDuration, formatGain, formatNumber, formatParams } from './format.ts'
 
 /** The resource the study's scheduler budgets (stored with the study by `winnow tune`). */
 function resourceOf(info: StudyInfo): { kind: string; min?: number; max?: number } | undefined {
@@ -60,6 +60,16 @@ export function summarizeStudy(info: StudyInfo, trials: readonly FrozenTrial[]):
       ? computeCost(trials, { fullResource: full, unit: resourceUnit(resource?.kind ?? 'steps') })
       : undefined
   if (cost !== undefined && cost.trials > 0) lines.push(`Compute: ${cost.message}`)
+  else {
+    // Nothing to save (no scheduler, one report per trial, or every trial failed at start): still say what it cost.
+    const use = totalUsage(trials)
+    if (use.trials > 0) {
+      const parts = [`${use.trials} trial${use.trials === 1 ? '' : 's'} ran ${formatDuration(use.wallSeconds)} in all`]
+      if (use.gpuSeconds > 0) parts.push(`${(use.gpuSeconds / 3600).toFixed(2)} GPU-hours`)
+      if (use.tokens > 0) parts.push(`${use.tokens.toLocaleString('en-US')} tokens`)
+      lines.push(`Compute: ${parts.join('; ')}.`)
+    }
+  }
   if (resource?.min !== undefined && resource.max !== undefined) {
     const { high, result: rt } = rankTransferToHighest(trials, resource.min, resource.max)
     lines.push(`Rank transfer (${resource.kind} ${resource.min} → ${high}): ${rt.message}`)

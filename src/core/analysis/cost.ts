@@ -89,6 +89,35 @@ export function computeCost(trials: readonly FrozenTrial[], opts: CostOptions): 
   }
 }
 
+/** What the trials consumed, summed over those that recorded it (any state): the study's bill without savings. */
+export interface Usage {
+  /** Trials that recorded a wall time (they ran). */
+  readonly trials: number
+  readonly wallSeconds: number
+  readonly gpuSeconds: number
+  readonly tokens: number
+}
+
+/**
+ * Sums `systemAttrs.wallSeconds`, `gpuSeconds` and `tokens` over the trials. Used where there is no resource to
+ * save (no scheduler, one report per trial), so the compute a study cost is still counted.
+ */
+export function totalUsage(trials: readonly FrozenTrial[]): Usage {
+  let n = 0
+  let wall = 0
+  let gpu = 0
+  let tokens = 0
+  const add = (x: Json | undefined) => (typeof x === 'number' && Number.isFinite(x) ? x : 0)
+  for (const t of trials) {
+    const w = t.systemAttrs.wallSeconds
+    if (typeof w === 'number' && Number.isFinite(w)) n++
+    wall += add(w)
+    gpu += add(t.systemAttrs.gpuSeconds)
+    tokens += add(t.systemAttrs.tokens)
+  }
+  return { trials: n, wallSeconds: wall, gpuSeconds: gpu, tokens }
+}
+
 /** The resource a trial consumed, or undefined when it never started. */
 function resourceOf(t: FrozenTrial, full: number): number | undefined {
   const recorded = t.systemAttrs.resourceUsed
