@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { applySpace, renderArgv, type StudyConfig, spaceDistributions } from '../config/index.ts'
 import { findBaseline } from '../core/analysis/baseline.ts'
-import { bestTrial } from '../core/analysis/pareto.ts'
+import { bestTrial, isFeasible } from '../core/analysis/pareto.ts'
 import type { Storage } from '../core/storage.ts'
 import { Study } from '../core/study/study.ts'
 import type { Direction, FrozenTrial } from '../core/trial/frozen-trial.ts'
@@ -194,6 +194,7 @@ function runnerOptions(
       deleteOnPrune: config.checkpoints.delete_on_prune,
     },
     retries: config.retries,
+    constraints: config.constraints,
     logDir: join(home, 'logs', config.name),
     onEvent,
     signal,
@@ -225,7 +226,9 @@ function randomSeed(): number {
 function earlierResults(trials: readonly FrozenTrial[], direction: Direction) {
   const result = (t: FrozenTrial | undefined) =>
     t?.state === 'COMPLETE' && t.values !== null ? { number: t.number, value: t.values[0] } : undefined
-  const points = trials.flatMap((t) => (t.state === 'COMPLETE' && t.values !== null ? [[...t.values]] : []))
+  const points = trials.flatMap((t) =>
+    t.state === 'COMPLETE' && t.values !== null && isFeasible(t) ? [[...t.values]] : [],
+  )
   return { best: result(bestTrial(trials, direction)), baseline: result(findBaseline(trials)), points }
 }
 

@@ -1,9 +1,9 @@
 import { findBaseline, gainOver } from '../core/analysis/baseline.ts'
 import { computeCost, resourceUnit, totalUsage } from '../core/analysis/cost.ts'
-import { bestTrial, paretoFront } from '../core/analysis/pareto.ts'
+import { bestTrial, isFeasible, paretoFront } from '../core/analysis/pareto.ts'
 import { rankTransferToHighest } from '../core/analysis/rank-transfer.ts'
 import type { StudyInfo } from '../core/storage.ts'
-import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
+import { type FrozenTrial, reasonOf } from '../core/trial/frozen-trial.ts'
 import { quoteArg } from '../report/format.ts'
 import { lineageOf } from '../report/lineage.ts'
 import { formatDuration, formatGain, formatNumber, formatParams } from './format.ts'
@@ -49,6 +49,8 @@ export function summarizeStudy(info: StudyInfo, trials: readonly FrozenTrial[]):
         `Best     #${best.number}: ${metric} ${formatNumber(best.values![0])}${extra(best)}${gain !== undefined ? `  — ${formatGain(gain)} vs baseline` : ''}`,
       )
       lines.push(`  ${formatParams(best.params)}`)
+      if (!isFeasible(best))
+        lines.push(`  No completed trial meets the constraints; this one is ${reasonOf(best) ?? 'infeasible'}.`)
     } else lines.push('No trial has completed yet.')
   } else lines.push(...paretoLines(info, trials, baseline))
   const resource = resourceOf(info)

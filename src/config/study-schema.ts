@@ -87,6 +87,26 @@ const gpusPerTrial = z
     },
   )
 
+/** A bound on a reported metric: `{metric: peak_mem_gb, max: 40}`, `{metric: tokens_per_second, min: 2000}`. */
+const constraintSchema = z
+  .strictObject({
+    metric: z.string().min(1),
+    max: z.number().optional(),
+    min: z.number().optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.max === undefined && c.min === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        message: `has neither max nor min, so it bounds nothing. Add one, e.g. {metric: ${c.metric}, max: 40}.`,
+      })
+    else if (c.max !== undefined && c.min !== undefined && c.min > c.max)
+      ctx.addIssue({
+        code: 'custom',
+        message: `has min ${c.min} above max ${c.max}, so no trial could satisfy it. Swap them.`,
+      })
+  })
+
 const modelShapeSchema = z.strictObject({
   layers: z.number().int().min(1),
   hidden: z.number().int().min(1),
@@ -231,6 +251,10 @@ export const studySchema = z.strictObject({
     })
     .default(DEFAULT_STORAGE),
   retries: z.number().int().min(0).default(0),
+  constraints: z.array(constraintSchema).default([]).meta({
+    description:
+      'Bounds on metrics the trial reports with its result, e.g. [{metric: peak_mem_gb, max: 40}]: a completed trial that breaks one (or does not report the metric) is infeasible: never the best, and the samplers learn to avoid it.',
+  }),
   record: z
     .strictObject({
       data: z.array(z.string().min(1)).default([]),

@@ -72,6 +72,8 @@ export type RunnerEvent =
       readonly gpuSeconds: number
       /** A retry was queued for this failure. */
       readonly retried?: boolean
+      /** COMPLETE but infeasible (a study constraint broken): never the best. */
+      readonly infeasible?: boolean
     }
   | { readonly type: 'budget-exhausted'; readonly which: StopReason }
   | { readonly type: 'warning'; readonly message: string }

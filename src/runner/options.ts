@@ -7,6 +7,7 @@ import type { RunnerEvent } from './events.ts'
 import type { Executor } from './executor/executor.ts'
 import type { GpuOptions, GpuPool } from './gpus.ts'
 import type { MemoryGate } from './memory-gate.ts'
+import type { MetricConstraint } from './metric-constraints.ts'
 
 /** Default of `staleAfterSeconds`: a RUNNING trial silent for longer is taken to be a dead worker's. */
 export const DEFAULT_STALE_AFTER_SECONDS = 120
@@ -74,6 +75,8 @@ export interface RunnerOptions {
   readonly earlyStopping?: EarlyStoppingOptions
   /** @default { root: '.winnow/checkpoints/<study>', keep: 'last' } */
   readonly checkpoints?: Partial<CheckpointOptions>
+  /** Bounds on reported metrics; a completed trial that breaks one is infeasible (never the best). */
+  readonly constraints?: readonly MetricConstraint[]
   /** Failed trials are re-run (as new trials with the same parameters) up to this many times. @default 0 */
   readonly retries?: number
   /** @default 10 */

@@ -143,9 +143,10 @@ export function applyEvent(s: ProgressState, e: RunnerEvent, direction: Directio
       const v = e.values?.[0]
       if (e.state === 'COMPLETE') {
         s.completed++
-        if (s.front !== undefined && e.values !== undefined) addToFront(s.front, e.values)
+        if (s.front !== undefined && e.values !== undefined && !e.infeasible) addToFront(s.front, e.values)
         if (
           v !== undefined &&
+          !e.infeasible &&
           (s.best === undefined || (direction === 'minimize' ? v < s.best.value : v > s.best.value))
         )
           s.best = { number: e.number, value: v }
@@ -156,7 +157,8 @@ export function applyEvent(s: ProgressState, e: RunnerEvent, direction: Directio
       else if (e.state === 'WAITING') s.requeued++
       if (e.state === 'COMPLETE' || e.state === 'PRUNED' || e.state === 'FAIL') s.done++
       const shown = s.front !== undefined ? e.values?.map(fmt).join(', ') : v !== undefined ? fmt(v) : undefined
-      const what = shown !== undefined ? ` ${shown}` : e.reason !== undefined ? ` (${e.reason})` : ''
+      const why = e.reason !== undefined ? ` (${e.reason})` : ''
+      const what = shown !== undefined ? ` ${shown}${e.infeasible ? why : ''}` : why
       s.lastLine = `trial #${e.number} ${e.state}${what}${e.baseline ? ' [baseline]' : ''}`
       return `${s.lastLine} | ${summaryLine(s, direction, Date.now())}`
     }

@@ -5,6 +5,7 @@ import { removeTrialCheckpoints } from './checkpoints.ts'
 import type { RunnerEvent } from './events.ts'
 import type { ExitInfo } from './executor/executor.ts'
 import { gpuSeconds } from './gpus.ts'
+import { evaluateConstraints, type MetricConstraint } from './metric-constraints.ts'
 import { metricNumber } from './protocol/messages.ts'
 import type { TrialAttempt } from './trial-attempt.ts'
 
@@ -13,6 +14,8 @@ export interface Outcome {
   readonly state: TrialState
   readonly values?: readonly number[]
   readonly reason?: string
+  /** A COMPLETE trial that broke a constraint of the study (or did not report its metric). */
+  readonly infeasible?: boolean
   readonly retried: boolean
   readonly wallSeconds: number
   readonly gpuSeconds: number
@@ -24,6 +27,8 @@ export interface OutcomeContext {
   readonly metricNames: readonly string[]
   readonly retries: number
   readonly deleteOnPrune: boolean
+  /** Bounds on reported metrics, checked when a trial completes (see metric-constraints.ts). */
+  readonly constraints?: readonly MetricConstraint[]
 }
 
 /**
@@ -97,8 +102,9 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
     const values = finalValues(a, ctx.metricNames, true)
     const reason = a.stop.decision.action === 'prune' ? a.stop.decision.reason : 'early stopping'
     if (values !== undefined) {
-      await ctx.study.tell(a.trial, values, { systemAttrs: { ...costs, stoppedEarly: reason } })
-      return done('COMPLETE', { values, reason })
+      const c = constraintAttrs(a, ctx)
+      await ctx.study.tell(a.trial, values, { systemAttrs: { ...costs, stoppedEarly: reason, ...c.attrs } })
+      return done('COMPLETE', { values, reason: c.reason ?? reason, ...c.flag })
     }
   }
   let failure: Record<string, Json> | undefined
@@ -108,8 +114,9 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
   else if (exit.code === 0 || a.completeMetrics !== undefined) {
     const values = finalValues(a, ctx.metricNames, false)
     if (values !== undefined) {
-      const finished = await ctx.study.tell(a.trial, values, { systemAttrs: costs })
-      return done(finished.state, { values: finished.values ?? undefined })
+      const c = constraintAttrs(a, ctx)
+      const finished = await ctx.study.tell(a.trial, values, { systemAttrs: { ...costs, ...c.attrs } })
+      return done(finished.state, { values: finished.values ?? undefined, reason: c.reason, ...c.flag })
     }
     failure = {
       failure: 'no_metric',
@@ -151,7 +158,24 @@ export function finishedEvent(a: TrialAttempt, out: Outcome): RunnerEvent {
     wallSeconds: out.wallSeconds,
     gpuSeconds: out.gpuSeconds,
     ...(out.retried ? { retried: true } : {}),
+    ...(out.infeasible ? { infeasible: true } : {}),
   }
+}
+
+/**
+ * The constraint values of a completing trial (`systemAttrs.constraints`, the samplers' input) and, when it broke
+ * one, `infeasibleReason` in plain words, read from the final metrics with the last report's as fallback.
+ */
+function constraintAttrs(
+  a: TrialAttempt,
+  ctx: OutcomeContext,
+): { attrs: Record<string, Json>; reason?: string; flag?: { infeasible: true } } {
+  if (ctx.constraints === undefined || ctx.constraints.length === 0) return { attrs: {} }
+  const metrics = { ...(a.lastMetrics ?? {}), ...(a.completeMetrics ?? {}) } as Record<string, Json>
+  const { values, problems } = evaluateConstraints(ctx.constraints, metrics)
+  if (problems.length === 0) return { attrs: { constraints: values } }
+  const reason = `infeasible: ${problems.join('; ')}`
+  return { attrs: { constraints: values, infeasibleReason: reason }, reason, flag: { infeasible: true } }
 }
 
 /** Objective values from `complete` metrics, falling back to the last report (or the best, after a plateau). */

@@ -240,6 +240,7 @@ export class Runner {
         metricNames: this.metricNames,
         retries: this.o.retries ?? 0,
         deleteOnPrune: this.o.checkpoints?.deleteOnPrune ?? false,
+        constraints: this.o.constraints,
       })
       this.counts.gpuSeconds += out.gpuSeconds
       const k = (

@@ -223,6 +223,41 @@ describe('progress', () => {
     assert.match(lines[2], /trial #2 COMPLETE 4, 4 \| .* Pareto front 2 of 3 /)
   })
 
+  test('an infeasible trial (a constraint broken) is neither the best nor on the Pareto front, and says why', () => {
+    const { p, text } = plainProgress({})
+    p.onEvent({ type: 'run-started', study: 's', budget: { trials: 2 }, concurrency: 1, finishedBefore: 0 })
+    const fin = (number: number, values: number[], infeasible: boolean) =>
+      p.onEvent({
+        type: 'trial-finished',
+        number,
+        state: 'COMPLETE',
+        values,
+        baseline: false,
+        wallSeconds: 1,
+        gpuSeconds: 0,
+        ...(infeasible ? { infeasible: true, reason: 'infeasible: mem 45 > max 40' } : {}),
+      })
+    fin(0, [0.5], false)
+    fin(1, [0.1], true)
+    const mo = plainProgress({ directions: ['minimize', 'minimize'] })
+    mo.p.onEvent({ type: 'run-started', study: 's', budget: { trials: 2 }, concurrency: 1, finishedBefore: 0 })
+    mo.p.onEvent({
+      type: 'trial-finished',
+      number: 0,
+      state: 'COMPLETE',
+      values: [0.1, 0.1],
+      baseline: false,
+      wallSeconds: 1,
+      gpuSeconds: 0,
+      infeasible: true,
+    })
+    p.close()
+    mo.p.close()
+    const lines = text().trim().split('\n')
+    assert.match(lines[2], /trial #1 COMPLETE 0\.1 \(infeasible: mem 45 > max 40\) \| .* best 0\.5 \(#0\)/)
+    assert.match(mo.text(), /Pareto front - /, 'no feasible trial yet')
+  })
+
   test("a continued study's progress starts from the study's best and baseline, not this run's", () => {
     const { p, text } = plainProgress({
       earlier: { best: { number: 9, value: 0.17 }, baseline: { number: 0, value: 0.5 } },

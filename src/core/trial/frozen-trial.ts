@@ -76,7 +76,7 @@ export function reasonOf(t: FrozenTrial): string | undefined {
   // only the ones that explain the trial's present state count.
   switch (t.state) {
     case 'COMPLETE':
-      return text('stoppedEarly')
+      return text('infeasibleReason') ?? text('stoppedEarly')
     case 'PRUNED':
       return text('pruneReason')
     case 'FAIL':

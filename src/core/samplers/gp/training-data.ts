@@ -52,7 +52,8 @@ export function collectTrainingData(
       obj.push(row, signs[0] * vs[0])
       for (let j = 0; j < vs.length; j++) costs.push(signs[j] * vs[j])
       const c = constraintAware ? constraintValues(t) : []
-      feasible.push(c.every((ci) => !(ci > 0)) ? 1 : 0)
+      // NaN: a constraint that could not be checked (its metric was not reported) counts as broken.
+      feasible.push(c.every((ci) => ci <= 0) ? 1 : 0)
       c.forEach((ci, j) => {
         while (cons.length <= j) cons.push(new RowBuilder(d))
         if (Number.isFinite(ci)) cons[j].push(row, ci)

@@ -16,14 +16,17 @@ export interface RoleOptions {
 
 /**
  * Total constraint violation of a trial: the sum of the positive constraint values, +Infinity for a FAIL trial
- * marked `systemAttrs.infeasible === true` (e.g. out of memory), 0 when feasible.
+ * marked `systemAttrs.infeasible === true` (e.g. out of memory) or a constraint value that is not a number, 0 when
+ * feasible.
  */
 export function violation(t: FrozenTrial): number {
   if (t.state === 'FAIL') return t.systemAttrs.infeasible === true ? Number.POSITIVE_INFINITY : 0
   const c = t.systemAttrs.constraints
   if (!Array.isArray(c)) return 0
   let v = 0
-  for (const x of c) if (typeof x === 'number' && x > 0) v += x
+  // A constraint that could not be checked (null: its metric was not reported) counts as broken.
+  for (const x of c) if (typeof x !== 'number' || !Number.isFinite(x)) return Number.POSITIVE_INFINITY
+  for (const x of c) if ((x as number) > 0) v += x as number
   return v
 }
 

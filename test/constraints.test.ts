@@ -1,0 +1,66 @@
+// `constraints:` in a study file: bounds on reported metrics. A completed trial that breaks one, or does not report
+// the metric, is infeasible: never the best, shown with the reason, and a bad constraint is a located error.
+import assert from 'node:assert/strict'
+import { existsSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { tempDir, winnow } from './cli-helpers.ts'
+
+// loss is best at x = 0.95, but mem = 10·x may be at most 6, so the best feasible trial is x = 0.6; x = 0.05
+// reports no mem at all. Braces are placeholders in a study file's command, so the script builds objects without them.
+const script = [
+  'const x = Number(process.argv[1])',
+  'const metrics = [["loss", (x - 0.95) ** 2]].concat(x < 0.1 ? [] : [["mem", 10 * x]])',
+  'console.log("WINNOW " + JSON.stringify(Object.fromEntries([["type", "complete"], ["metrics", Object.fromEntries(metrics)]])))',
+].join('; ')
+
+const study = (constraints: string) => `name: c
+metric: {name: loss}
+command: [node, -e, ${JSON.stringify(script)}, "{x}"]
+space: {x: {type: categorical, choices: [0.05, 0.3, 0.5, 0.6, 0.8, 0.95]}}
+baseline: {x: 0.5}
+sampler: grid
+budget: {trials: 6}
+constraints: ${constraints}
+`
+
+test('a trial that breaks a constraint or does not report its metric is never the best, and says why', () => {
+  const dir = tempDir('winnow-constraints-')
+  writeFileSync(join(dir, 'study.yaml'), study('[{metric: mem, max: 6}]'))
+  const r = winnow(['tune', 'study.yaml', '-q'], dir)
+  assert.equal(r.code, 0, r.stderr)
+  assert.match(r.stdout, /Best +#\d+: loss 0\.1225\b/, 'x = 0.6 is the best feasible trial, not x = 0.95 (loss 0)')
+  const best = JSON.parse(winnow(['best', 'c', '--json'], dir).stdout)
+  assert.equal(best[0].params.x, 0.6)
+  const trials = winnow(['trials', 'c'], dir).stdout
+  assert.match(trials, /COMPLETE .*infeasible: mem 9\.5 > max 6/)
+  assert.match(trials, /COMPLETE .*infeasible: mem was not reported/)
+  const json = JSON.parse(winnow(['export', 'c', '-f', 'json'], dir).stdout)
+  const byX = new Map(json.trials.map((t: { params: { x: number } }) => [t.params.x, t]))
+  const attrs = (x: number) => (byX.get(x) as { systemAttrs: Record<string, unknown> }).systemAttrs
+  assert.deepEqual(attrs(0.5).constraints, [-1], 'feasible: how far below the bound')
+  assert.deepEqual(attrs(0.05).constraints, [null], 'an unchecked constraint is stored as null')
+  assert.ok(Math.abs((attrs(0.8).constraints as number[])[0] - 2) < 1e-9)
+  // When no trial meets the constraints, the best is the best infeasible one, and status says so.
+  writeFileSync(join(dir, 'study.yaml'), study('[{metric: mem, max: 0.1}]').replace('name: c', 'name: none-ok'))
+  assert.equal(winnow(['tune', 'study.yaml', '-q'], dir).code, 0)
+  assert.match(
+    winnow(['status', 'none-ok'], dir).stdout,
+    /No completed trial meets the constraints; this one is infeasible: mem 9\.5 > max 0\.1\./,
+  )
+})
+
+test('a constraint without a bound, or with min above max, is a located error and nothing is written', () => {
+  const dir = tempDir('winnow-constraints-bad-')
+  for (const [text, re] of [
+    ['[{metric: mem}]', /study\.yaml:8:\d+ constraints\[0\]: has neither max nor min.*e\.g\. \{metric: mem, max: 40\}/],
+    ['[{metric: mem, min: 5, max: 2}]', /study\.yaml:8:\d+ constraints\[0\]: has min 5 above max 2.*Swap them/],
+    ['[{metric: mem, maximum: 2}]', /study\.yaml:8:\d+ constraints\[0\]/],
+  ] as const) {
+    writeFileSync(join(dir, 'study.yaml'), study(text))
+    const r = winnow(['tune', 'study.yaml', '-q'], dir)
+    assert.equal(r.code, 2, r.stderr)
+    assert.match(r.stderr, re)
+    assert.ok(!existsSync(join(dir, 'winnow.db')), 'nothing may be written to storage')
+  }
+})
