@@ -17,6 +17,9 @@ export type {
 export { categoricalDist, floatDist, intDist } from './core/distributions/distribution.ts'
 // Errors
 export {
+  type ErrorCode,
+  NotEnoughTrialsError,
+  SamplerExhaustedError,
   SearchSpaceError,
   StudyExistsError,
   StudyNotFoundError,
@@ -24,12 +27,15 @@ export {
   UsageError,
   WinnowError,
 } from './core/errors.ts'
+export type { Json } from './core/json.ts'
 export { AutoSampler, type AutoSamplerOptions } from './core/samplers/auto-sampler.ts'
 export { CmaEsSampler, type CmaEsSamplerOptions } from './core/samplers/cmaes/cmaes-sampler.ts'
+export type { GpSamplerOptions } from './core/samplers/gp/gp-options.ts'
 export { GpSampler } from './core/samplers/gp/gp-sampler.ts'
-export { GridSampler, gridFromSpace } from './core/samplers/grid-sampler.ts'
+export { GridSampler, type GridSamplerOptions, gridFromSpace } from './core/samplers/grid-sampler.ts'
 export { Nsga2Sampler, type Nsga2SamplerOptions } from './core/samplers/nsga2/nsga2-sampler.ts'
-export { QmcSampler } from './core/samplers/qmc-sampler.ts'
+export { OfatSampler, type OfatSamplerOptions } from './core/samplers/ofat-sampler.ts'
+export { QmcSampler, type QmcSamplerOptions } from './core/samplers/qmc-sampler.ts'
 export { RandomSampler } from './core/samplers/random-sampler.ts'
 // Samplers and schedulers
 export type { Sampler, SamplingContext } from './core/samplers/sampler.ts'
@@ -46,4 +52,4 @@ export { Trial, TrialPruned } from './core/study/trial.ts'
 export type { Direction, FrozenTrial, IntermediateValue, StudyId, TrialId } from './core/trial/frozen-trial.ts'
 export type { FinishedState, TrialState } from './core/trial/trial-state.ts'
 export { MemoryStorage } from './storage/memory/memory-storage.ts'
-export { openStorage } from './storage/open-storage.ts'
+export { type OpenStorageOptions, openStorage } from './storage/open-storage.ts'

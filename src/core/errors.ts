@@ -49,11 +49,14 @@ export class TrialStateError extends WinnowError {
 
 /** Thrown when a study name or id does not exist in the storage. */
 export class StudyNotFoundError extends WinnowError {
-  constructor(name: string, where = 'this storage', known: readonly string[] = []) {
+  /** `create` says how a study comes to exist when there is none (the CLI's default: `winnow tune`). */
+  constructor(name: string, where = 'this storage', known: readonly string[] = [], create?: string) {
     const hint =
       known.length > 0
         ? `Studies there: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', …' : ''}.`
-        : 'Run `winnow studies` to list the studies, or pass --storage to look elsewhere.'
+        : create !== undefined
+          ? `It has no studies; ${create}.`
+          : 'Run `winnow studies` to list the studies, or pass --storage to look elsewhere.'
     super('study_not_found', `Study "${name}" does not exist in ${where}. ${hint}`)
   }
 }

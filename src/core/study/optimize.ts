@@ -1,4 +1,4 @@
-import { SamplerExhaustedError } from '../errors.ts'
+import { SamplerExhaustedError, SearchSpaceError, WinnowError } from '../errors.ts'
 import type { Json } from '../json.ts'
 import type { FinishedState } from '../trial/trial-state.ts'
 import { type Trial, TrialPruned } from './trial.ts'
@@ -39,6 +39,7 @@ export async function runOptimizeLoop(
   objective: (trial: Trial) => ObjectiveResult | Promise<ObjectiveResult>,
   opts: OptimizeOptions,
 ): Promise<void> {
+  checkOptimizeOptions(opts)
   const deadline = opts.timeout === undefined ? Number.POSITIVE_INFINITY : Date.now() + opts.timeout
   let started = 0
   let firstError: unknown
@@ -53,7 +54,13 @@ export async function runOptimizeLoop(
         throw e
       }
       try {
-        await study.tell(trial, await objective(trial))
+        const result = await objective(trial)
+        const unused = trial.unusedFixedParams()
+        if (unused.length > 0)
+          throw new SearchSpaceError(
+            `Trial #${trial.number} was enqueued with ${unused.map((n) => `"${n}"`).join(', ')}, which the objective never suggested (it suggested ${Object.keys(trial.suggested).join(', ') || 'nothing'}). Fix the name in enqueue(), or drop a conditional parameter that is inactive there.`,
+          )
+        await study.tell(trial, result)
       } catch (e) {
         if (e instanceof TrialPruned) {
           await study.tell(trial, undefined, { state: 'PRUNED', systemAttrs: { pruneReason: e.reason } })
@@ -66,4 +73,21 @@ export async function runOptimizeLoop(
   }
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 1) }, worker))
   if (firstError !== undefined) throw firstError
+}
+
+/** `trials` a whole number >= 0 (or Infinity with a timeout), `concurrency` a whole number >= 1, `timeout` ms >= 0. */
+function checkOptimizeOptions(opts: OptimizeOptions): void {
+  const bad = (what: string, value: unknown, fix: string) =>
+    new WinnowError('invalid_config', `optimize(): ${what} must be ${fix}, but got ${String(value)}.`)
+  const t = opts.trials
+  if (typeof t !== 'number' || Number.isNaN(t) || t < 0 || (Number.isFinite(t) && !Number.isInteger(t)))
+    throw bad('trials', t, 'a whole number >= 0 (e.g. 50)')
+  if (t === Number.POSITIVE_INFINITY && opts.timeout === undefined)
+    throw bad('trials', t, 'finite unless a timeout is given')
+  const c = opts.concurrency
+  if (c !== undefined && (typeof c !== 'number' || !Number.isInteger(c) || c < 1))
+    throw bad('concurrency', c, 'a whole number >= 1')
+  const ms = opts.timeout
+  if (ms !== undefined && (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0))
+    throw bad('timeout', ms, 'milliseconds >= 0')
 }

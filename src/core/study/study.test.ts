@@ -2,7 +2,9 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { MemoryStorage } from '../../storage/memory/memory-storage.ts'
 import { GridSampler } from '../samplers/grid-sampler.ts'
+import { RandomSampler } from '../samplers/random-sampler.ts'
 import type { Scheduler } from '../schedulers/scheduler.ts'
+import { SuccessiveHalvingScheduler } from '../schedulers/successive-halving-scheduler.ts'
 import { Study } from './study.ts'
 import { TrialPruned } from './trial.ts'
 
@@ -10,6 +12,12 @@ const newStudy = (opts: Partial<Parameters<typeof Study.create>[0]> = {}) =>
   Study.create({ storage: new MemoryStorage(), name: 's', seed: 1, ...opts })
 
 describe('Study', () => {
+  test('the default sampler is auto (as in study files); its name is stored with the study', async () => {
+    const study = await newStudy()
+    assert.equal(study.sampler.name, 'auto')
+    assert.equal(study.info.systemAttrs.sampler, 'auto')
+  })
+
   test('ask / tell round trip and best trial', async () => {
     const study = await newStudy()
     for (let i = 0; i < 20; i++) {
@@ -28,9 +36,9 @@ describe('Study', () => {
     assert.equal(best?.values?.[0], minimum)
   })
 
-  test('the same seed reproduces the same parameters, also with concurrency', async () => {
+  test('the same seed reproduces the same parameters, also with concurrency (a history-free sampler)', async () => {
     const run = async (concurrency: number) => {
-      const study = await newStudy({ seed: 7 })
+      const study = await newStudy({ seed: 7, sampler: new RandomSampler() })
       await study.optimize((t) => t.suggestFloat('x', 0, 1) + t.suggestInt('n', 1, 9), { trials: 12, concurrency })
       return (await study.trials()).map((t) => t.params)
     }
@@ -203,6 +211,73 @@ describe('Study', () => {
       [[1], [2]],
     )
     await assert.rejects(Study.create({ storage, name: 'shared' }), /already exists/)
-    await assert.rejects(Study.load({ storage, name: 'nope' }), /Study "nope" does not exist/)
+    await assert.rejects(Study.load({ storage, name: 'nope' }), /Study "nope" does not exist .*Studies there: shared\./)
+    await assert.rejects(
+      Study.load({ storage: new MemoryStorage(), name: 'nope' }),
+      /It has no studies; Study\.create\(\) makes it\./,
+    )
+  })
+
+  test('misuse is refused with what, where and how to fix, and nothing stored is changed', async () => {
+    const storage = new MemoryStorage()
+    const a = await Study.create({ storage, name: 'a', seed: 1 })
+    const b = await Study.create({ storage, name: 'b', directions: ['maximize'], seed: 1 })
+    // Another study's trial: refused, and neither study changes.
+    const tb = await b.ask()
+    tb.suggestFloat('y', 0, 1)
+    await assert.rejects(
+      a.tell(tb, -100),
+      /Trial #0 belongs to another study, not "a"\. Tell it on the study that asked it/,
+    )
+    await assert.rejects(a.tell(tb.id, -100), /Trial id \d+ belongs to another study/)
+    assert.equal((await a.trials()).length, 0)
+    assert.equal((await b.trials())[0].state, 'RUNNING')
+    // Loading with other objectives would optimise the wrong way.
+    await assert.rejects(
+      Study.create({ storage, name: 'a', directions: ['maximize'], loadIfExists: true }),
+      /Study "a" exists with other objectives: this call asks for directions \[maximize\] \(stored: \[minimize\]\)/,
+    )
+    await assert.rejects(
+      Study.create({ storage, name: 'a', metricNames: ['loss'], loadIfExists: true }),
+      /metric names \[loss\] \(stored: \[value\]\)/,
+    )
+    // A value with PRUNED, a suggestion after tell.
+    await assert.rejects(b.tell(tb, 0.5, { state: 'PRUNED' }), /A PRUNED trial takes no objective value/)
+    await b.tell(tb, 0.5)
+    assert.throws(
+      () => tb.suggestFloat('late', 0, 1),
+      /Trial #0 is already finished \(told\), so "late" cannot be suggested/,
+    )
+    // optimize(): bad counts, a misspelled enqueued parameter, a promotion-mode scheduler.
+    await assert.rejects(
+      a.optimize(() => 1, { trials: Number.NaN }),
+      /optimize\(\): trials must be a whole number >= 0/,
+    )
+    await assert.rejects(
+      a.optimize(() => 1, { trials: -1 }),
+      /trials must be/,
+    )
+    await assert.rejects(
+      a.optimize(() => 1, { trials: 2, concurrency: 0 }),
+      /concurrency must be a whole number >= 1/,
+    )
+    await a.enqueue({ lrr: 0.5 }, { baseline: true })
+    await assert.rejects(
+      a.optimize((t) => t.suggestFloat('lr', 0, 1), { trials: 1 }),
+      /Trial #0 was enqueued with "lrr", which the objective never suggested \(it suggested lr\)\. Fix the name in enqueue\(\)/,
+    )
+    assert.equal((await a.trials())[0].state, 'FAIL', 'recorded as failed, not as a baseline result')
+    const promo = await Study.create({
+      storage,
+      name: 'promo',
+      scheduler: new SuccessiveHalvingScheduler({
+        resource: { kind: 'steps', min: 1, max: 9, reductionFactor: 3 },
+        mode: 'promotion',
+      }),
+    })
+    await assert.rejects(
+      promo.optimize(() => 1, { trials: 1 }),
+      /pauses trials at rungs .* use mode: 'stopping'/,
+    )
   })
 })

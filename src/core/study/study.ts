@@ -3,7 +3,7 @@ import type { Distribution, ParamValues, SearchSpace } from '../distributions/di
 import { SamplerExhaustedError, StudyNotFoundError, WinnowError } from '../errors.ts'
 import type { Json } from '../json.ts'
 import { createRng, deriveSeed } from '../rng.ts'
-import { RandomSampler } from '../samplers/random-sampler.ts'
+import { AutoSampler } from '../samplers/auto-sampler.ts'
 import type { Sampler, SamplingContext } from '../samplers/sampler.ts'
 import { type Decision, noScheduler, type Scheduler } from '../schedulers/scheduler.ts'
 import type { Storage, StudyInfo } from '../storage.ts'
@@ -21,11 +21,11 @@ export interface CreateStudyOptions {
   readonly directions?: readonly Direction[]
   /** Objective names, one per direction. @default ['value'] or ['value0', 'value1', …] */
   readonly metricNames?: readonly string[]
-  /** @default RandomSampler */
+  /** @default AutoSampler (as `sampler: auto` in a study file) */
   readonly sampler?: Sampler
   /** @default no pruning */
   readonly scheduler?: Scheduler
-  /** Seed of every random choice of the study; stored with it. @default a random seed */
+  /** Seed of every random choice of the study; stored with it (a loaded study keeps its stored seed). @default a random seed */
   readonly seed?: number
   /** Continue the study when it exists instead of failing. @default false */
   readonly loadIfExists?: boolean
@@ -42,6 +42,10 @@ export interface CreateStudyOptions {
 export interface LoadStudyOptions {
   readonly storage: Storage
   readonly name: string
+  /**
+   * The sampler to continue with. The storage keeps only the name of the one the study was created with
+   * (`info.systemAttrs.sampler`), not its options: pass it again. @default AutoSampler
+   */
   readonly sampler?: Sampler
   readonly scheduler?: Scheduler
 }
@@ -74,7 +78,7 @@ export class Study implements TrialHost {
     sampler: Sampler | undefined,
     scheduler: Scheduler | undefined,
   ) {
-    this.sampler = sampler ?? new RandomSampler()
+    this.sampler = sampler ?? new AutoSampler()
     this.scheduler = scheduler ?? noScheduler
     this.cache = new TrialCache(storage, info.id)
   }
@@ -97,10 +101,11 @@ export class Study implements TrialHost {
         directions,
         metricNames,
         userAttrs: opts.userAttrs,
-        systemAttrs: { seed, sampler: opts.sampler?.name ?? 'random', ...opts.systemAttrs },
+        systemAttrs: { seed, sampler: opts.sampler?.name ?? 'auto', ...opts.systemAttrs },
       },
       { loadIfExists: opts.loadIfExists },
     )
+    if (!created) checkLoadedSetup(study, opts)
     const s = new Study(opts.storage, study, opts.sampler, opts.scheduler)
     if (!created) return s
     const baseline = opts.baseline
@@ -113,7 +118,10 @@ export class Study implements TrialHost {
   /** Loads an existing study by name; StudyNotFoundError when it does not exist. */
   static async load(opts: LoadStudyOptions): Promise<Study> {
     const info = await opts.storage.findStudy(opts.name)
-    if (info === undefined) throw new StudyNotFoundError(opts.name, opts.storage.url)
+    if (info === undefined) {
+      const known = (await opts.storage.listStudies()).map((x) => x.name)
+      throw new StudyNotFoundError(opts.name, opts.storage.url, known, 'Study.create() makes it')
+    }
     return new Study(opts.storage, info, opts.sampler, opts.scheduler)
   }
 
@@ -185,8 +193,19 @@ export class Study implements TrialHost {
    */
   async tell(trial: Trial | TrialId, values?: ObjectiveResult, opts: TellOptions = {}): Promise<FrozenTrial> {
     const id = trial instanceof Trial ? trial.id : trial
+    const studyId = trial instanceof Trial ? trial.frozen.studyId : (await this.storage.getTrial(id)).studyId
+    if (studyId !== this.id)
+      throw new WinnowError(
+        'invalid_value',
+        `Trial ${trial instanceof Trial ? `#${trial.number}` : `id ${id}`} belongs to another study, not "${this.name}". Tell it on the study that asked it.`,
+      )
     if (trial instanceof Trial) await trial.flush()
     let state: FinishedState = opts.state ?? 'COMPLETE'
+    if (state !== 'COMPLETE' && values !== undefined)
+      throw new WinnowError(
+        'invalid_value',
+        `A ${state} trial takes no objective value, but trial ${trial instanceof Trial ? `#${trial.number}` : `id ${id}`} got ${JSON.stringify(values)}. Report it with trial.report(step, value) before telling ${state}, or tell it COMPLETE.`,
+      )
     const systemAttrs: Record<string, Json> = { ...opts.systemAttrs }
     if (opts.constraints !== undefined) systemAttrs.constraints = [...opts.constraints]
     let vals: number[] | undefined
@@ -204,6 +223,7 @@ export class Study implements TrialHost {
       }
     }
     const finished = await this.storage.setTrialState(id, state, { values: vals, systemAttrs })
+    if (trial instanceof Trial) trial.markTold()
     this.cache.put(finished)
     if (this.sampler.afterTrial) {
       const history = await this.cache.refresh()
@@ -220,6 +240,11 @@ export class Study implements TrialHost {
     objective: (trial: Trial) => ObjectiveResult | Promise<ObjectiveResult>,
     opts: OptimizeOptions,
   ): Promise<void> {
+    if (this.scheduler.promotions !== undefined)
+      throw new WinnowError(
+        'invalid_config',
+        `Scheduler "${this.scheduler.name}" pauses trials at rungs and resumes them later, which needs a runner that can stop and restart training (winnow tune). In-process, use mode: 'stopping'.`,
+      )
     await runOptimizeLoop(this, objective, opts)
   }
 
@@ -283,6 +308,21 @@ export class Study implements TrialHost {
   async setUserAttrs(trial: TrialId, attrs: Readonly<Record<string, Json>>) {
     await this.storage.setTrialAttrs(trial, 'user', attrs)
   }
+}
+
+/** A loaded study must be the one the caller describes: a different objective would silently optimise the wrong way. */
+function checkLoadedSetup(info: StudyInfo, opts: CreateStudyOptions): void {
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i])
+  const differs: string[] = []
+  if (opts.directions !== undefined && !same(opts.directions, info.directions))
+    differs.push(`directions [${opts.directions.join(', ')}] (stored: [${info.directions.join(', ')}])`)
+  if (opts.metricNames !== undefined && !same(opts.metricNames, info.metricNames))
+    differs.push(`metric names [${opts.metricNames.join(', ')}] (stored: [${info.metricNames.join(', ')}])`)
+  if (differs.length > 0)
+    throw new WinnowError(
+      'invalid_config',
+      `Study "${info.name}" exists with other objectives: this call asks for ${differs.join(' and ')}. Use another study name, or the stored objectives.`,
+    )
 }
 
 /** Two queued configurations with the same parameters and values. */

@@ -10,7 +10,7 @@ import {
   sameDistribution,
   validateDistribution,
 } from '../distributions/distribution.ts'
-import { SearchSpaceError } from '../errors.ts'
+import { SearchSpaceError, TrialStateError } from '../errors.ts'
 import type { Json } from '../json.ts'
 import type { Sampler, SamplingContext } from '../samplers/sampler.ts'
 import type { Decision } from '../schedulers/scheduler.ts'
@@ -41,6 +41,7 @@ export class Trial {
   private readonly params: Record<string, ParamValue> = {}
   private readonly distributions: Record<string, Distribution> = {}
   private unflushed = new Set<string>()
+  private told = false
 
   constructor(
     private readonly host: TrialHost,
@@ -105,6 +106,10 @@ export class Trial {
 
   /** Suggests a value for a parameter with any distribution; the same name returns the same value again. */
   suggest(name: string, d: Distribution): ParamValue {
+    if (this.told)
+      throw new TrialStateError(
+        `Trial #${this.number} is already finished (told), so "${name}" cannot be suggested for it. Suggest every parameter before study.tell().`,
+      )
     validateDistribution(name, d)
     const previous = this.distributions[name]
     if (previous !== undefined) {
@@ -158,6 +163,16 @@ export class Trial {
   async report(step: number, value: number): Promise<Decision> {
     await this.flush()
     return this.host.report(this, step, value)
+  }
+
+  /** Names fixed in advance (an enqueued baseline, a grid point) that were never suggested: a misspelled key. */
+  unusedFixedParams(): string[] {
+    return Object.keys(this.fixed).filter((name) => !Object.hasOwn(this.params, name))
+  }
+
+  /** @internal Called by `Study.tell`: no suggestion may follow. */
+  markTold(): void {
+    this.told = true
   }
 
   /** Sets user attributes (JSON values). */
