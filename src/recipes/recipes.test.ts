@@ -36,17 +36,25 @@ describe('winnow init recipes', () => {
       assert.equal(c.scheduler.type, 'asha')
       assert.equal(c.sampler.type, 'auto')
       assert.equal(c.memory?.method, recipe.method)
-      assert.equal(c.memory?.batch_size_param, 'per_device_train_batch_size')
+      // The batch is fixed (a step budget would favour larger ones); the memory model gets its value.
+      assert.equal(c.memory?.batch_size, recipe.fixed.per_device_train_batch_size)
+      assert.ok(!('per_device_train_batch_size' in c.space) && !('gradient_accumulation_steps' in c.space))
       assert.match(readFileSync(paths[1], 'utf8'), /WinnowCallback/)
       // Run by hand, train.py trains trial #0: its DEFAULTS are the study's baseline (read by Python itself).
       const read = spawnSync('/usr/bin/python3', ['-c', READ_DEFAULTS, paths[1]], { encoding: 'utf8' })
       assert.equal(read.status, 0, read.stderr)
       const values = JSON.parse(read.stdout) as Record<string, unknown>
-      for (const [k, v] of Object.entries(c.baseline ?? {}))
+      for (const [k, v] of Object.entries({ ...c.baseline, ...recipe.fixed }))
         assert.equal(values[k], v, `${name} train.py DEFAULTS["${k}"]`)
+      // Every trial runs the full learning-rate schedule; the scheduler stops it at a rung through the callback.
+      const script = readFileSync(paths[1], 'utf8')
+      assert.match(script, /max_steps=args\.max_steps,/)
+      assert.doesNotMatch(script, /w\.target/)
+      assert.match(script, /include_num_input_tokens_seen=True/)
+      assert.match(script, /save_strategy="steps"/)
     })
 
-  test('LoRA recipes tune alpha as a ratio of the rank and search learning rates a decade above full fine-tuning', () => {
+  test('LoRA recipes fix alpha and search learning rates a decade above full fine-tuning', () => {
     const range = (r: keyof typeof RECIPES) => {
       const lr = parseStudyFile(
         `name: x\nmetric: {name: l}\ncommand: [a]\nspace:\n  lr: ${RECIPES[r].params.find((p) => p.name === 'learning_rate')!.space}\n`,
@@ -57,8 +65,10 @@ describe('winnow init recipes', () => {
     const [lo, hi] = range('lora-sft')
     const [flo, fhi] = range('full-sft')
     assert.ok(Math.abs(lo / flo - 10) < 1e-9 && Math.abs(hi / fhi - 10) < 1e-9)
-    assert.ok(RECIPES['qlora-sft'].params.some((p) => p.name === 'lora_alpha_ratio'))
-    assert.ok(!RECIPES['qlora-sft'].params.some((p) => p.name === 'lora_alpha'))
+    for (const r of ['lora-sft', 'qlora-sft'] as const) {
+      assert.ok(!RECIPES[r].params.some((p) => p.name.startsWith('lora_alpha')), `${r} searches no alpha`)
+      assert.equal(RECIPES[r].fixed.lora_alpha, 16)
+    }
   })
 
   test('refuses to overwrite without --force; an unknown model gets a commented-out memory block', () => {

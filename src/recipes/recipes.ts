@@ -23,6 +23,11 @@ export interface Recipe {
   readonly memory: readonly string[]
   /** Fixed sequence length given to the script and the memory model. */
   readonly seqLen: number
+  /**
+   * Settings kept fixed (train.py's DEFAULTS, not searched), with why: the batch (per device × accumulation) and,
+   * for LoRA, alpha. See `FIXED_BATCH` and `loraParams`.
+   */
+  readonly fixed: Readonly<Record<string, number>>
 }
 
 /** Recipe names. */
@@ -30,22 +35,21 @@ export const RECIPE_NAMES = ['lora-sft', 'qlora-sft', 'full-sft', 'dpo'] as cons
 /** A recipe name. */
 export type RecipeName = (typeof RECIPE_NAMES)[number]
 
-const batch = (baseline: number, choices = '[1, 2, 4, 8]'): RecipeParam => ({
-  name: 'per_device_train_batch_size',
-  space: `{type: categorical, choices: ${choices}}`,
-  baseline,
-  source: 'qlora-paper',
-})
-const accumulation = (baseline: number, choices = '[1, 2, 4, 8]'): RecipeParam => ({
-  name: 'gradient_accumulation_steps',
-  space: `{type: categorical, choices: ${choices}}`,
-  baseline,
-  source: 'qlora-paper',
-})
-const loraParams = (r: number, ratio: number, dropout: number, source: string): RecipeParam[] => [
+/**
+ * The batch is fixed, not searched: ASHA and the budget count optimizer steps, and a trial with a larger effective
+ * batch sees proportionally more data per step, so it would win at every rung for that reason alone (and per-device
+ * batch × accumulation with the same product is the same optimisation). 1 × 16 is QLoRA's effective batch 16 in the
+ * smallest memory. To tune the batch size, fix the number of epochs instead of steps and run without a step scheduler.
+ */
+const FIXED_BATCH = { per_device_train_batch_size: 1, gradient_accumulation_steps: 16 } as const
+
+/**
+ * LoRA's rank, dropout and target modules. alpha is fixed (16, the QLoRA and Unsloth value), not searched: with
+ * PEFT's alpha/r scaling and Adam, changing alpha acts like changing the learning rate (Hu et al. 2021, who fix
+ * alpha so that the rank can change without retuning), and the learning rate is searched already.
+ */
+const loraParams = (r: number, dropout: number, source: string): RecipeParam[] => [
   { name: 'lora_r', space: '{type: categorical, choices: [8, 16, 32, 64, 128, 256]}', baseline: r, source },
-  // alpha is tuned as a multiple of the rank, so changing r does not silently change the effective step size.
-  { name: 'lora_alpha_ratio', space: '{type: categorical, choices: [0.25, 0.5, 1, 2, 4]}', baseline: ratio, source },
   { name: 'lora_dropout', space: '{type: categorical, choices: [0.0, 0.05, 0.1]}', baseline: dropout, source },
   {
     name: 'lora_target_modules',
@@ -64,6 +68,7 @@ export const RECIPES: Readonly<Record<RecipeName, Recipe>> = {
     template: 'train_sft.py',
     method: 'lora',
     seqLen: 2048,
+    fixed: { ...FIXED_BATCH, lora_alpha: 16 },
     params: [
       // LoRA's best learning rate is ~10x full fine-tuning's: the range is full-sft's shifted up a decade.
       {
@@ -72,9 +77,7 @@ export const RECIPES: Readonly<Record<RecipeName, Recipe>> = {
         baseline: 2.0e-4,
         source: 'unsloth',
       },
-      ...loraParams(16, 1, 0.05, 'unsloth'),
-      batch(4),
-      accumulation(4),
+      ...loraParams(16, 0.05, 'unsloth'),
       { name: 'warmup_ratio', space: '{type: float, low: 0.0, high: 0.1}', baseline: 0.03, source: 'qlora-paper' },
       {
         name: 'weight_decay',
@@ -99,6 +102,7 @@ export const RECIPES: Readonly<Record<RecipeName, Recipe>> = {
     template: 'train_sft.py',
     method: 'qlora',
     seqLen: 2048,
+    fixed: { ...FIXED_BATCH, lora_alpha: 16 },
     params: [
       {
         name: 'learning_rate',
@@ -106,9 +110,7 @@ export const RECIPES: Readonly<Record<RecipeName, Recipe>> = {
         baseline: 2.0e-4,
         source: 'qlora-paper',
       },
-      ...loraParams(64, 0.25, 0.1, 'qlora-paper'),
-      batch(4),
-      accumulation(4),
+      ...loraParams(64, 0.1, 'qlora-paper'),
       { name: 'warmup_ratio', space: '{type: float, low: 0.0, high: 0.1}', baseline: 0.03, source: 'qlora-paper' },
       {
         name: 'weight_decay',
@@ -138,6 +140,7 @@ export const RECIPES: Readonly<Record<RecipeName, Recipe>> = {
     template: 'train_sft.py',
     method: 'full',
     seqLen: 2048,
+    fixed: FIXED_BATCH,
     params: [
       {
         name: 'learning_rate',
@@ -145,8 +148,6 @@ export const RECIPES: Readonly<Record<RecipeName, Recipe>> = {
         baseline: 2.0e-5,
         source: 'alpaca',
       },
-      batch(2, '[1, 2, 4]'),
-      accumulation(8, '[4, 8, 16, 32]'),
       { name: 'warmup_ratio', space: '{type: float, low: 0.0, high: 0.1}', baseline: 0.03, source: 'alpaca' },
       {
         name: 'weight_decay',
@@ -170,6 +171,7 @@ export const RECIPES: Readonly<Record<RecipeName, Recipe>> = {
     template: 'train_dpo.py',
     method: 'full',
     seqLen: 1024,
+    fixed: FIXED_BATCH,
     params: [
       {
         name: 'learning_rate',
@@ -179,8 +181,6 @@ export const RECIPES: Readonly<Record<RecipeName, Recipe>> = {
       },
       // beta is not tuned: the DPO loss −log σ(β·margin) depends on β itself, so eval_loss of different betas is not
       // comparable and minimising it would tune β, not alignment. train.py keeps β = 0.1 (the DPO paper's).
-      batch(2, '[1, 2, 4]'),
-      accumulation(8, '[4, 8, 16]'),
       { name: 'warmup_ratio', space: '{type: float, low: 0.0, high: 0.15}', baseline: 0.1, source: 'zephyr' },
       {
         name: 'lr_scheduler_type',

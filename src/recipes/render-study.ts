@@ -37,6 +37,10 @@ export function renderStudy(recipe: Recipe, o: RenderOptions): string {
     `command: [python3, train.py, --model_name_or_path, ${JSON.stringify(o.model)}, --method, ${recipe.method}, --max_seq_length, "${recipe.seqLen}"]`,
     'space:',
     ...recipe.params.map((p) => `  ${p.name}: ${p.space}   # ${p.source}`),
+    `# Fixed in train.py, not searched: ${Object.entries(recipe.fixed)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}. The budget counts optimizer steps, so a larger`,
+    '# batch would win by seeing more data per step; to tune it, budget epochs and drop the scheduler (src/recipes/README.md).',
     '# The published default configuration runs first (trial #0) and to full length: the bar to beat.',
     'baseline:',
     ...recipe.params.map((p) => `  ${p.name}: ${typeof p.baseline === 'number' ? yamlNumber(p.baseline) : p.baseline}`),
@@ -55,7 +59,7 @@ export function renderStudy(recipe: Recipe, o: RenderOptions): string {
     'memory:',
     `  model: ${JSON.stringify(o.model)}`,
     `  method: ${recipe.method}`,
-    '  batch_size_param: per_device_train_batch_size',
+    `  batch_size: ${recipe.fixed.per_device_train_batch_size}`,
     `  seq_len: ${recipe.seqLen}`,
     ...(recipe.method === 'full' ? [] : ['  lora_rank_param: lora_r', '  target_modules_param: lora_target_modules']),
     ...recipe.memory,

@@ -40,18 +40,22 @@ export function writeRecipe(o: WriteRecipeOptions): string[] {
 }
 
 /**
- * The template with its `DEFAULTS` set to the recipe's baseline, so that the script run by hand (outside Winnow)
+ * The template with its `DEFAULTS` set to the recipe's baseline and fixed settings, so that the script run by hand (outside Winnow)
  * trains exactly trial #0: one template serves several recipes whose baselines differ (qlora-sft's constant
  * schedule, rank 64, …). Keys the recipe does not tune keep the template's value.
  */
 export function withBaselineDefaults(template: string, recipe: Recipe): string {
   let out = template
-  for (const p of recipe.params) {
+  const values: [string, string | number][] = [
+    ...recipe.params.map((p): [string, string | number] => [p.name, p.baseline]),
+    ...Object.entries(recipe.fixed),
+  ]
+  for (const [name, baseline] of values) {
     // JS number text (2e-7, 0.0002, 16) and JSON strings are valid Python literals.
-    const value = typeof p.baseline === 'number' ? String(p.baseline) : JSON.stringify(p.baseline)
-    const line = new RegExp(`^( {4}"${p.name}": )[^,\n]+,`, 'm')
+    const value = typeof baseline === 'number' ? String(baseline) : JSON.stringify(baseline)
+    const line = new RegExp(`^( {4}"${name}": )[^,\n]+,`, 'm')
     if (!line.test(out))
-      throw new Error(`Template ${recipe.template} has no DEFAULTS entry for ${p.name}: add it (a bug in the recipe).`)
+      throw new Error(`Template ${recipe.template} has no DEFAULTS entry for ${name}: add it (a bug in the recipe).`)
     out = out.replace(line, `$1${value},`)
   }
   return out

@@ -1,8 +1,8 @@
 """Direct Preference Optimization (Rafailov et al. 2023) with TRL's DPOTrainer, tuned by Winnow.
 
-Written by `winnow init`. Winnow passes the trial's hyperparameters in WINNOW_PARAMS (read with the client),
-the number of optimizer steps to reach in WINNOW_TARGET (ASHA), and puts winnow_client on PYTHONPATH. Outside
-Winnow the script runs the baseline values below. Needs: torch, transformers, datasets, trl, peft
+Written by `winnow init`. Winnow passes the trial's hyperparameters in WINNOW_PARAMS (read with the client) and
+puts winnow_client on PYTHONPATH; the scheduler stops (or pauses) a trial at a rung through the callback, so every
+trial runs the same --max_steps learning-rate schedule. Outside Winnow the script runs the baseline values below. Needs: torch, transformers, datasets, trl, peft
 (full-parameter DPO keeps a frozen reference copy of the model).
 """
 
@@ -17,8 +17,8 @@ import winnow_client as winnow
 DEFAULTS = {
     "learning_rate": 1e-6,
     "beta": 0.1,  # not in the study's space: eval_loss depends on beta itself (see src/recipes/README.md)
-    "per_device_train_batch_size": 2,
-    "gradient_accumulation_steps": 8,
+    "per_device_train_batch_size": 1,
+    "gradient_accumulation_steps": 16,
     "warmup_ratio": 0.1,
     "lr_scheduler_type": "linear",
 }
@@ -56,6 +56,9 @@ def main():
     ap.add_argument("--max_seq_length", type=int, default=1024)
     ap.add_argument("--max_steps", type=int, default=900)
     ap.add_argument("--eval_steps", type=int, default=50)
+    ap.add_argument("--save_steps", type=int, default=100)
+    # Each evaluation runs the policy and the reference model on every pair: a fixed sample keeps it cheap.
+    ap.add_argument("--eval_pairs", type=int, default=512)
     args = ap.parse_args()
 
     # Fail in a second, with one clear line, rather than after importing torch and timing out on a download.
@@ -64,7 +67,7 @@ def main():
         print(err, file=sys.stderr)
         sys.exit(2)
     try:
-        import torch  # noqa: F401  (TRL needs it; imported here for a clear message when missing)
+        import torch
         from datasets import load_dataset
         from transformers import AutoModelForCausalLM, AutoTokenizer
         from trl import DPOConfig, DPOTrainer
@@ -74,17 +77,20 @@ def main():
 
     w = winnow.connect()
     p = dict(DEFAULTS, **w.params())
-    max_steps = int(w.target) if w.target else args.max_steps
-    model = AutoModelForCausalLM.from_pretrained(args.model_name_or_path)
+    # fp32 master weights under bf16 autocast (the memory model's "mixed"); newer transformers would load bf16.
+    model = AutoModelForCausalLM.from_pretrained(args.model_name_or_path, torch_dtype=torch.float32)
     tokenizer = AutoTokenizer.from_pretrained(args.model_name_or_path)
     data = load_dataset(args.dataset)
     eval_split = "test" if "test" in data else None
     if eval_split is None:
         data = data["train"].train_test_split(test_size=0.05, seed=0)
         eval_split = "test"
+    eval_data = data[eval_split]
+    eval_data = eval_data.shuffle(seed=0).select(range(min(args.eval_pairs, len(eval_data))))
     config = DPOConfig(
         output_dir=w.checkpoint_dir or "outputs",
-        max_steps=max_steps,
+        # The full schedule even when the scheduler stops the trial at a rung (see the module docstring).
+        max_steps=args.max_steps,
         learning_rate=float(p["learning_rate"]),
         beta=float(p["beta"]),
         per_device_train_batch_size=int(p["per_device_train_batch_size"]),
@@ -97,20 +103,27 @@ def main():
         max_length=args.max_seq_length,
         eval_strategy="steps",
         eval_steps=args.eval_steps,
-        save_strategy="no",
+        save_strategy="steps",  # at the rung steps: a trial re-queued after a crash resumes from the last one
+        save_steps=args.save_steps,
+        save_total_limit=2,
+        include_num_input_tokens_seen=True,
         logging_steps=10,
         report_to="none",
         seed=w.trial_number or 0,
+        data_seed=0,  # the same data order in every trial, so rung comparisons see the parameters, not the order
     )
     trainer = DPOTrainer(
         model=model,
         args=config,
         train_dataset=data["train"],
-        eval_dataset=data[eval_split],
+        eval_dataset=eval_data,
         processing_class=tokenizer,
     )
-    trainer.add_callback(winnow.WinnowCallback(metric="eval_loss"))
+    callback = winnow.WinnowCallback(metric="eval_loss")
+    trainer.add_callback(callback)
     trainer.train(resume_from_checkpoint=w.resume_from)
+    if callback.last_decision.get("action") in ("prune", "pause"):
+        return  # stopped at a rung: Winnow has the reports; a final evaluation would only spend the grace period
     w.complete(trainer.evaluate())
 
 

@@ -1,8 +1,8 @@
 """Supervised fine-tuning (full, LoRA or QLoRA) with TRL's SFTTrainer, tuned by Winnow.
 
-Written by `winnow init`. Winnow passes the trial's hyperparameters in WINNOW_PARAMS (read with the client),
-the number of optimizer steps to reach in WINNOW_TARGET (ASHA), and puts winnow_client on PYTHONPATH. Outside
-Winnow the script runs the baseline values below. Needs: torch, transformers, datasets, trl, peft
+Written by `winnow init`. Winnow passes the trial's hyperparameters in WINNOW_PARAMS (read with the client) and
+puts winnow_client on PYTHONPATH; the scheduler stops (or pauses) a trial at a rung through the callback, so every
+trial runs the same --max_steps learning-rate schedule. Outside Winnow the script runs the baseline values below. Needs: torch, transformers, datasets, trl, peft
 (+ bitsandbytes for QLoRA).
 """
 
@@ -16,14 +16,14 @@ import winnow_client as winnow
 # Baseline values; Winnow's parameters override them (see study.yaml for ranges and README for sources).
 DEFAULTS = {
     "learning_rate": 2e-4,
-    "per_device_train_batch_size": 4,
-    "gradient_accumulation_steps": 4,
+    "per_device_train_batch_size": 1,
+    "gradient_accumulation_steps": 16,
     "warmup_ratio": 0.03,
     "weight_decay": 0.0,
     "lr_scheduler_type": "cosine",
     "max_grad_norm": 1.0,
     "lora_r": 16,
-    "lora_alpha_ratio": 1,
+    "lora_alpha": 16,
     "lora_dropout": 0.05,
     "lora_target_modules": "all-linear",
 }
@@ -61,6 +61,7 @@ def main():
     ap.add_argument("--max_seq_length", type=int, default=2048)
     ap.add_argument("--max_steps", type=int, default=900)
     ap.add_argument("--eval_steps", type=int, default=50)
+    ap.add_argument("--save_steps", type=int, default=100)
     args = ap.parse_args()
 
     # Fail in a second, with one clear line, rather than after importing torch and timing out on a download.
@@ -80,7 +81,6 @@ def main():
 
     w = winnow.connect()
     p = dict(DEFAULTS, **w.params())
-    max_steps = int(w.target) if w.target else args.max_steps
     out = w.checkpoint_dir or "outputs"
 
     quant = None
@@ -103,7 +103,7 @@ def main():
         r = int(p["lora_r"])
         peft_config = LoraConfig(
             r=r,
-            lora_alpha=float(p["lora_alpha_ratio"]) * r,  # alpha tuned as a multiple of the rank
+            lora_alpha=float(p["lora_alpha"]),
             lora_dropout=float(p["lora_dropout"]),
             target_modules=targets,
             task_type="CAUSAL_LM",
@@ -116,7 +116,9 @@ def main():
 
     config = SFTConfig(
         output_dir=out,
-        max_steps=max_steps,
+        # The full schedule even when the scheduler stops the trial at a rung: warmup and decay mean the same in
+        # every trial, and a paused trial resumes on the schedule it left.
+        max_steps=args.max_steps,
         learning_rate=float(p["learning_rate"]),
         per_device_train_batch_size=int(p["per_device_train_batch_size"]),
         per_device_eval_batch_size=int(p["per_device_train_batch_size"]),
@@ -131,10 +133,15 @@ def main():
         max_length=args.max_seq_length,
         eval_strategy="steps",
         eval_steps=args.eval_steps,
-        save_strategy="no",
+        # Checkpoints at the rung steps (100, 300, 900): a trial re-queued after a crash resumes from the last one.
+        save_strategy="steps",
+        save_steps=args.save_steps,
+        save_total_limit=2,
+        include_num_input_tokens_seen=True,  # the callback reports tokens, counted in winnow status
         logging_steps=10,
         report_to="none",
         seed=w.trial_number or 0,
+        data_seed=0,  # the same data order in every trial, so rung comparisons see the parameters, not the order
     )
     trainer = SFTTrainer(
         model=model,
@@ -144,8 +151,11 @@ def main():
         processing_class=tokenizer,
         peft_config=peft_config,
     )
-    trainer.add_callback(winnow.WinnowCallback(metric="eval_loss"))
+    callback = winnow.WinnowCallback(metric="eval_loss")
+    trainer.add_callback(callback)
     trainer.train(resume_from_checkpoint=w.resume_from)
+    if callback.last_decision.get("action") in ("prune", "pause"):
+        return  # stopped at a rung: Winnow has the reports; a final evaluation would only spend the grace period
     w.complete(trainer.evaluate())
 
 
