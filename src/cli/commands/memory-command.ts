@@ -98,7 +98,9 @@ export function formatEstimate(input: MemoryInput, e: MemoryEstimate, limitGb: n
   else if (e.totalGb <= limitGb)
     lines.push(`fits: ${e.totalGb.toFixed(1)} GB of ${limitGb} GB (${(limitGb - e.totalGb).toFixed(1)} GB spare)`)
   else lines.push(`does not fit: ${e.totalGb.toFixed(1)} GB > ${limitGb} GB. ${fitAdvice(input, e, limitGb)}`)
-  lines.push('Estimates run 3-19% below published measurements (src/core/memory/README.md): leave some headroom.')
+  lines.push(
+    'Estimates run 3-20% (up to 3.5 GB) below published measurements (src/core/memory/README.md): leave about 3 GB of headroom.',
+  )
   return lines
 }
 

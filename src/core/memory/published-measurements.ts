@@ -61,6 +61,8 @@ export const PUBLISHED_MEASUREMENTS: readonly PublishedMeasurement[] = [
     source: 'HF Transformers docs v4.27, "Efficient training on a single GPU", gradient accumulation (8681 MB)',
   },
   ...[
+    [932, 12],
+    [2551, 16],
     [5789, 24],
     [12264, 40],
     [15502, 48],
