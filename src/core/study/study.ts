@@ -52,9 +52,12 @@ export interface LoadStudyOptions {
 
 /** Options of `Study.tell`. */
 export interface TellOptions {
-  /** PRUNED or FAIL instead of COMPLETE (then no values are needed). */
+  /** PRUNED or FAIL instead of COMPLETE (then no values may be given: report them as intermediate values). */
   readonly state?: FinishedState
-  /** Constraint values; the trial is feasible when all are <= 0. */
+  /**
+   * Constraint values; the trial is feasible when all are <= 0. A NaN (a constraint you could not check) counts as
+   * broken: the trial is never the best and the samplers avoid its region.
+   */
   readonly constraints?: readonly number[]
   readonly systemAttrs?: Readonly<Record<string, Json>>
 }
