@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { isFeasible } from '../core/analysis/pareto.ts'
+import { rankOrder } from '../core/samplers/cmaes/cma-replay.ts'
+import { constrainedDominates } from '../core/samplers/nsga2/non-dominated-sort.ts'
 import { violation } from '../core/samplers/tpe/split.ts'
 import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
 import { evaluateConstraints } from './metric-constraints.ts'
@@ -20,9 +22,18 @@ test('constraint values: how far past the bound, <= 0 when feasible; unreported 
   assert.deepEqual(missing.problems, ['mem is NaN', 'tps was not reported', 'len 0 < min 1'])
 })
 
-test('a null constraint value (unchecked) makes a trial infeasible for the best-trial rule and for TPE', () => {
+test('a null constraint value (unchecked) is broken for the best-trial rule, TPE, NSGA-II and CMA-ES alike', () => {
+  let n = 0
   const trial = (constraints: (number | null)[]) =>
-    ({ state: 'COMPLETE', values: [1], systemAttrs: { constraints } }) as unknown as FrozenTrial
+    ({ number: n++, state: 'COMPLETE', values: [1, 1], systemAttrs: { constraints } }) as unknown as FrozenTrial
+  const unchecked = trial([null])
+  const slightlyOver = trial([0.01])
+  assert.equal(constrainedDominates(unchecked, slightlyOver, ['minimize', 'minimize']), false)
+  assert.equal(constrainedDominates(slightlyOver, unchecked, ['minimize', 'minimize']), true)
+  assert.deepEqual(
+    rankOrder([unchecked, slightlyOver], 'minimize').map((t) => t.number),
+    [slightlyOver.number, unchecked.number],
+  )
   assert.equal(isFeasible(trial([-1, null])), false)
   assert.equal(violation(trial([-1, null])), Number.POSITIVE_INFINITY)
   assert.equal(violation(trial([-1, 0.5, 2])), 2.5)

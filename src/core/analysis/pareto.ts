@@ -19,6 +19,21 @@ export function isFeasible(t: FrozenTrial): boolean {
   return !Array.isArray(c) || c.every((v) => typeof v === 'number' && v <= 0)
 }
 
+/**
+ * How far a trial is past its constraints: the sum of its positive constraint values, 0 when feasible, +Infinity
+ * when one of them is not a finite number (a constraint that could not be checked counts as broken).
+ */
+export function constraintViolation(t: FrozenTrial): number {
+  const c = t.systemAttrs.constraints
+  if (!Array.isArray(c)) return 0
+  let v = 0
+  for (const x of c) {
+    if (typeof x !== 'number' || !Number.isFinite(x)) return Number.POSITIVE_INFINITY
+    if (x > 0) v += x
+  }
+  return v
+}
+
 /** The COMPLETE, feasible trials that no other such trial dominates, ordered by trial number. */
 export function paretoFront(trials: readonly FrozenTrial[], directions: readonly Direction[]): FrozenTrial[] {
   const done = trials.filter((t) => t.state === 'COMPLETE' && t.values !== null && isFeasible(t))

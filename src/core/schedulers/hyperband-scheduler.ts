@@ -39,6 +39,7 @@ export class HyperbandScheduler implements Scheduler {
   readonly brackets: readonly SuccessiveHalvingScheduler[]
   /** Li et al.'s n_b per bracket. */
   readonly bracketSizes: readonly number[]
+  readonly pauses: boolean
   private readonly cycle: readonly number[]
 
   constructor(opts: HyperbandSchedulerOptions) {
@@ -57,6 +58,7 @@ export class HyperbandScheduler implements Scheduler {
           'HyperbandScheduler',
         ),
     )
+    this.pauses = this.brackets[0].pauses
     this.bracketSizes = Array.from({ length: used }, (_, b) => {
       const s = n - 1 - b
       return Math.ceil((n / (s + 1)) * eta ** s - 1e-9)

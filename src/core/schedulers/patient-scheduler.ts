@@ -32,6 +32,10 @@ export class PatientScheduler implements Scheduler {
     this.name = wrapped === undefined ? 'patient' : `patient(${wrapped.name})`
   }
 
+  get pauses(): boolean {
+    return this.wrapped?.pauses === true
+  }
+
   decide(ctx: SchedulingContext, trial: FrozenTrial): Decision {
     const ivs = trial.intermediate
     if (ivs.length <= this.patience + 1) return { action: 'continue' }

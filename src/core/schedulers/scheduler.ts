@@ -46,6 +46,11 @@ export interface SchedulingContext {
  */
 export interface Scheduler {
   readonly name: string
+  /**
+   * True when `decide` can pause trials (promotion mode): a paused trial is stopped and resumed later from its
+   * checkpoint, which needs a runner that can restart training (`winnow tune`), not an in-process `optimize`.
+   */
+  readonly pauses?: boolean
   /** Called after `trial` reported its latest intermediate value (already in `trial.intermediate`). */
   decide(ctx: SchedulingContext, trial: FrozenTrial): Decision
   /** Promotion-based schedulers: paused trials to resume now, best first. */

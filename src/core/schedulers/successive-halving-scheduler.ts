@@ -53,6 +53,7 @@ export class SuccessiveHalvingScheduler implements Scheduler {
   readonly name: string
   readonly mode: HalvingMode
   readonly resource: ResolvedResource
+  readonly pauses: boolean
   /** The rung bookkeeping (rung resources, promotion rule). */
   readonly ladder: RungLadder
   readonly confidence: number
@@ -66,6 +67,7 @@ export class SuccessiveHalvingScheduler implements Scheduler {
       'mode',
       `must be 'stopping' or 'promotion', but got ${String(this.mode)}.`,
     )
+    this.pauses = this.mode === 'promotion'
     const rate = checkInt(owner, 'minEarlyStoppingRate', opts.minEarlyStoppingRate ?? 0, 0)
     const smoothing = checkInt(owner, 'smoothing', opts.smoothing ?? 1, 1)
     this.confidence = checkNumber(owner, 'confidence', opts.confidence ?? 0, { min: 0 })

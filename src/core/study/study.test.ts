@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { MemoryStorage } from '../../storage/memory/memory-storage.ts'
+import type { AutoSampler } from '../samplers/auto-sampler.ts'
 import { GridSampler } from '../samplers/grid-sampler.ts'
 import { RandomSampler } from '../samplers/random-sampler.ts'
+import { HyperbandScheduler } from '../schedulers/hyperband-scheduler.ts'
+import { MedianScheduler } from '../schedulers/median-scheduler.ts'
+import { PatientScheduler } from '../schedulers/patient-scheduler.ts'
 import type { Scheduler } from '../schedulers/scheduler.ts'
 import { SuccessiveHalvingScheduler } from '../schedulers/successive-halving-scheduler.ts'
 import { Study } from './study.ts'
@@ -279,5 +283,35 @@ describe('Study', () => {
       promo.optimize(() => 1, { trials: 1 }),
       /pauses trials at rungs .* use mode: 'stopping'/,
     )
+  })
+
+  test('stopping-mode schedulers run in optimize, and the default sampler then learns from pruned trials', async () => {
+    const resource = { kind: 'steps' as const, min: 1, max: 9, reductionFactor: 3 }
+    for (const scheduler of [
+      new SuccessiveHalvingScheduler({ resource, mode: 'stopping' }),
+      new HyperbandScheduler({ resource }),
+      new PatientScheduler(new MedianScheduler({ nStartupTrials: 2 }), { patience: 2 }),
+    ]) {
+      const byDefault = await newStudy({ name: `${scheduler.name}-default`, scheduler })
+      assert.equal((byDefault.sampler as AutoSampler).choose({ study: byDefault.info, history: [] }).name, 'tpe')
+      // Random sampling spreads x, so some trials are clearly worse than others at every step.
+      const study = await newStudy({ name: scheduler.name, scheduler, sampler: new RandomSampler() })
+      await study.optimize(
+        async (t) => {
+          const x = t.suggestFloat('x', 0, 1)
+          for (let step = 1; step <= 9; step++)
+            // Improves for 3 steps, then slowly worsens (so the patient rule defers to the median rule).
+            if ((await t.report(step, x + (step <= 3 ? 1 / step : 1 / 3 + (step - 3) / 100))).action === 'prune')
+              throw new TrialPruned()
+          return x
+        },
+        { trials: 12 },
+      )
+      const states = (await study.trials()).map((t) => t.state)
+      assert.equal(states.length, 12, scheduler.name)
+      assert.ok(states.includes('PRUNED') && states.includes('COMPLETE'), `${scheduler.name}: ${states}`)
+    }
+    const plain = await newStudy({ name: 'plain' })
+    assert.equal((plain.sampler as AutoSampler).choose({ study: plain.info, history: [] }).name, 'gp')
   })
 })

@@ -10,6 +10,7 @@ import type { Storage, StudyInfo } from '../storage.ts'
 import type { Direction, FrozenTrial, TrialId } from '../trial/frozen-trial.ts'
 import type { FinishedState } from '../trial/trial-state.ts'
 import { type ObjectiveResult, type OptimizeOptions, runOptimizeLoop } from './optimize.ts'
+import { checkLoadedSetup, checkTell } from './study-checks.ts'
 import { Trial, type TrialHost } from './trial.ts'
 import { TrialCache } from './trial-cache.ts'
 
@@ -81,7 +82,8 @@ export class Study implements TrialHost {
     sampler: Sampler | undefined,
     scheduler: Scheduler | undefined,
   ) {
-    this.sampler = sampler ?? new AutoSampler()
+    // As `winnow tune` builds it: with a scheduler that stops trials early, TPE (it learns from pruned trials).
+    this.sampler = sampler ?? new AutoSampler({ multiFidelity: scheduler !== undefined && scheduler !== noScheduler })
     this.scheduler = scheduler ?? noScheduler
     this.cache = new TrialCache(storage, info.id)
   }
@@ -196,19 +198,11 @@ export class Study implements TrialHost {
    */
   async tell(trial: Trial | TrialId, values?: ObjectiveResult, opts: TellOptions = {}): Promise<FrozenTrial> {
     const id = trial instanceof Trial ? trial.id : trial
+    const label = trial instanceof Trial ? `#${trial.number}` : `id ${id}`
     const studyId = trial instanceof Trial ? trial.frozen.studyId : (await this.storage.getTrial(id)).studyId
-    if (studyId !== this.id)
-      throw new WinnowError(
-        'invalid_value',
-        `Trial ${trial instanceof Trial ? `#${trial.number}` : `id ${id}`} belongs to another study, not "${this.name}". Tell it on the study that asked it.`,
-      )
+    checkTell(this.info, { label, studyId, state: opts.state ?? 'COMPLETE', values })
     if (trial instanceof Trial) await trial.flush()
     let state: FinishedState = opts.state ?? 'COMPLETE'
-    if (state !== 'COMPLETE' && values !== undefined)
-      throw new WinnowError(
-        'invalid_value',
-        `A ${state} trial takes no objective value, but trial ${trial instanceof Trial ? `#${trial.number}` : `id ${id}`} got ${JSON.stringify(values)}. Report it with trial.report(step, value) before telling ${state}, or tell it COMPLETE.`,
-      )
     const systemAttrs: Record<string, Json> = { ...opts.systemAttrs }
     if (opts.constraints !== undefined) systemAttrs.constraints = [...opts.constraints]
     let vals: number[] | undefined
@@ -243,7 +237,7 @@ export class Study implements TrialHost {
     objective: (trial: Trial) => ObjectiveResult | Promise<ObjectiveResult>,
     opts: OptimizeOptions,
   ): Promise<void> {
-    if (this.scheduler.promotions !== undefined)
+    if (this.scheduler.pauses === true)
       throw new WinnowError(
         'invalid_config',
         `Scheduler "${this.scheduler.name}" pauses trials at rungs and resumes them later, which needs a runner that can stop and restart training (winnow tune). In-process, use mode: 'stopping'.`,
@@ -311,21 +305,6 @@ export class Study implements TrialHost {
   async setUserAttrs(trial: TrialId, attrs: Readonly<Record<string, Json>>) {
     await this.storage.setTrialAttrs(trial, 'user', attrs)
   }
-}
-
-/** A loaded study must be the one the caller describes: a different objective would silently optimise the wrong way. */
-function checkLoadedSetup(info: StudyInfo, opts: CreateStudyOptions): void {
-  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i])
-  const differs: string[] = []
-  if (opts.directions !== undefined && !same(opts.directions, info.directions))
-    differs.push(`directions [${opts.directions.join(', ')}] (stored: [${info.directions.join(', ')}])`)
-  if (opts.metricNames !== undefined && !same(opts.metricNames, info.metricNames))
-    differs.push(`metric names [${opts.metricNames.join(', ')}] (stored: [${info.metricNames.join(', ')}])`)
-  if (differs.length > 0)
-    throw new WinnowError(
-      'invalid_config',
-      `Study "${info.name}" exists with other objectives: this call asks for ${differs.join(' and ')}. Use another study name, or the stored objectives.`,
-    )
 }
 
 /** Two queued configurations with the same parameters and values. */

@@ -8,6 +8,7 @@
 // cpuMs the process's CPU time (all threads) spent in the loop.
 // Errors are counted and the loop goes on, so a test can assert that none happened.
 import { performance } from 'node:perf_hooks'
+import { RandomSampler } from '../../core/samplers/random-sampler.ts'
 import { Study } from '../../core/study/study.ts'
 import { openStorage } from '../open-storage.ts'
 
@@ -20,7 +21,8 @@ const trials = Number(trialsArg)
 const durationMs =
   durationArg === undefined ? Number.POSITIVE_INFINITY : Number(durationArg) || Number.POSITIVE_INFINITY
 const storage = await openStorage(url)
-const study = await Study.create({ storage, name, loadIfExists: true, seed: process.pid })
+// Random sampling: this worker measures storage throughput, not a model's fitting time.
+const study = await Study.create({ storage, name, loadIfExists: true, seed: process.pid, sampler: new RandomSampler() })
 const startAt = Number(startArg ?? 0)
 if (startAt > Date.now()) await new Promise((r) => setTimeout(r, startAt - Date.now()))
 

@@ -1,4 +1,4 @@
-import { isFeasible } from '../../analysis/pareto.ts'
+import { isFeasible, constraintViolation as violation } from '../../analysis/pareto.ts'
 import type { Json } from '../../json.ts'
 import type { Direction, FrozenTrial } from '../../trial/frozen-trial.ts'
 import { CategoricalModel } from './categorical-model.ts'
@@ -60,11 +60,6 @@ export function readTag(t: FrozenTrial, key: string): CmaTag | undefined {
 export function score(t: FrozenTrial, direction: Direction): number {
   if (!isFeasible(t)) return Number.POSITIVE_INFINITY
   return direction === 'minimize' ? t.values![0] : -t.values![0]
-}
-
-function violation(t: FrozenTrial): number {
-  const c = t.systemAttrs.constraints
-  return Array.isArray(c) ? c.reduce<number>((s, v) => s + Math.max(0, typeof v === 'number' ? v : 0), 0) : 0
 }
 
 /** Sorts trials best first: feasible by objective, then infeasible by total violation, then by number. */

@@ -1,12 +1,5 @@
-import { dominates, isFeasible } from '../../analysis/pareto.ts'
+import { dominates, isFeasible, constraintViolation as violation } from '../../analysis/pareto.ts'
 import type { Direction, FrozenTrial } from '../../trial/frozen-trial.ts'
-
-/** Total constraint violation of a trial (sum of its positive constraint values; 0 when feasible). */
-export function violation(t: FrozenTrial): number {
-  const c = t.systemAttrs.constraints
-  if (!Array.isArray(c)) return 0
-  return c.reduce<number>((s, v) => s + (typeof v === 'number' && v > 0 ? v : 0), 0)
-}
 
 /**
  * Deb's constrained domination (Deb et al. 2002, §VI): a feasible trial dominates an infeasible one, of two

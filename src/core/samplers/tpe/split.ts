@@ -1,3 +1,4 @@
+import { constraintViolation } from '../../analysis/pareto.ts'
 import type { Direction, FrozenTrial } from '../../trial/frozen-trial.ts'
 import { hypervolumeContributions, referencePoint, selectByHypervolume } from './hypervolume.ts'
 
@@ -21,13 +22,7 @@ export interface RoleOptions {
  */
 export function violation(t: FrozenTrial): number {
   if (t.state === 'FAIL') return t.systemAttrs.infeasible === true ? Number.POSITIVE_INFINITY : 0
-  const c = t.systemAttrs.constraints
-  if (!Array.isArray(c)) return 0
-  let v = 0
-  // A constraint that could not be checked (null: its metric was not reported) counts as broken.
-  for (const x of c) if (typeof x !== 'number' || !Number.isFinite(x)) return Number.POSITIVE_INFINITY
-  for (const x of c) if ((x as number) > 0) v += x as number
-  return v
+  return constraintViolation(t)
 }
 
 /** The role of a trial in the model, or undefined when it is ignored (plain failures, waiting, paused, NaN). */
