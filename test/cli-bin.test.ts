@@ -5,6 +5,7 @@ import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
+import { RandomSampler } from '../src/core/samplers/random-sampler.ts'
 import { Study } from '../src/core/study/study.ts'
 import { openStorage } from '../src/storage/open-storage.ts'
 import { writeNodeStudy } from './cli-helpers.ts'
@@ -33,7 +34,7 @@ test('output piped into a reader that quits early (| head) ends quietly, without
   const url = `sqlite:${join(dir, 'winnow.db')}`
   const storage = await openStorage(url)
   try {
-    const study = await Study.create({ storage, name: 'many' })
+    const study = await Study.create({ storage, name: 'many', sampler: new RandomSampler() })
     for (let i = 0; i < 400; i++) {
       const t = await study.ask()
       await study.tell(t, t.suggestFloat('x', 0, 1) ** 2)

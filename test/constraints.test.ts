@@ -34,13 +34,21 @@ test('a trial that breaks a constraint or does not report its metric is never th
   assert.equal(best[0].params.x, 0.6)
   const trials = winnow(['trials', 'c'], dir).stdout
   assert.match(trials, /COMPLETE .*infeasible: mem 9\.5 > max 6/)
-  assert.match(trials, /COMPLETE .*infeasible: mem was not reported/)
+  assert.match(trials, /COMPLETE .*infeasible: mem was not reported \(the trial reported loss\)/)
   const json = JSON.parse(winnow(['export', 'c', '-f', 'json'], dir).stdout)
   const byX = new Map(json.trials.map((t: { params: { x: number } }) => [t.params.x, t]))
   const attrs = (x: number) => (byX.get(x) as { systemAttrs: Record<string, unknown> }).systemAttrs
   assert.deepEqual(attrs(0.5).constraints, [-1], 'feasible: how far below the bound')
   assert.deepEqual(attrs(0.05).constraints, [null], 'an unchecked constraint is stored as null')
   assert.ok(Math.abs((attrs(0.8).constraints as number[])[0] - 2) < 1e-9)
+  // Dropping (or changing) the constraints of a stored study is refused: its trials' values follow the old ones.
+  writeFileSync(join(dir, 'study.yaml'), study('[]').replace('budget: {trials: 6}', 'budget: {trials: 7}'))
+  const dropped = winnow(['tune', 'study.yaml', '-q'], dir)
+  assert.equal(dropped.code, 2, dropped.stderr)
+  assert.match(
+    dropped.stderr,
+    /constraints: are none, but study "c" .* was created with \[\{"metric":"mem","max":6\}\]/,
+  )
   // When no trial meets the constraints, the best is the best infeasible one, and status says so.
   writeFileSync(join(dir, 'study.yaml'), study('[{metric: mem, max: 0.1}]').replace('name: c', 'name: none-ok'))
   assert.equal(winnow(['tune', 'study.yaml', '-q'], dir).code, 0)
@@ -48,6 +56,27 @@ test('a trial that breaks a constraint or does not report its metric is never th
     winnow(['status', 'none-ok'], dir).stdout,
     /No completed trial meets the constraints; this one is infeasible: mem 9\.5 > max 0\.1\./,
   )
+})
+
+test('a constraint metric is taken from the latest report that carried it, when the result does not', () => {
+  const dir = tempDir('winnow-constraints-reports-')
+  // Step 1 reports loss and mem, step 2 only loss; no complete message (the last report is the result).
+  const reports = [
+    'const x = Number(process.argv[1]), line = (e) => console.log("WINNOW " + JSON.stringify(Object.fromEntries(e)))',
+    'line([["step", 1], ["loss", x + 1], ["mem", 10 * x]])',
+    'line([["step", 2], ["loss", x]])',
+  ].join('; ')
+  writeFileSync(
+    join(dir, 'study.yaml'),
+    study('[{metric: mem, max: 6}]').replace(JSON.stringify(script), JSON.stringify(reports)),
+  )
+  assert.equal(winnow(['tune', 'study.yaml', '-q'], dir).code, 0)
+  const json = JSON.parse(winnow(['export', 'c', '-f', 'json'], dir).stdout)
+  const byX = new Map(json.trials.map((t: { params: { x: number } }) => [t.params.x, t]))
+  const attrs = (x: number) => (byX.get(x) as { systemAttrs: Record<string, unknown> }).systemAttrs
+  assert.deepEqual(attrs(0.5).constraints, [-1])
+  assert.match(String(attrs(0.8).infeasibleReason), /^infeasible: mem 8 > max 6$/)
+  assert.equal(JSON.parse(winnow(['best', 'c', '--json'], dir).stdout)[0].params.x, 0.05)
 })
 
 test('a constraint without a bound, or with min above max, is a located error and nothing is written', () => {

@@ -41,6 +41,14 @@ test('a continued study refuses a changed objective or parameter type and keeps 
     retyped.stderr,
     /study\.yaml:6:\d+ space\.lr\.type: is categorical, but .* sampled lr as float\[0\.01, 0\.3\]/,
   )
+  // Constraints are stored per trial by position: adding (or changing) them is refused too.
+  writeFileSync(file, `${original}constraints: [{metric: eval_loss, max: 5}]\n`)
+  const constrained = winnow(['tune', 'study.yaml', '-q', '--trials', '3'], dir)
+  assert.equal(constrained.code, 2, constrained.stderr)
+  assert.match(
+    constrained.stderr,
+    /study\.yaml:\d+:\d+ constraints: are \[\{"metric":"eval_loss","max":5\}\], but study "cont" .* was created with none/,
+  )
   assert.deepEqual(readFileSync(join(dir, 'winnow.db')), before, 'the refused runs wrote nothing')
 
   // Narrowing the range and fixing the parameter to one value are fine.

@@ -28,3 +28,31 @@ test('status of a two-objective study shows the baseline and the same Pareto fro
   assert.ok(front >= 1 && front < 8, `points with x > 1 are dominated by x = 1: front ${front} of 8`)
   for (const t of best.slice(0, 10)) assert.match(status, new RegExp(`^ {2}#${t.number}: loss `, 'm'))
 })
+
+test('with constraints the Pareto front holds feasible trials only; none feasible is said in plain words', () => {
+  const dir = tempDir('winnow-mo-c-')
+  const script = "const x = Number(process.argv[1]); console.log('loss=' + (x - 1) ** 2 + ' cost=' + x * x)"
+  const study = (name: string, max: number) =>
+    writeScriptStudy(dir, {
+      name,
+      metric: 'metrics: [{name: loss, direction: minimize}, {name: cost, direction: minimize}]',
+      script,
+      fields: [
+        'metrics_from: {stdout_pattern: "loss=(?<loss>[0-9.eE+-]+) cost=(?<cost>[0-9.eE+-]+)"}',
+        'sampler: {type: random, seed: 2}',
+        'budget: {trials: 8}',
+        `constraints: [{metric: cost, max: ${max}}]`,
+      ].join('\n'),
+    })
+  study('feasible-half', 0.25) // x <= 0.5
+  assert.equal(winnow(['tune', 'study.yaml', '-q'], dir).code, 0)
+  const best = JSON.parse(winnow(['best', 'feasible-half', '--json'], dir).stdout) as { params: { x: number } }[]
+  assert.ok(best.length >= 1)
+  for (const t of best) assert.ok(t.params.x <= 0.5, `x ${t.params.x} breaks cost <= 0.25`)
+  study('none-feasible', -1)
+  assert.equal(winnow(['tune', 'study.yaml', '-q'], dir).code, 0)
+  assert.match(
+    winnow(['status', 'none-feasible'], dir).stdout,
+    /No completed trial meets the constraints \(8 completed, all infeasible\): winnow trials none-feasible says why\./,
+  )
+})

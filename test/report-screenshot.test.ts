@@ -10,6 +10,7 @@ import { test } from 'node:test'
 import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import { CHROMIUM_PATH as CHROMIUM, launchChromium } from '../scripts/chromium.ts'
+import { RandomSampler } from '../src/core/samplers/random-sampler.ts'
 import { Study } from '../src/core/study/study.ts'
 import { openStorage } from '../src/storage/open-storage.ts'
 
@@ -50,6 +51,7 @@ async function buildStudy(url: string): Promise<{ baseline: number; best: number
       name: NAME,
       metricNames: ['eval_loss'],
       seed: 3,
+      sampler: new RandomSampler(),
       systemAttrs: {
         studyFileText: `name: "${NAME}"\nspace:\n  style: {type: categorical, choices: [plain, '${EVIL}']}\n`,
         studyFileSha256: 'ab'.repeat(32),

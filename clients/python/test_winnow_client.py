@@ -187,6 +187,13 @@ class CallbackTest(unittest.TestCase):
             self.fake.messages, [("report", {"step": 40, "metrics": {"eval_loss": 1.25, "epoch": 1.0, "tokens": 20480}})]
         )
 
+    def test_hf_extra_metrics_join_every_report(self):
+        cb = winnow.WinnowCallback(winnow=self.w, extra_metrics=lambda: {"peak_mem_gb": 38.5})
+        args, state, control = self.hf()
+        cb.on_evaluate(args, state, control, metrics={"eval_loss": 1.25})
+        self.assertEqual(self.fake.messages[0][1]["metrics"]["peak_mem_gb"], 38.5)
+        self.assertEqual(self.fake.messages[0][1]["metrics"]["eval_loss"], 1.25)
+
     def test_hf_prune_stops_without_saving(self):
         self.fake.decisions.append({"action": "prune", "reason": "worse than median"})
         cb = winnow.WinnowCallback(winnow=self.w)

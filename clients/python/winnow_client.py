@@ -223,9 +223,12 @@ def connect(environ=None):
 class _HFCallbackLogic:
     """Hugging Face ``Trainer`` callback: reports each evaluation to Winnow and obeys its decision.
 
-    ``WinnowCallback(metric="eval_loss", winnow=None)``. ``metric`` is the name the study optimises; it is looked
-    up in the evaluation metrics as given or with HF's ``eval_`` prefix (``metric="loss"`` finds ``eval_loss``).
-    An evaluation without it (e.g. a second eval set, prefixed ``eval_<name>_``) is not reported.
+    ``WinnowCallback(metric="eval_loss", winnow=None, extra_metrics=None)``. ``metric`` is the name the study
+    optimises; it is looked up in the evaluation metrics as given or with HF's ``eval_`` prefix (``metric="loss"``
+    finds ``eval_loss``). An evaluation without it (e.g. a second eval set, prefixed ``eval_<name>_``) is not
+    reported. ``extra_metrics``, a function returning a dict, adds metrics the evaluation does not have to every
+    report, e.g. the peak GPU memory a study's ``constraints:`` bound:
+    ``extra_metrics=lambda: {"peak_mem_gb": torch.cuda.max_memory_allocated() / 1e9}``.
 
     - ``on_evaluate``: reports ``state.global_step`` with the metrics (plus ``tokens`` from
       ``state.num_input_tokens_seen`` when the Trainer counts them). ``prune``: training stops, nothing is saved.
@@ -238,9 +241,10 @@ class _HFCallbackLogic:
       broadcast (``torch.distributed``) so every rank saves and stops at the same step.
     """
 
-    def __init__(self, metric="eval_loss", winnow=None):
+    def __init__(self, metric="eval_loss", winnow=None, extra_metrics=None):
         self.metric = metric
         self.winnow = winnow
+        self.extra_metrics = extra_metrics
         self.last_decision = CONTINUE
         self._warned_missing = False
 
@@ -280,6 +284,8 @@ class _HFCallbackLogic:
         tokens = getattr(state, "num_input_tokens_seen", None)
         if tokens:
             metrics.setdefault("tokens", tokens)
+        if self.extra_metrics is not None:
+            metrics.update(self.extra_metrics() or {})
         decision = self._w().report(state.global_step, metrics)  # every rank: the decision is broadcast
         self.last_decision = decision
         if decision.get("action") == "pause":

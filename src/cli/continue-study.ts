@@ -9,8 +9,8 @@ import type { StudyRecord } from './run-study.ts'
 type Issue = { path: (string | number)[]; message: string }
 
 /**
- * A study continued from a study file must still measure the same thing: the objectives (names and directions)
- * and the kind of every parameter its trials already used. Otherwise the stored results and the new ones would be
+ * A study continued from a study file must still measure the same thing: the objectives (names and directions),
+ * the constraints, and the kind of every parameter its trials already used. Otherwise the stored results and the new ones would be
  * mixed silently — a maximised accuracy ranked as a minimised loss, a float learning rate next to a categorical one.
  * Throws a located ConfigError (exit 2) naming the stored value; nothing is written before this check. `trials` are
  * the study's stored trials.
@@ -26,6 +26,14 @@ export function checkContinuation(existing: StudyInfo, trials: readonly FrozenTr
     issues.push({
       path: [/^metrics\s*:/m.test(readFileSync(config.file, 'utf8')) ? 'metrics' : 'metric'],
       message: `is "${wanted}", but study "${existing.name}" in this storage was created to ${stored}. The objectives of a study cannot change: its trials were measured against them. ${renameHint} the stored objective.`,
+    })
+  const describe = (cs: readonly unknown[]) => (cs.length === 0 ? 'none' : JSON.stringify(cs))
+  // Studies stored before constraints existed have no spec: they had none.
+  const storedSpec = Array.isArray(existing.systemAttrs.constraintSpec) ? existing.systemAttrs.constraintSpec : []
+  if (JSON.stringify(storedSpec) !== JSON.stringify(config.constraints))
+    issues.push({
+      path: ['constraints'],
+      message: `are ${describe(config.constraints)}, but study "${existing.name}" in this storage was created with ${describe(storedSpec)}. Each trial stores its constraint values by position, checked against those bounds, so the constraints of a study cannot change. ${renameHint} the stored constraints.`,
     })
   const used = usedDistributions(trials)
   for (const [name, d] of Object.entries(spaceDistributions(config.space))) {

@@ -89,7 +89,15 @@ function paretoLines(info: StudyInfo, trials: readonly FrozenTrial[], baseline: 
   if (baseline?.values) lines.push(`Baseline #${baseline.number}: ${values(baseline)}`)
   else if (baseline) lines.push(`Baseline #${baseline.number}: ${baseline.state}.`)
   const front = paretoFront(trials, info.directions)
-  if (front.length === 0) return [...lines, 'No trial has completed yet.']
+  if (front.length === 0) {
+    const complete = trials.filter((t) => t.state === 'COMPLETE').length
+    return [
+      ...lines,
+      complete === 0
+        ? 'No trial has completed yet.'
+        : `No completed trial meets the constraints (${complete} completed, all infeasible): winnow trials ${quoteArg(info.name)} says why.`,
+    ]
+  }
   lines.push(
     `Pareto front: ${front.length} trial${front.length === 1 ? '' : 's'} no other trial beats on every objective`,
   )

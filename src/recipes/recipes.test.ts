@@ -50,7 +50,10 @@ describe('winnow init recipes', () => {
       const script = readFileSync(paths[1], 'utf8')
       assert.match(script, /max_steps=args\.max_steps,/)
       assert.doesNotMatch(script, /w\.target/)
-      assert.match(script, /include_num_input_tokens_seen=True/)
+      // SFT counts tokens; TRL's DPO batches have no input_ids, so the Trainer could not count them there.
+      if (recipe.template === 'train_sft.py') assert.match(script, /include_num_input_tokens_seen=True/)
+      // One schedule: the command's --max_steps is the scheduler's resource max.
+      assert.equal(c.command.at(-1), String(c.scheduler.resource?.max))
       assert.match(script, /save_strategy="steps"/)
     })
 

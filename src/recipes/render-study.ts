@@ -1,6 +1,9 @@
 import { resolveModel } from '../core/memory/index.ts'
 import type { Recipe } from './recipes.ts'
 
+/** Full fidelity in optimizer steps: the scheduler's resource max and train.py's --max_steps (one schedule). */
+const FULL_STEPS = 900
+
 /** Options of `renderStudy`. */
 export interface RenderOptions {
   /** Hugging Face id or local path of the model. */
@@ -34,7 +37,7 @@ export function renderStudy(recipe: Recipe, o: RenderOptions): string {
     `name: ${o.name ?? studyName(o.model, recipe.name)}`,
     `description: ${JSON.stringify(recipe.description)}`,
     'metric: {name: eval_loss, direction: minimize}',
-    `command: [python3, train.py, --model_name_or_path, ${JSON.stringify(o.model)}, --method, ${recipe.method}, --max_seq_length, "${recipe.seqLen}"]`,
+    `command: [python3, train.py, --model_name_or_path, ${JSON.stringify(o.model)}, --method, ${recipe.method}, --max_seq_length, "${recipe.seqLen}", --max_steps, "${FULL_STEPS}"]`,
     'space:',
     ...recipe.params.map((p) => `  ${p.name}: ${p.space}   # ${p.source}`),
     `# Fixed in train.py, not searched: ${Object.entries(recipe.fixed)
@@ -47,7 +50,8 @@ export function renderStudy(recipe: Recipe, o: RenderOptions): string {
     'sampler: auto',
     '# Asynchronous successive halving on optimizer steps: a trial goes past 100 and 300 steps only while it is in',
     '# the best third of the trials that got there (train.py evaluates every 50 steps).',
-    'scheduler: {type: asha, mode: stopping, resource: {kind: steps, min: 100, max: 900}, reduction_factor: 3}',
+    `scheduler: {type: asha, mode: stopping, resource: {kind: steps, min: 100, max: ${FULL_STEPS}}, reduction_factor: 3}`,
+    `# --max_steps above is the same ${FULL_STEPS}: every trial runs that learning-rate schedule; change both together.`,
     'budget: {trials: 40, wall_time: 24h}',
     'resources: {gpus: all, gpus_per_trial: 1}',
     'checkpoints: {keep: best-and-last, delete_on_prune: true}',

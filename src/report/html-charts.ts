@@ -27,7 +27,7 @@ export function historyChart(d: ReportData): string {
   const bestSoFar: { x: number; y: number }[] = []
   let cur: number | undefined
   for (const h of d.history) {
-    if (h.state !== 'COMPLETE' || h.value === undefined) continue
+    if (h.state !== 'COMPLETE' || h.value === undefined || h.infeasible) continue
     if (cur === undefined || (minimize ? h.value < cur : h.value > cur)) {
       cur = h.value
       bestSoFar.push({ x: h.number, y: cur })

@@ -139,6 +139,8 @@ export interface HistoryPoint {
   readonly best: boolean
   readonly params: ParamValues
   readonly reason?: string
+  /** A COMPLETE trial that broke a constraint: shown, but never the best so far. */
+  readonly infeasible?: boolean
 }
 
 /** The intermediate values of one trial. */

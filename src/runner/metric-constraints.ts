@@ -39,7 +39,11 @@ export function evaluateConstraints(
     // JSON has no NaN or Infinity; neither can be checked against a bound anyway.
     if (v === undefined || !Number.isFinite(v)) {
       values.push(null)
-      problems.push(v === undefined ? `${c.metric} was not reported` : `${c.metric} is ${v}`)
+      // A misspelled name would make every trial infeasible: say what the trial did report.
+      const seen = Object.keys(metrics).join(', ') || 'nothing'
+      problems.push(
+        v === undefined ? `${c.metric} was not reported (the trial reported ${seen})` : `${c.metric} is ${v}`,
+      )
       continue
     }
     const over = c.max !== undefined ? v - c.max : Number.NEGATIVE_INFINITY

@@ -116,6 +116,9 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
     if (values !== undefined) {
       const c = constraintAttrs(a, ctx)
       const finished = await ctx.study.tell(a.trial, values, { systemAttrs: { ...costs, ...c.attrs } })
+      // A non-finite value fails the trial: its reason is that, not the constraints.
+      if (finished.state !== 'COMPLETE')
+        return done(finished.state, { reason: String(finished.systemAttrs.failReason ?? 'failed') })
       return done(finished.state, { values: finished.values ?? undefined, reason: c.reason, ...c.flag })
     }
     failure = {
@@ -164,14 +167,14 @@ export function finishedEvent(a: TrialAttempt, out: Outcome): RunnerEvent {
 
 /**
  * The constraint values of a completing trial (`systemAttrs.constraints`, the samplers' input) and, when it broke
- * one, `infeasibleReason` in plain words, read from the final metrics with the last report's as fallback.
+ * one, `infeasibleReason` in plain words, read from the final metrics, else the latest report that carried each.
  */
 function constraintAttrs(
   a: TrialAttempt,
   ctx: OutcomeContext,
 ): { attrs: Record<string, Json>; reason?: string; flag?: { infeasible: true } } {
   if (ctx.constraints === undefined || ctx.constraints.length === 0) return { attrs: {} }
-  const metrics = { ...(a.lastMetrics ?? {}), ...(a.completeMetrics ?? {}) } as Record<string, Json>
+  const metrics = { ...a.seenMetrics, ...(a.completeMetrics ?? {}) } as Record<string, Json>
   const { values, problems } = evaluateConstraints(ctx.constraints, metrics)
   if (problems.length === 0) return { attrs: { constraints: values } }
   const reason = `infeasible: ${problems.join('; ')}`

@@ -41,6 +41,8 @@ export class TrialAttempt {
   completeMetrics: Metrics | undefined
   failMessage: string | undefined
   lastMetrics: Metrics | undefined
+  /** Every metric this attempt reported, the latest value of each (a metric need not be in every report). */
+  seenMetrics: Metrics = {}
   lastStep: number | undefined
   lastValue: number | undefined
   tokens: number | undefined
@@ -110,6 +112,7 @@ export class TrialAttempt {
     this.reports++
     const step = stepGiven ?? this.reports
     this.lastMetrics = metrics
+    this.seenMetrics = { ...this.seenMetrics, ...metrics }
     this.lastStep = step
     const tokens = metricNumber(metrics.tokens)
     if (tokens !== undefined && Number.isFinite(tokens)) this.tokens = tokens

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { fixtureTrial } from '../schedulers/scheduler-fixtures.ts'
-import { computeCost, resourceUnit } from './cost.ts'
+import { computeCost, resourceUnit, totalUsage } from './cost.ts'
 
 describe('computeCost', () => {
   test('steps used vs every trial at full fidelity', () => {
@@ -56,5 +56,17 @@ describe('computeCost', () => {
     )
     const c = computeCost(trials, { fullResource: 1, unit: resourceUnit('data_fraction') })
     assert.match(c.message, /^Used 1\.4 of 3 full-data trainings \(saved 53%\)/)
+  })
+})
+
+describe('totalUsage', () => {
+  test('sums wall time, GPU time and tokens of the trials that recorded them, in any state', () => {
+    const trials = [
+      fixtureTrial({ number: 0, state: 'COMPLETE', systemAttrs: { wallSeconds: 60, gpuSeconds: 120, tokens: 500 } }),
+      fixtureTrial({ number: 1, state: 'FAIL', systemAttrs: { wallSeconds: 2.5, gpuSeconds: 5 } }),
+      fixtureTrial({ number: 2, state: 'WAITING' }),
+    ]
+    assert.deepEqual(totalUsage(trials), { trials: 2, wallSeconds: 62.5, gpuSeconds: 125, tokens: 500 })
+    assert.deepEqual(totalUsage([]), { trials: 0, wallSeconds: 0, gpuSeconds: 0, tokens: 0 })
   })
 })

@@ -9,6 +9,7 @@ import {
 import { NotEnoughTrialsError, WinnowError } from '../errors.ts'
 import type { Direction, FrozenTrial } from '../trial/frozen-trial.ts'
 import type { ParamImportance } from './importance/encode.ts'
+import { isFeasible } from './pareto.ts'
 
 /** Options of `focusSpace`. */
 export interface FocusOptions {
@@ -73,9 +74,12 @@ export function focusSpace(
     throw new WinnowError('invalid_value', `Focus quantile must be in (0, 1], but got ${q}. Try 0.2.`)
   const k = opts.objective ?? 0
   const sign = (opts.direction ?? 'minimize') === 'maximize' ? -1 : 1
-  const done = trials
-    .filter((t) => t.state === 'COMPLETE' && t.values !== null && Number.isFinite(t.values[k]))
-    .sort((a, b) => sign * (a.values![k] - b.values![k]) || a.number - b.number)
+  const complete = trials.filter((t) => t.state === 'COMPLETE' && t.values !== null && Number.isFinite(t.values[k]))
+  // Narrow around trials that met the study's constraints (all of them when none did).
+  const feasible = complete.filter(isFeasible)
+  const done = (feasible.length > 0 ? feasible : complete).sort(
+    (a, b) => sign * (a.values![k] - b.values![k]) || a.number - b.number,
+  )
   if (done.length === 0)
     throw new NotEnoughTrialsError('Focus needs at least one COMPLETE trial, but found none. Run trials first.')
   const best = done[0]

@@ -79,6 +79,8 @@ def main():
     p = dict(DEFAULTS, **w.params())
     # fp32 master weights under bf16 autocast (the memory model's "mixed"); newer transformers would load bf16.
     model = AutoModelForCausalLM.from_pretrained(args.model_name_or_path, torch_dtype=torch.float32)
+    # The frozen reference only runs forward passes: a 16-bit copy (as the memory model counts it), not fp32.
+    ref_model = AutoModelForCausalLM.from_pretrained(args.model_name_or_path, torch_dtype=torch.bfloat16)
     tokenizer = AutoTokenizer.from_pretrained(args.model_name_or_path)
     data = load_dataset(args.dataset)
     eval_split = "test" if "test" in data else None
@@ -105,8 +107,6 @@ def main():
         eval_steps=args.eval_steps,
         save_strategy="steps",  # at the rung steps: a trial re-queued after a crash resumes from the last one
         save_steps=args.save_steps,
-        save_total_limit=2,
-        include_num_input_tokens_seen=True,
         logging_steps=10,
         report_to="none",
         seed=w.trial_number or 0,
@@ -114,6 +114,7 @@ def main():
     )
     trainer = DPOTrainer(
         model=model,
+        ref_model=ref_model,
         args=config,
         train_dataset=data["train"],
         eval_dataset=eval_data,

@@ -136,7 +136,6 @@ def main():
         # Checkpoints at the rung steps (100, 300, 900): a trial re-queued after a crash resumes from the last one.
         save_strategy="steps",
         save_steps=args.save_steps,
-        save_total_limit=2,
         include_num_input_tokens_seen=True,  # the callback reports tokens, counted in winnow status
         logging_steps=10,
         report_to="none",

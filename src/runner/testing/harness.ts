@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { RandomSampler } from '../../core/samplers/random-sampler.ts'
 import type { Scheduler } from '../../core/schedulers/scheduler.ts'
 import type { Storage } from '../../core/storage.ts'
 import { Study } from '../../core/study/study.ts'
@@ -36,6 +37,8 @@ export async function makeStudy(
     name: opts.name ?? 'test',
     metricNames: ['eval_loss'],
     seed: 1,
+    // Runner tests are about processes and states, not search: random sampling keeps them fast and simple.
+    sampler: new RandomSampler(),
     scheduler: opts.scheduler,
     loadIfExists: true,
   })

@@ -2,6 +2,7 @@
 // every runner event as a JSON line. Usage:
 //   node --import tsx src/runner/testing/run-study.ts <storage-url> <study> <work-dir> <trials> <concurrency> <steps> <sleep-ms>
 import { join } from 'node:path'
+import { RandomSampler } from '../../core/samplers/random-sampler.ts'
 import { Study } from '../../core/study/study.ts'
 import { openStorage } from '../../storage/open-storage.ts'
 import { Runner } from '../runner.ts'
@@ -15,7 +16,14 @@ if (sleepMs === undefined) {
   process.exit(2)
 }
 const storage = await openStorage(url)
-const study = await Study.create({ storage, name, metricNames: ['eval_loss'], seed: 3, loadIfExists: true })
+const study = await Study.create({
+  storage,
+  name,
+  metricNames: ['eval_loss'],
+  seed: 3,
+  loadIfExists: true,
+  sampler: new RandomSampler(),
+})
 const abort = new AbortController()
 process.once('SIGINT', () => abort.abort())
 process.once('SIGTERM', () => abort.abort())

@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Json } from '../../core/json.ts'
+import { RandomSampler } from '../../core/samplers/random-sampler.ts'
 import type { Storage } from '../../core/storage.ts'
 import { Study } from '../../core/study/study.ts'
 
@@ -33,6 +34,7 @@ export async function buildFixtureStudy(storage: Storage, dir: string, n = 8): P
     name: HOSTILE_NAME,
     metricNames: ['eval_loss'],
     seed: 5,
+    sampler: new RandomSampler(),
     systemAttrs: { resource: { kind: 'steps', min: 2, max: 8 }, strategies: 'sampler random' },
   })
   await study.enqueue({ lr: 0.01, style: 'plain' }, { systemAttrs: { baseline: true } })
