@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream'
 import { describe, test } from 'node:test'
 import { isInside, retainCheckpoints } from './checkpoints.ts'
 import { EarlyStopTracker } from './early-stopping.ts'
+import type { RunnerEvent } from './events.ts'
 import { isOomKill, isOomLine } from './executor/oom.ts'
 import { detectGpus, GpuPool } from './gpus.ts'
 import { createProgress, gainOverBaseline } from './progress.ts'
@@ -202,21 +203,27 @@ describe('progress', () => {
     assert.equal(gainOverBaseline(0.9, 0.8, 'maximize')?.toFixed(1), '12.5')
   })
 
+  /** A COMPLETE trial's `trial-finished` event. */
+  const completed = (
+    number: number,
+    values: number[],
+    extra: { infeasible?: boolean; reason?: string } = {},
+  ): RunnerEvent => ({
+    type: 'trial-finished',
+    number,
+    state: 'COMPLETE',
+    values,
+    baseline: false,
+    wallSeconds: 1,
+    gpuSeconds: 0,
+    ...extra,
+  })
+
   test('with several objectives the progress shows every value and the Pareto front, counting earlier trials', () => {
     const { p, text } = plainProgress({ directions: ['minimize', 'minimize'], earlier: { points: [[1, 3]] } })
     p.onEvent({ type: 'run-started', study: 's', budget: { trials: 3 }, concurrency: 1, finishedBefore: 1 })
-    const fin = (number: number, values: number[]) =>
-      p.onEvent({
-        type: 'trial-finished',
-        number,
-        state: 'COMPLETE',
-        values,
-        baseline: false,
-        wallSeconds: 1,
-        gpuSeconds: 0,
-      })
-    fin(1, [3, 1]) // a trade-off: both on the front
-    fin(2, [4, 4]) // dominated by both
+    p.onEvent(completed(1, [3, 1])) // a trade-off: both on the front
+    p.onEvent(completed(2, [4, 4])) // dominated by both
     p.close()
     const lines = text().trim().split('\n')
     assert.match(lines[1], /trial #1 COMPLETE 3, 1 \| .* Pareto front 2 of 2 /)
@@ -226,31 +233,11 @@ describe('progress', () => {
   test('an infeasible trial (a constraint broken) is neither the best nor on the Pareto front, and says why', () => {
     const { p, text } = plainProgress({})
     p.onEvent({ type: 'run-started', study: 's', budget: { trials: 2 }, concurrency: 1, finishedBefore: 0 })
-    const fin = (number: number, values: number[], infeasible: boolean) =>
-      p.onEvent({
-        type: 'trial-finished',
-        number,
-        state: 'COMPLETE',
-        values,
-        baseline: false,
-        wallSeconds: 1,
-        gpuSeconds: 0,
-        ...(infeasible ? { infeasible: true, reason: 'infeasible: mem 45 > max 40' } : {}),
-      })
-    fin(0, [0.5], false)
-    fin(1, [0.1], true)
+    p.onEvent(completed(0, [0.5]))
+    p.onEvent(completed(1, [0.1], { infeasible: true, reason: 'infeasible: mem 45 > max 40' }))
     const mo = plainProgress({ directions: ['minimize', 'minimize'] })
     mo.p.onEvent({ type: 'run-started', study: 's', budget: { trials: 2 }, concurrency: 1, finishedBefore: 0 })
-    mo.p.onEvent({
-      type: 'trial-finished',
-      number: 0,
-      state: 'COMPLETE',
-      values: [0.1, 0.1],
-      baseline: false,
-      wallSeconds: 1,
-      gpuSeconds: 0,
-      infeasible: true,
-    })
+    mo.p.onEvent(completed(0, [0.1, 0.1], { infeasible: true }))
     p.close()
     mo.p.close()
     const lines = text().trim().split('\n')
