@@ -1,7 +1,7 @@
 // `constraints:` in a study file: bounds on reported metrics. A completed trial that breaks one, or does not report
 // the metric, is infeasible: never the best, shown with the reason, and a bad constraint is a located error.
 import assert from 'node:assert/strict'
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { tempDir, winnow } from './cli-helpers.ts'
@@ -30,6 +30,7 @@ test('a trial that breaks a constraint or does not report its metric is never th
   const r = winnow(['tune', 'study.yaml', '-q'], dir)
   assert.equal(r.code, 0, r.stderr)
   assert.match(r.stdout, /Best +#\d+: loss 0\.1225\b/, 'x = 0.6 is the best feasible trial, not x = 0.95 (loss 0)')
+  assert.match(r.stdout, /6 trials — 6 complete \(3 infeasible\), 0 pruned/)
   const best = JSON.parse(winnow(['best', 'c', '--json'], dir).stdout)
   assert.equal(best[0].params.x, 0.6)
   const trials = winnow(['trials', 'c'], dir).stdout
@@ -41,6 +42,17 @@ test('a trial that breaks a constraint or does not report its metric is never th
   assert.deepEqual(attrs(0.5).constraints, [-1], 'feasible: how far below the bound')
   assert.deepEqual(attrs(0.05).constraints, [null], 'an unchecked constraint is stored as null')
   assert.ok(Math.abs((attrs(0.8).constraints as number[])[0] - 2) < 1e-9)
+  assert.deepEqual(attrs(0.8).metrics, { loss: (0.8 - 0.95) ** 2, mem: 8 }, 'the final metrics are kept')
+  const csv = winnow(['export', 'c', '-f', 'csv'], dir).stdout.trim().split('\n')
+  const col = csv[0].split(',').indexOf('feasible')
+  assert.ok(col > 0, csv[0])
+  assert.deepEqual(
+    csv
+      .slice(1)
+      .map((line) => line.split(',')[col])
+      .sort(),
+    ['0', '0', '0', '1', '1', '1'],
+  )
   // Dropping (or changing) the constraints of a stored study is refused: its trials' values follow the old ones.
   writeFileSync(join(dir, 'study.yaml'), study('[]').replace('budget: {trials: 6}', 'budget: {trials: 7}'))
   const dropped = winnow(['tune', 'study.yaml', '-q'], dir)
@@ -49,13 +61,16 @@ test('a trial that breaks a constraint or does not report its metric is never th
     dropped.stderr,
     /constraints: are none, but study "c" .* was created with \[\{"metric":"mem","max":6\}\]/,
   )
-  // When no trial meets the constraints, the best is the best infeasible one, and status says so.
+  // When no trial meets the constraints there is no best: status, best and the report say so.
   writeFileSync(join(dir, 'study.yaml'), study('[{metric: mem, max: 0.1}]').replace('name: c', 'name: none-ok'))
   assert.equal(winnow(['tune', 'study.yaml', '-q'], dir).code, 0)
-  assert.match(
-    winnow(['status', 'none-ok'], dir).stdout,
-    /No completed trial meets the constraints; this one is infeasible: mem 9\.5 > max 0\.1\./,
-  )
+  const none = /No completed trial meets the constraints \(6 completed, all infeasible\)/
+  assert.match(winnow(['status', 'none-ok'], dir).stdout, none)
+  assert.match(winnow(['status', 'none-ok'], dir).stdout, /all infeasible\): winnow trials none-ok says why\./)
+  assert.match(winnow(['best', 'none-ok'], dir).stdout, none)
+  assert.deepEqual(JSON.parse(winnow(['best', 'none-ok', '--json'], dir).stdout), [])
+  assert.equal(winnow(['report', 'none-ok', '-o', 'r'], dir).code, 0)
+  assert.match(readFileSync(join(dir, 'r', 'none-ok-report.md'), 'utf8'), none)
 })
 
 test('a constraint metric is taken from the latest report that carried it, when the result does not', () => {

@@ -228,16 +228,11 @@ function randomSeed(): number {
 function earlierResults(trials: readonly FrozenTrial[], direction: Direction) {
   const result = (t: FrozenTrial | undefined) =>
     t?.state === 'COMPLETE' && t.values !== null ? { number: t.number, value: t.values[0] } : undefined
-  // The live best is a feasible trial: an infeasible one would stay "best" over every later feasible result.
-  const best = bestTrial(trials, direction)
+
   const points = trials.flatMap((t) =>
     t.state === 'COMPLETE' && t.values !== null && isFeasible(t) ? [[...t.values]] : [],
   )
-  return {
-    best: best !== undefined && isFeasible(best) ? result(best) : undefined,
-    baseline: result(findBaseline(trials)),
-    points,
-  }
+  return { best: result(bestTrial(trials, direction)), baseline: result(findBaseline(trials)), points }
 }
 
 /**

@@ -1,9 +1,9 @@
 import { findBaseline, gainOver } from '../core/analysis/baseline.ts'
 import { computeCost, resourceUnit, totalUsage } from '../core/analysis/cost.ts'
-import { bestTrial, isFeasible, paretoFront } from '../core/analysis/pareto.ts'
+import { bestTrial, isFeasible, noBestReason, paretoFront } from '../core/analysis/pareto.ts'
 import { rankTransferToHighest } from '../core/analysis/rank-transfer.ts'
 import type { StudyInfo } from '../core/storage.ts'
-import { type FrozenTrial, reasonOf } from '../core/trial/frozen-trial.ts'
+import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
 import { quoteArg } from '../report/format.ts'
 import { lineageOf } from '../report/lineage.ts'
 import { formatDuration, formatGain, formatNumber, formatParams } from './format.ts'
@@ -23,8 +23,9 @@ function resourceOf(info: StudyInfo): { kind: string; min?: number; max?: number
  */
 export function summarizeStudy(info: StudyInfo, trials: readonly FrozenTrial[]): string[] {
   const count = (s: string) => trials.filter((t) => t.state === s).length
+  const infeasible = trials.filter((t) => t.state === 'COMPLETE' && !isFeasible(t)).length
   const lines = [
-    `Study "${info.name}": ${trials.length} trials — ${count('COMPLETE')} complete, ${count('PRUNED')} pruned, ${count('PAUSED')} paused, ${count('FAIL')} failed, ${count('RUNNING')} running, ${count('WAITING')} waiting.`,
+    `Study "${info.name}": ${trials.length} trials — ${count('COMPLETE')} complete${infeasible > 0 ? ` (${infeasible} infeasible)` : ''}, ${count('PRUNED')} pruned, ${count('PAUSED')} paused, ${count('FAIL')} failed, ${count('RUNNING')} running, ${count('WAITING')} waiting.`,
   ]
   if (count('FAIL') > 0)
     lines.push(`Why the failed trials failed: winnow trials ${quoteArg(info.name)} --state fail --logs`)
@@ -49,9 +50,7 @@ export function summarizeStudy(info: StudyInfo, trials: readonly FrozenTrial[]):
         `Best     #${best.number}: ${metric} ${formatNumber(best.values![0])}${extra(best)}${gain !== undefined ? `  — ${formatGain(gain)} vs baseline` : ''}`,
       )
       lines.push(`  ${formatParams(best.params)}`)
-      if (!isFeasible(best))
-        lines.push(`  No completed trial meets the constraints; this one is ${reasonOf(best) ?? 'infeasible'}.`)
-    } else lines.push('No trial has completed yet.')
+    } else lines.push(withHint(noBestReason(trials), info))
   } else lines.push(...paretoLines(info, trials, baseline))
   const resource = resourceOf(info)
   const maxSeen = Math.max(0, ...trials.map((t) => t.intermediate.at(-1)?.step ?? 0))
@@ -81,6 +80,13 @@ export function summarizeStudy(info: StudyInfo, trials: readonly FrozenTrial[]):
   return lines
 }
 
+/** The no-best sentence, pointing at `winnow trials` when trials completed but broke the constraints. */
+function withHint(reason: string, info: StudyInfo): string {
+  return reason.startsWith('No completed trial meets')
+    ? `${reason.slice(0, -1)}: winnow trials ${quoteArg(info.name)} says why.`
+    : reason
+}
+
 /** Several objectives: the baseline's values and the Pareto front (at most 10 trials shown). */
 function paretoLines(info: StudyInfo, trials: readonly FrozenTrial[], baseline: FrozenTrial | undefined): string[] {
   const values = (t: FrozenTrial) =>
@@ -89,15 +95,7 @@ function paretoLines(info: StudyInfo, trials: readonly FrozenTrial[], baseline: 
   if (baseline?.values) lines.push(`Baseline #${baseline.number}: ${values(baseline)}`)
   else if (baseline) lines.push(`Baseline #${baseline.number}: ${baseline.state}.`)
   const front = paretoFront(trials, info.directions)
-  if (front.length === 0) {
-    const complete = trials.filter((t) => t.state === 'COMPLETE').length
-    return [
-      ...lines,
-      complete === 0
-        ? 'No trial has completed yet.'
-        : `No completed trial meets the constraints (${complete} completed, all infeasible): winnow trials ${quoteArg(info.name)} says why.`,
-    ]
-  }
+  if (front.length === 0) return [...lines, withHint(noBestReason(trials), info)]
   lines.push(
     `Pareto front: ${front.length} trial${front.length === 1 ? '' : 's'} no other trial beats on every objective`,
   )

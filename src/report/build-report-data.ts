@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml'
 import { findBaseline, gainOver } from '../core/analysis/baseline.ts'
 import { computeCost, resourceUnit } from '../core/analysis/cost.ts'
-import { bestTrial, paretoFront } from '../core/analysis/pareto.ts'
+import { bestTrial, noBestReason, paretoFront } from '../core/analysis/pareto.ts'
 import { rungOccupancy } from '../core/analysis/rung-occupancy.ts'
 import { type Distribution, type ParamValue, sameDistribution } from '../core/distributions/distribution.ts'
 import type { Json } from '../core/json.ts'
@@ -68,6 +68,7 @@ export function buildReportData(
     space: spaceRows(trials, baseline, bestOne),
     ...optional('baseline', baseline && brief(baseline)),
     best: best.map(brief),
+    ...optional('noBest', best.length === 0 ? noBestReason(trials) : undefined),
     comparison: bestOne && baseline ? compare(info, baseline, bestOne) : [],
     history: historyOf(trials, bestOne?.number),
     ...optional('pareto', paretoOf(trials, info.directions, info.metricNames)),

@@ -1,3 +1,4 @@
+import { isFeasible } from '../core/analysis/pareto.ts'
 import type { StudyInfo } from '../core/storage.ts'
 import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
 
@@ -17,7 +18,7 @@ const FIXED_COLUMNS = [
 
 /**
  * One flat record per trial with a stable column order: fixed columns, then objective values
- * (`value_<metric>`), then parameters (`param_<name>`, sorted), then the intermediate values
+ * (`value_<metric>`), `feasible` when the study has constraints, then parameters (`param_<name>`, sorted), then the intermediate values
  * (`step_<n>`, sorted by step). Missing cells are empty.
  */
 export function trialRecords(
@@ -27,9 +28,12 @@ export function trialRecords(
   const paramNames = [...new Set(trials.flatMap((t) => Object.keys(t.params)))].sort()
   const steps = [...new Set(trials.flatMap((t) => t.intermediate.map((iv) => iv.step)))].sort((a, b) => a - b)
   const valueCols = study.metricNames.map((m) => `value_${m}`)
+  // Studies with constraints get a `feasible` column (1 / 0, empty for trials never checked).
+  const constrained = trials.some((t) => Array.isArray(t.systemAttrs.constraints))
   const columns = [
     ...FIXED_COLUMNS,
     ...valueCols,
+    ...(constrained ? ['feasible'] : []),
     ...paramNames.map((p) => `param_${p}`),
     ...steps.map((s) => `step_${s}`),
   ]
@@ -49,6 +53,7 @@ export function trialRecords(
     valueCols.forEach((c, i) => {
       row[c] = t.values?.[i] ?? null
     })
+    if (constrained) row.feasible = Array.isArray(t.systemAttrs.constraints) ? (isFeasible(t) ? 1 : 0) : null
     for (const p of paramNames) {
       const v = t.params[p]
       row[`param_${p}`] = v === undefined ? null : typeof v === 'boolean' ? String(v) : v

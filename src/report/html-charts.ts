@@ -5,9 +5,10 @@ import { renderBarChart } from './svg/bar-chart.ts'
 import { type PlotLine, type PlotPoint, renderPlot } from './svg/plot.ts'
 
 /** The CSS class of a trial's marker or line: best and baseline stand out, pruned / failed are grey. */
-function classOf(t: { state: string; best: boolean; baseline: boolean }): string {
+function classOf(t: { state: string; best: boolean; baseline: boolean; infeasible?: boolean }): string {
   if (t.best) return 'best'
   if (t.baseline) return 'baseline'
+  if (t.infeasible) return 'infeasible'
   if (t.state === 'COMPLETE') return 'complete'
   if (t.state === 'FAIL') return 'fail'
   return 'pruned'
@@ -49,6 +50,9 @@ export function historyChart(d: ReportData): string {
     legend: [
       { label: 'complete', cls: 'complete', kind: 'point' },
       { label: 'pruned (last value)', cls: 'pruned', kind: 'point' },
+      ...(d.history.some((h) => h.infeasible)
+        ? [{ label: 'complete, breaks a constraint', cls: 'infeasible', kind: 'point' as const }]
+        : []),
       { label: 'best', cls: 'best', kind: 'point' },
       { label: 'best so far', cls: 'best-line', kind: 'line' },
       { label: 'baseline', cls: 'baseline', kind: 'line' },

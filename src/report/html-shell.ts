@@ -26,7 +26,7 @@ svg.chart{width:100%;max-width:100%;height:auto;display:block;font-size:11px}
 svg .grid line{stroke:#eef1f6}svg .axis line{stroke:#8a93a6}svg .axis text,svg .legend text{fill:var(--muted)}svg .axis .label{fill:var(--fg);font-size:12px}
 svg .ln{fill:none;stroke-width:1.6}svg .ln.complete{stroke:var(--accent);opacity:.75}svg .ln.pruned,svg .ln.fail{stroke:var(--grey);opacity:.55;stroke-width:1.2}
 svg .ln.best{stroke:var(--best);stroke-width:3}svg .ln.baseline{stroke:var(--base);stroke-width:2.2;stroke-dasharray:6 4}svg .ln.best-line{stroke:var(--good);stroke-width:2}
-svg .pt{stroke:#fff;stroke-width:1}svg .pt.complete{fill:var(--accent)}svg .pt.pruned,svg .pt.fail{fill:var(--grey)}svg .pt.fail{fill:#e7a0a0}
+svg .pt{stroke:#fff;stroke-width:1}svg .pt.complete{fill:var(--accent)}svg .pt.infeasible{fill:#fff;stroke:var(--accent);stroke-width:1.5}svg .pt.pruned,svg .pt.fail{fill:var(--grey)}svg .pt.fail{fill:#e7a0a0}
 svg .pt.best{fill:var(--best);stroke:#000;stroke-width:.8}svg .pt.baseline{fill:var(--base);stroke:#000;stroke-width:.8}svg .pt.end{stroke:none}
 svg .legend .pt{stroke:none}svg .rule{stroke:#9aa3b5;stroke-dasharray:4 4}svg .rule.baseline{stroke:var(--base);stroke-dasharray:6 4;stroke-width:1.5}
 svg .rule.rung{stroke:#c4cad6}svg .rule-label{fill:var(--muted);font-size:10.5px}svg .rule-label.baseline{fill:var(--base)}

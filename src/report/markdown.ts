@@ -98,7 +98,7 @@ export function renderReportMarkdown(d: ReportData): string {
   } else
     out.push(
       d.best.length === 0
-        ? 'No trial has completed yet.'
+        ? (d.noBest ?? 'No trial has completed yet.')
         : 'The study has no baseline trial, so there is no gain to show.',
       '',
     )

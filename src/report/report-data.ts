@@ -34,6 +34,8 @@ export interface ReportData {
   readonly baseline?: TrialBrief
   /** Best trial (single objective) or the Pareto front (several). */
   readonly best: readonly TrialBrief[]
+  /** Why `best` is empty: nothing completed, or nothing met the constraints (see `noBestReason`). */
+  readonly noBest?: string
   /** Baseline vs best, one row per recorded metric (objectives first). */
   readonly comparison: readonly MetricRow[]
   readonly history: readonly HistoryPoint[]

@@ -115,5 +115,5 @@ export async function launchAttempt(c: LaunchContext, trial: Trial, lease: GpuLe
 async function attemptTarget(study: Study, frozen: FrozenTrial): Promise<number | undefined> {
   if (typeof frozen.systemAttrs.target === 'number') return frozen.systemAttrs.target
   if (frozen.systemAttrs.baseline === true) return undefined
-  return study.scheduler.initialTarget?.({ study: study.info, history: await study.trials() }, frozen)
+  return study.scheduler.initialTarget?.(await study.schedulingContext(), frozen)
 }

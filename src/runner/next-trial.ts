@@ -34,7 +34,7 @@ export async function nextTrial(
   suggest: (trial: Trial) => void,
   declared?: SearchSpace,
 ): Promise<{ trial?: Trial; exhausted: boolean }> {
-  const ctx = { study: study.info, history: await study.trials() }
+  const ctx = await study.schedulingContext()
   for (const p of study.scheduler.promotions?.(ctx) ?? []) {
     try {
       await study.storage.setTrialState(p.trialId, 'WAITING', {

@@ -102,7 +102,7 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
     const values = finalValues(a, ctx.metricNames, true)
     const reason = a.stop.decision.action === 'prune' ? a.stop.decision.reason : 'early stopping'
     if (values !== undefined) {
-      const c = constraintAttrs(a, ctx)
+      const c = completionAttrs(a, ctx)
       await ctx.study.tell(a.trial, values, { systemAttrs: { ...costs, stoppedEarly: reason, ...c.attrs } })
       return done('COMPLETE', { values, reason: c.reason ?? reason, ...c.flag })
     }
@@ -114,7 +114,7 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
   else if (exit.code === 0 || a.completeMetrics !== undefined) {
     const values = finalValues(a, ctx.metricNames, false)
     if (values !== undefined) {
-      const c = constraintAttrs(a, ctx)
+      const c = completionAttrs(a, ctx)
       const finished = await ctx.study.tell(a.trial, values, { systemAttrs: { ...costs, ...c.attrs } })
       // A non-finite value fails the trial: its reason is that, not the constraints.
       if (finished.state !== 'COMPLETE')
@@ -166,19 +166,22 @@ export function finishedEvent(a: TrialAttempt, out: Outcome): RunnerEvent {
 }
 
 /**
- * The constraint values of a completing trial (`systemAttrs.constraints`, the samplers' input) and, when it broke
- * one, `infeasibleReason` in plain words, read from the final metrics, else the latest report that carried each.
+ * What a completing trial stores besides its values: its final metrics (`systemAttrs.metrics`), its constraint
+ * values (`systemAttrs.constraints`, the samplers' input) and, when it broke one, `infeasibleReason` in plain words;
+ * constraints read the final metrics, else the latest report that carried each metric.
  */
-function constraintAttrs(
+function completionAttrs(
   a: TrialAttempt,
   ctx: OutcomeContext,
 ): { attrs: Record<string, Json>; reason?: string; flag?: { infeasible: true } } {
-  if (ctx.constraints === undefined || ctx.constraints.length === 0) return { attrs: {} }
+  // The final metrics are kept (status, the report and the trial page show them beside the objective).
+  const kept: Record<string, Json> = a.completeMetrics !== undefined ? { metrics: { ...a.completeMetrics } } : {}
+  if (ctx.constraints === undefined || ctx.constraints.length === 0) return { attrs: kept }
   const metrics = { ...a.seenMetrics, ...(a.completeMetrics ?? {}) } as Record<string, Json>
   const { values, problems } = evaluateConstraints(ctx.constraints, metrics)
-  if (problems.length === 0) return { attrs: { constraints: values } }
+  if (problems.length === 0) return { attrs: { ...kept, constraints: values } }
   const reason = `infeasible: ${problems.join('; ')}`
-  return { attrs: { constraints: values, infeasibleReason: reason }, reason, flag: { infeasible: true } }
+  return { attrs: { ...kept, constraints: values, infeasibleReason: reason }, reason, flag: { infeasible: true } }
 }
 
 /** Objective values from `complete` metrics, falling back to the last report (or the best, after a plateau). */

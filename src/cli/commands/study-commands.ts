@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { type Command, InvalidArgumentError, Option } from 'commander'
 import { findBaseline, gainOver } from '../../core/analysis/baseline.ts'
-import { bestTrial, paretoFront } from '../../core/analysis/pareto.ts'
+import { bestTrial, noBestReason, paretoFront } from '../../core/analysis/pareto.ts'
 import type { ParamValue } from '../../core/distributions/distribution.ts'
 import { UsageError } from '../../core/errors.ts'
 import { type FrozenTrial, reasonOf } from '../../core/trial/frozen-trial.ts'
@@ -91,7 +91,7 @@ export function registerStudyCommands(program: Command): void {
           return
         }
         if (best.length === 0) {
-          console.log(`Study "${name}" has no completed trial yet.`)
+          console.log(`Study "${name}": ${noBestReason(trials)}`)
           return
         }
         const baseline = findBaseline(trials)

@@ -43,23 +43,28 @@ export function paretoFront(trials: readonly FrozenTrial[], directions: readonly
 }
 
 /**
- * The best COMPLETE trial of a single-objective study: feasible trials first, then the best value, then the
- * earliest trial. Undefined when none has completed.
+ * The best COMPLETE, feasible trial of a single-objective study (the best value, then the earliest trial).
+ * Undefined when none has completed or none meets the constraints (`noBestReason` says which): a trial that breaks
+ * a constraint is never the best.
  */
 export function bestTrial(trials: readonly FrozenTrial[], direction: Direction): FrozenTrial | undefined {
   let best: FrozenTrial | undefined
-  let bestFeasible = false
   for (const t of trials) {
-    if (t.state !== 'COMPLETE' || t.values === null) continue
-    const feasible = isFeasible(t)
-    if (best === undefined || (feasible && !bestFeasible)) {
+    if (t.state !== 'COMPLETE' || t.values === null || !isFeasible(t)) continue
+    if (best === undefined) {
       best = t
-      bestFeasible = feasible
       continue
     }
-    if (feasible !== bestFeasible) continue
     const better = direction === 'minimize' ? t.values[0] < best.values![0] : t.values[0] > best.values![0]
     if (better || (t.values[0] === best.values![0] && t.number < best.number)) best = t
   }
   return best
+}
+
+/** Why a study has no best trial (or Pareto front), in plain words. */
+export function noBestReason(trials: readonly FrozenTrial[]): string {
+  const complete = trials.filter((t) => t.state === 'COMPLETE' && t.values !== null).length
+  return complete === 0
+    ? 'No trial has completed yet.'
+    : `No completed trial meets the constraints (${complete} completed, all infeasible).`
 }

@@ -31,7 +31,13 @@ export function checkLoadedSetup(info: StudyInfo, opts: RequestedSetup): void {
  */
 export function checkTell(
   info: StudyInfo,
-  t: { label: string; studyId: StudyId; state: FinishedState; values: ObjectiveResult | undefined },
+  t: {
+    label: string
+    studyId: StudyId
+    state: FinishedState
+    values: ObjectiveResult | undefined
+    constraints?: readonly unknown[]
+  },
 ): void {
   if (t.studyId !== info.id)
     throw new WinnowError(
@@ -42,5 +48,13 @@ export function checkTell(
     throw new WinnowError(
       'invalid_value',
       `A ${t.state} trial takes no objective value, but trial ${t.label} got ${JSON.stringify(t.values)}. Report it with trial.report(step, value) before telling ${t.state}, or tell it COMPLETE.`,
+    )
+  if (
+    t.constraints !== undefined &&
+    (!Array.isArray(t.constraints) || t.constraints.some((c) => typeof c !== 'number'))
+  )
+    throw new WinnowError(
+      'invalid_value',
+      `Constraints of trial ${t.label} must be numbers (feasible when <= 0, NaN when unknown), but got ${JSON.stringify(t.constraints)}.`,
     )
 }

@@ -247,6 +247,10 @@ describe('Study', () => {
     )
     // A value with PRUNED, a suggestion after tell.
     await assert.rejects(b.tell(tb, 0.5, { state: 'PRUNED' }), /A PRUNED trial takes no objective value/)
+    await assert.rejects(
+      b.tell(tb, 0.5, { constraints: ['1'] as unknown as number[] }),
+      /Constraints of trial #0 must be numbers \(feasible when <= 0, NaN when unknown\), but got \["1"\]/,
+    )
     await b.tell(tb, 0.5)
     assert.throws(
       () => tb.suggestFloat('late', 0, 1),
@@ -283,6 +287,25 @@ describe('Study', () => {
       promo.optimize(() => 1, { trials: 1 }),
       /pauses trials at rungs .* use mode: 'stopping'/,
     )
+  })
+
+  test('a trial that broke a constraint does not set the bar for the scheduler', async () => {
+    const study = await newStudy({
+      scheduler: new MedianScheduler({ nStartupTrials: 1 }),
+      sampler: new RandomSampler(),
+    })
+    const finish = async (value: number, constraints: number[]) => {
+      const t = await study.ask()
+      t.suggestFloat('x', 0, 1)
+      await t.report(1, value)
+      await study.tell(t, value, { constraints })
+    }
+    await finish(0.1, [1]) // great value, infeasible
+    await finish(1.0, [-1]) // feasible
+    const c = await study.ask()
+    c.suggestFloat('x', 0, 1)
+    // Against both, the median at step 1 would be 0.55 and 0.8 would be pruned; against the feasible one it is 1.0.
+    assert.equal((await c.report(1, 0.8)).action, 'continue')
   })
 
   test('stopping-mode schedulers run in optimize, and the default sampler then learns from pruned trials', async () => {

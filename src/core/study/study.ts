@@ -1,11 +1,11 @@
-import { bestTrial, paretoFront } from '../analysis/pareto.ts'
+import { bestTrial, constraintViolation, paretoFront } from '../analysis/pareto.ts'
 import type { Distribution, ParamValues, SearchSpace } from '../distributions/distribution.ts'
 import { SamplerExhaustedError, StudyNotFoundError, WinnowError } from '../errors.ts'
 import type { Json } from '../json.ts'
 import { createRng, deriveSeed } from '../rng.ts'
 import { AutoSampler } from '../samplers/auto-sampler.ts'
 import type { Sampler, SamplingContext } from '../samplers/sampler.ts'
-import { type Decision, noScheduler, type Scheduler } from '../schedulers/scheduler.ts'
+import { type Decision, noScheduler, type Scheduler, type SchedulingContext } from '../schedulers/scheduler.ts'
 import type { Storage, StudyInfo } from '../storage.ts'
 import type { Direction, FrozenTrial, TrialId } from '../trial/frozen-trial.ts'
 import type { FinishedState } from '../trial/trial-state.ts'
@@ -200,7 +200,7 @@ export class Study implements TrialHost {
     const id = trial instanceof Trial ? trial.id : trial
     const label = trial instanceof Trial ? `#${trial.number}` : `id ${id}`
     const studyId = trial instanceof Trial ? trial.frozen.studyId : (await this.storage.getTrial(id)).studyId
-    checkTell(this.info, { label, studyId, state: opts.state ?? 'COMPLETE', values })
+    checkTell(this.info, { label, studyId, state: opts.state ?? 'COMPLETE', values, constraints: opts.constraints })
     if (trial instanceof Trial) await trial.flush()
     let state: FinishedState = opts.state ?? 'COMPLETE'
     const systemAttrs: Record<string, Json> = { ...opts.systemAttrs }
@@ -294,11 +294,20 @@ export class Study implements TrialHost {
         `Step must be a finite number >= 0, but trial #${trial.number} reported step ${step}.`,
       )
     await this.storage.reportIntermediate(trial.id, step, value)
-    const history = await this.cache.refresh()
-    const self = history.find((t) => t.id === trial.id)
+    const ctx = await this.schedulingContext()
+    const self = ctx.history.find((t) => t.id === trial.id)
     // The baseline is the reference every result is compared against, so it always trains to full fidelity.
     if (self === undefined || self.systemAttrs.baseline === true) return { action: 'continue' }
-    return this.scheduler.decide({ study: this.info, history }, self)
+    return this.scheduler.decide(ctx, self)
+  }
+
+  /**
+   * What the scheduler judges by: the study and its trials, less those known to break a constraint. A trial that
+   * cannot be the best must not take a rung's place, or set the median, that a feasible trial then misses.
+   */
+  async schedulingContext(): Promise<SchedulingContext> {
+    const history = (await this.cache.refresh()).filter((t) => constraintViolation(t) === 0)
+    return { study: this.info, history }
   }
 
   /** @internal */
