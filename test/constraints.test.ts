@@ -35,6 +35,8 @@ test('a trial that breaks a constraint or does not report its metric is never th
   assert.equal(best[0].params.x, 0.6)
   const trials = winnow(['trials', 'c'], dir).stdout
   assert.match(trials, /COMPLETE .*infeasible: mem 9\.5 > max 6/)
+  const onlyInfeasible = winnow(['trials', 'c', '--state', 'infeasible'], dir).stdout.trim().split('\n')
+  assert.equal(onlyInfeasible.length, 1 + 3, onlyInfeasible.join('\n'))
   assert.match(trials, /COMPLETE .*infeasible: mem was not reported \(the trial reported loss\)/)
   const json = JSON.parse(winnow(['export', 'c', '-f', 'json'], dir).stdout)
   const byX = new Map(json.trials.map((t: { params: { x: number } }) => [t.params.x, t]))

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { type Command, InvalidArgumentError, Option } from 'commander'
 import { findBaseline, gainOver } from '../../core/analysis/baseline.ts'
-import { bestTrial, noBestReason, paretoFront } from '../../core/analysis/pareto.ts'
+import { bestTrial, isFeasible, noBestReason, paretoFront } from '../../core/analysis/pareto.ts'
 import type { ParamValue } from '../../core/distributions/distribution.ts'
 import { UsageError } from '../../core/errors.ts'
 import { type FrozenTrial, reasonOf } from '../../core/trial/frozen-trial.ts'
@@ -42,16 +42,22 @@ export function registerStudyCommands(program: Command): void {
   )
 
   withStorageOption(program.command('trials <study>').description('list the trials of a study'))
-    .option('--state <state>', `only trials in this state (${TRIAL_STATES.join(', ')}; any case)`, parseState)
+    .option(
+      '--state <state>',
+      `only trials in this state (${TRIAL_STATES.join(', ')}, or INFEASIBLE: complete but breaking a constraint; any case)`,
+      parseState,
+    )
     .option('--limit <n>', 'show only the last n trials', (v) => positiveInt(v, '--limit'))
     .option('--logs', "print the stored log tail of each failed trial shown (its output's last lines)")
-    .action(async (name: string, opts: StorageOpts & { state?: TrialState; limit?: number; logs?: boolean }) =>
+    .action(async (name: string, opts: StorageOpts & { state?: ShownState; limit?: number; logs?: boolean }) =>
       usingStorage(opts.storage, async (storage) => {
         const info = await requireStudy(storage, name)
         const all = (await storage.listTrials(info.id)).trials
         // The baseline is looked up among all trials, so "vs baseline" is filled when its row is filtered out.
         const baseline = findBaseline(all)
-        let trials = opts.state ? all.filter((t) => t.state === opts.state) : all
+        const shown = (t: FrozenTrial) =>
+          opts.state === 'INFEASIBLE' ? t.state === 'COMPLETE' && !isFeasible(t) : t.state === opts.state
+        let trials = opts.state ? all.filter(shown) : all
         if (opts.limit) trials = trials.slice(-opts.limit)
         const rows = trials.map((t) => [
           `#${t.number}${t === baseline ? ' (baseline)' : ''}`,
@@ -143,10 +149,15 @@ export function registerStudyCommands(program: Command): void {
     )
 }
 
-function parseState(v: string): TrialState {
-  const state = v.toUpperCase() as TrialState
-  if (!TRIAL_STATES.includes(state))
-    throw new InvalidArgumentError(`"${v}" is not a trial state. Use one of ${TRIAL_STATES.join(', ')}.`)
+/** A trial state, or INFEASIBLE (COMPLETE but breaking a constraint) for `winnow trials --state`. */
+type ShownState = TrialState | 'INFEASIBLE'
+
+function parseState(v: string): ShownState {
+  const state = v.toUpperCase() as ShownState
+  if (state !== 'INFEASIBLE' && !TRIAL_STATES.includes(state))
+    throw new InvalidArgumentError(
+      `"${v}" is not a trial state. Use one of ${TRIAL_STATES.join(', ')} (or INFEASIBLE).`,
+    )
   return state
 }
 
