@@ -21,6 +21,8 @@ export interface ReportData {
   /** ISO time the report was generated. */
   readonly generatedAt: string
   readonly counts: Readonly<Record<TrialState, number>>
+  /** COMPLETE trials that break a constraint (counted in `counts.COMPLETE` too). */
+  readonly infeasible: number
   readonly setup: {
     readonly studyFile?: string
     readonly studyFileText?: string
