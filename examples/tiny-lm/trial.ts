@@ -10,7 +10,8 @@ import { FINETUNE_DEFAULTS, type FinetuneOptions, finetune } from './finetune.ts
 /** Converts tuner parameters to fine-tuning options, rejecting unknown names and wrong types. */
 export function optionsFromParams(params: Readonly<Record<string, unknown>>): Partial<FinetuneOptions> {
   const out: Record<string, unknown> = {}
-  // LoRA's alpha is tuned as a ratio of the rank (alpha = ratio × r), as the literature recommends.
+  // The demo tunes LoRA's alpha as a ratio of the rank (alpha = ratio × r), a common practice; the `winnow init`
+  // recipes fix alpha instead (src/recipes/README.md says why).
   const { lora_alpha_ratio: ratio, ...rest } = params
   if (ratio !== undefined) {
     if (typeof ratio !== 'number' || !(ratio > 0))

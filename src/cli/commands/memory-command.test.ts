@@ -9,7 +9,10 @@ test('the advice when it does not fit follows what takes the memory', () => {
   const model = resolveModel('llama-3-8b')!
   // Full fine-tuning: weights, gradients and AdamW state alone are far over 80 GB — batch size cannot help.
   const full = verdict({ model, method: 'full', batchSize: 1, seqLen: 2048, gradientCheckpointing: true }, 80)
-  assert.match(full!, /^does not fit: .* alone take [\d.]+ GB, so a smaller batch or sequence cannot make it fit/)
+  assert.match(
+    full!,
+    /^does not fit: .* optimizer state take [\d.]+ GB \([\d.]+ GB with the CUDA overhead\), so a smaller batch or sequence cannot make it fit/,
+  )
   assert.match(full!, /--method lora \| qlora/)
   assert.match(full!, /--zero-stage 3 --gpus N/)
   assert.doesNotMatch(full!, /smaller batch with gradient accumulation/)

@@ -99,7 +99,7 @@ export function formatEstimate(input: MemoryInput, e: MemoryEstimate, limitGb: n
     lines.push(`fits: ${e.totalGb.toFixed(1)} GB of ${limitGb} GB (${(limitGb - e.totalGb).toFixed(1)} GB spare)`)
   else lines.push(`does not fit: ${e.totalGb.toFixed(1)} GB > ${limitGb} GB. ${fitAdvice(input, e, limitGb)}`)
   lines.push(
-    'Estimates run 3-20% (up to 3.5 GB) below published measurements (src/core/memory/README.md): leave about 3 GB of headroom.',
+    'Estimates run 3-20% below published measurements (src/core/memory/README.md): leave about 3 GB of headroom for 7-8B models, about 20% for 65-70B ones.',
   )
   return lines
 }
@@ -120,7 +120,7 @@ function fitAdvice(input: MemoryInput, e: MemoryEstimate, limitGb: number): stri
   if (input.method === 'full' && (input.zeroStage ?? 0) < 3)
     ways.push('sharding over several GPUs (--zero-stage 3 --gpus N)')
   ways.push('a smaller model')
-  return `The model's weights, gradients and optimizer state alone take ${state.toFixed(1)} GB, so a smaller batch or sequence cannot make it fit; try ${ways.join(', ')}.`
+  return `The model's weights, gradients and optimizer state take ${(state - e.overheadGb).toFixed(1)} GB (${state.toFixed(1)} GB with the CUDA overhead), so a smaller batch or sequence cannot make it fit; try ${ways.join(', ')}.`
 }
 
 /**
