@@ -98,6 +98,24 @@ test('a constraint metric is taken from the latest report that carried it, when 
   assert.equal(JSON.parse(winnow(['best', 'c', '--json'], dir).stdout)[0].params.x, 0.05)
 })
 
+test('a focused follow-up keeps the constraints, and tune runs it', () => {
+  const dir = tempDir('winnow-constraints-focus-')
+  const text = study('[{metric: mem, max: 6}]')
+    .replace(
+      'space: {x: {type: categorical, choices: [0.05, 0.3, 0.5, 0.6, 0.8, 0.95]}}',
+      'space: {x: {type: float, low: 0.1, high: 1}}',
+    )
+    .replace('sampler: grid', 'sampler: {type: random, seed: 3}')
+    .replace('budget: {trials: 6}', 'budget: {trials: 10}')
+  writeFileSync(join(dir, 'study.yaml'), text)
+  assert.equal(winnow(['tune', 'study.yaml', '-q'], dir).code, 0)
+  const focus = winnow(['focus', 'c', '--keep', '1'], dir)
+  assert.equal(focus.code, 0, focus.stderr)
+  assert.match(readFileSync(join(dir, 'c-focused.yaml'), 'utf8'), /constraints: \[ ?\{ ?metric: mem, max: 6 ?\} ?\]/)
+  const r = winnow(['tune', 'c-focused.yaml', '-q', '--trials', '2'], dir)
+  assert.equal(r.code, 0, r.stderr)
+})
+
 test('a constraint without a bound, or with min above max, is a located error and nothing is written', () => {
   const dir = tempDir('winnow-constraints-bad-')
   for (const [text, re] of [

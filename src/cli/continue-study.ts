@@ -28,9 +28,10 @@ export function checkContinuation(existing: StudyInfo, trials: readonly FrozenTr
       message: `is "${wanted}", but study "${existing.name}" in this storage was created to ${stored}. The objectives of a study cannot change: its trials were measured against them. ${renameHint} the stored objective.`,
     })
   const describe = (cs: readonly unknown[]) => (cs.length === 0 ? 'none' : JSON.stringify(cs))
-  // Studies stored before constraints existed have no spec: they had none.
+  // Studies stored before constraints existed have no spec: they had none. One without trials yet takes any.
   const storedSpec = Array.isArray(existing.systemAttrs.constraintSpec) ? existing.systemAttrs.constraintSpec : []
-  if (JSON.stringify(storedSpec) !== JSON.stringify(config.constraints))
+  const unset = existing.systemAttrs.constraintSpec === undefined && trials.length === 0
+  if (!unset && JSON.stringify(storedSpec) !== JSON.stringify(config.constraints))
     issues.push({
       path: ['constraints'],
       message: `are ${describe(config.constraints)}, but study "${existing.name}" in this storage was created with ${describe(storedSpec)}. Each trial stores its constraint values by position, checked against those bounds, so the constraints of a study cannot change. ${renameHint} the stored constraints.`,

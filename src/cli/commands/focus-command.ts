@@ -74,6 +74,8 @@ async function focus(storage: Storage, name: string, flags: FocusFlags): Promise
         command: [...parent!.command],
         sampler: parent!.sampler.type,
         ...(parent!.scheduler.resource ? { resource: { ...parent!.scheduler.resource } } : {}),
+        // The follow-up keeps the parent's constraints (its study file carries them; see checkContinuation).
+        constraintSpec: parent!.constraints.map((c) => ({ ...c })),
       }
     : {}
   const { study } = await storage.createStudy({
