@@ -94,6 +94,7 @@ test('a constraint metric is taken from the latest report that carried it, when 
   const byX = new Map(json.trials.map((t: { params: { x: number } }) => [t.params.x, t]))
   const attrs = (x: number) => (byX.get(x) as { systemAttrs: Record<string, unknown> }).systemAttrs
   assert.deepEqual(attrs(0.5).constraints, [-1])
+  assert.deepEqual(attrs(0.5).metrics, { loss: 0.5, mem: 5 }, 'every reported metric is kept, latest values')
   assert.match(String(attrs(0.8).infeasibleReason), /^infeasible: mem 8 > max 6$/)
   assert.equal(JSON.parse(winnow(['best', 'c', '--json'], dir).stdout)[0].params.x, 0.05)
 })

@@ -228,7 +228,6 @@ function randomSeed(): number {
 function earlierResults(trials: readonly FrozenTrial[], direction: Direction) {
   const result = (t: FrozenTrial | undefined) =>
     t?.state === 'COMPLETE' && t.values !== null ? { number: t.number, value: t.values[0] } : undefined
-
   const points = trials.flatMap((t) =>
     t.state === 'COMPLETE' && t.values !== null && isFeasible(t) ? [[...t.values]] : [],
   )

@@ -29,7 +29,9 @@ export function trialRecords(
   const steps = [...new Set(trials.flatMap((t) => t.intermediate.map((iv) => iv.step)))].sort((a, b) => a - b)
   const valueCols = study.metricNames.map((m) => `value_${m}`)
   // Studies with constraints get a `feasible` column (1 / 0, empty for trials never checked).
-  const constrained = trials.some((t) => Array.isArray(t.systemAttrs.constraints))
+  const spec = study.systemAttrs.constraintSpec
+  const constrained =
+    (Array.isArray(spec) && spec.length > 0) || trials.some((t) => Array.isArray(t.systemAttrs.constraints))
   const columns = [
     ...FIXED_COLUMNS,
     ...valueCols,

@@ -92,7 +92,7 @@ function lineageHtml(l: Lineage | undefined): string {
 /** Baseline vs best on every recorded metric, with the gain on the objectives. */
 export function comparisonSection(d: ReportData): string {
   let body: string
-  if (d.best.length > 1) {
+  if (d.study.directions.length > 1 && d.best.length > 0) {
     body = `<p>This study has ${d.study.metricNames.length} objectives; its Pareto front holds ${d.best.length} trials.</p>${paretoTable(d)}`
   } else if (d.comparison.length === 0) {
     body = d.baseline

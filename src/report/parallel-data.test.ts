@@ -24,6 +24,20 @@ describe('parallelOf', () => {
     fixtureTrial({ number: 4, state: 'PRUNED', params: { lr: 1e-3, r: 4, ep: 2 } }),
   ]
 
+  test('a trial that breaks a constraint is never drawn as best or top', () => {
+    const broken = { ...trials[2], systemAttrs: { constraints: [1] } }
+    const p = parallelOf([trials[0], trials[1], broken, trials[3]], 'minimize', 'loss', ['r', 'lr'], 1)!
+    assert.deepEqual(
+      p.lines.map((l) => [l.number, l.group]),
+      [
+        [3, 'best'],
+        [0, 'rest'],
+        [1, 'rest'],
+        [2, 'rest'],
+      ],
+    )
+  })
+
   test('axes follow importance, then names; positions are hand-computed (log, choices, ints, missing)', () => {
     const p = parallelOf(trials, 'minimize', 'loss', ['r', 'lr'], 1)!
     assert.deepEqual(

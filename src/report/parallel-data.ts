@@ -1,3 +1,4 @@
+import { isFeasible } from '../core/analysis/pareto.ts'
 import type { Distribution, ParamValue } from '../core/distributions/distribution.ts'
 import type { Direction, FrozenTrial } from '../core/trial/frozen-trial.ts'
 import type { ParallelAxis, ParallelData } from './report-data.ts'
@@ -24,9 +25,11 @@ export function parallelOf(
   baselineNumber: number | undefined,
 ): ParallelData | undefined {
   const sign = direction === 'maximize' ? -1 : 1
+  // Trials that meet the constraints rank first: an infeasible one is never drawn as best or top.
+  const infeasible = (t: FrozenTrial) => (isFeasible(t) ? 0 : 1)
   const done = trials
     .filter((t) => t.state === 'COMPLETE' && t.values !== null && Number.isFinite(t.values[0]))
-    .sort((a, b) => sign * (a.values![0] - b.values![0]) || a.number - b.number)
+    .sort((a, b) => infeasible(a) - infeasible(b) || sign * (a.values![0] - b.values![0]) || a.number - b.number)
     .slice(0, MAX_PARALLEL_LINES)
   if (done.length < 2) return undefined
   const dists = new Map<string, Distribution>()
@@ -49,7 +52,7 @@ export function parallelOf(
     lines: done.map((t, rank) => ({
       number: t.number,
       value: t.values![0],
-      group: rank === 0 ? 'best' : rank < nTop ? 'top' : 'rest',
+      group: infeasible(t) ? 'rest' : rank === 0 ? 'best' : rank < nTop ? 'top' : 'rest',
       baseline: t.number === baselineNumber,
       positions: [...axes.map((a) => position(a, t.params[a.name])), position(objective, t.values![0])],
     })),

@@ -174,11 +174,12 @@ function completionAttrs(
   a: TrialAttempt,
   ctx: OutcomeContext,
 ): { attrs: Record<string, Json>; reason?: string; flag?: { infeasible: true } } {
-  // The final metrics are kept (status, the report and the trial page show them beside the objective).
-  const kept: Record<string, Json> = a.completeMetrics !== undefined ? { metrics: { ...a.completeMetrics } } : {}
+  // Every metric the trial reported, final values over earlier ones, is kept (status, the report and the trial
+  // page show them beside the objective; `complete` often carries fewer than the reports, e.g. HF's evaluate()).
+  const all = { ...a.seenMetrics, ...(a.completeMetrics ?? {}) } as Record<string, Json>
+  const kept: Record<string, Json> = Object.keys(all).length > 0 ? { metrics: all } : {}
   if (ctx.constraints === undefined || ctx.constraints.length === 0) return { attrs: kept }
-  const metrics = { ...a.seenMetrics, ...(a.completeMetrics ?? {}) } as Record<string, Json>
-  const { values, problems } = evaluateConstraints(ctx.constraints, metrics)
+  const { values, problems } = evaluateConstraints(ctx.constraints, all)
   if (problems.length === 0) return { attrs: { ...kept, constraints: values } }
   const reason = `infeasible: ${problems.join('; ')}`
   return { attrs: { ...kept, constraints: values, infeasibleReason: reason }, reason, flag: { infeasible: true } }

@@ -75,11 +75,12 @@ export function focusSpace(
   const k = opts.objective ?? 0
   const sign = (opts.direction ?? 'minimize') === 'maximize' ? -1 : 1
   const complete = trials.filter((t) => t.state === 'COMPLETE' && t.values !== null && Number.isFinite(t.values[k]))
-  // Narrow around trials that met the study's constraints (all of them when none did).
-  const feasible = complete.filter(isFeasible)
-  const done = (feasible.length > 0 ? feasible : complete).sort(
-    (a, b) => sign * (a.values![k] - b.values![k]) || a.number - b.number,
-  )
+  // Narrow around trials that met the study's constraints: the region of an infeasible "best" is the wrong one.
+  const done = complete.filter(isFeasible).sort((a, b) => sign * (a.values![k] - b.values![k]) || a.number - b.number)
+  if (complete.length > 0 && done.length === 0)
+    throw new NotEnoughTrialsError(
+      `Focus narrows around the best trials, but all ${complete.length} completed trials break the study's constraints. Run more trials (or relax a bound in a new study) first.`,
+    )
   if (done.length === 0)
     throw new NotEnoughTrialsError('Focus needs at least one COMPLETE trial, but found none. Run trials first.')
   const best = done[0]

@@ -21,14 +21,14 @@ export function isFeasible(t: FrozenTrial): boolean {
 
 /**
  * How far a trial is past its constraints: the sum of its positive constraint values, 0 when feasible, +Infinity
- * when one of them is not a finite number (a constraint that could not be checked counts as broken).
+ * when one of them is not a number or NaN (a constraint that could not be checked counts as broken).
  */
 export function constraintViolation(t: FrozenTrial): number {
   const c = t.systemAttrs.constraints
   if (!Array.isArray(c)) return 0
   let v = 0
   for (const x of c) {
-    if (typeof x !== 'number' || !Number.isFinite(x)) return Number.POSITIVE_INFINITY
+    if (typeof x !== 'number' || Number.isNaN(x)) return Number.POSITIVE_INFINITY
     if (x > 0) v += x
   }
   return v

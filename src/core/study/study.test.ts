@@ -306,6 +306,9 @@ describe('Study', () => {
     c.suggestFloat('x', 0, 1)
     // Against both, the median at step 1 would be 0.55 and 0.8 would be pruned; against the feasible one it is 1.0.
     assert.equal((await c.report(1, 0.8)).action, 'continue')
+    // A pruned trial told with a broken constraint still counts at its rung (only completed ones are left out).
+    await study.tell(c, undefined, { state: 'PRUNED', constraints: [1] })
+    assert.ok((await study.schedulingContext()).history.some((t) => t.id === c.id))
   })
 
   test('stopping-mode schedulers run in optimize, and the default sampler then learns from pruned trials', async () => {

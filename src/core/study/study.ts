@@ -302,11 +302,12 @@ export class Study implements TrialHost {
   }
 
   /**
-   * What the scheduler judges by: the study and its trials, less those known to break a constraint. A trial that
-   * cannot be the best must not take a rung's place, or set the median, that a feasible trial then misses.
+   * What the scheduler judges by: the study and its trials, less the completed ones that broke a constraint. A
+   * trial that cannot be the best must not take a rung's place, or set the median, that a feasible trial then
+   * misses (a promoted trial that completes infeasible frees its promotion slot).
    */
   async schedulingContext(): Promise<SchedulingContext> {
-    const history = (await this.cache.refresh()).filter((t) => constraintViolation(t) === 0)
+    const history = (await this.cache.refresh()).filter((t) => t.state !== 'COMPLETE' || constraintViolation(t) === 0)
     return { study: this.info, history }
   }
 
