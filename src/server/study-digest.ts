@@ -1,5 +1,5 @@
 import { findBaseline, gainOver } from '../core/analysis/baseline.ts'
-import { bestTrial, paretoFront } from '../core/analysis/pareto.ts'
+import { bestTrial, isFeasible, paretoFront } from '../core/analysis/pareto.ts'
 import type { StudyInfo } from '../core/storage.ts'
 import type { Direction, FrozenTrial } from '../core/trial/frozen-trial.ts'
 import { TRIAL_STATES, type TrialState } from '../core/trial/trial-state.ts'
@@ -21,7 +21,9 @@ export interface StudyDigest {
   readonly version: number
   readonly counts: Readonly<Record<TrialState, number>>
   readonly total: number
-  /** The best COMPLETE trial (single objective), else null. */
+  /** COMPLETE trials that break a constraint (counted in `counts.COMPLETE` too). */
+  readonly infeasible: number
+  /** The best COMPLETE trial that meets the constraints (single objective), else null. */
   readonly best: TrialRef | null
   /** Size of the Pareto front (several objectives), else null. */
   readonly paretoSize: number | null
@@ -37,8 +39,10 @@ export interface StudyDigest {
 export function digestStudy(info: StudyInfo, trials: readonly FrozenTrial[], version: number): StudyDigest {
   const counts = Object.fromEntries(TRIAL_STATES.map((s) => [s, 0])) as Record<TrialState, number>
   let lastActivity: number | null = null
+  let infeasible = 0
   for (const t of trials) {
     counts[t.state]++
+    if (t.state === 'COMPLETE' && !isFeasible(t)) infeasible++
     const at = Math.max(t.createdAt, t.startedAt ?? 0, t.heartbeatAt ?? 0, t.finishedAt ?? 0)
     if (lastActivity === null || at > lastActivity) lastActivity = at
   }
@@ -56,6 +60,7 @@ export function digestStudy(info: StudyInfo, trials: readonly FrozenTrial[], ver
     version,
     counts,
     total: trials.length,
+    infeasible,
     best: best ? ref(best) : null,
     paretoSize: single ? null : paretoFront(trials, info.directions).length,
     baseline: baseline ? ref(baseline) : null,

@@ -59,3 +59,20 @@ test('a study deleted while the list is read is left out, not a 404 for the whol
   )
   assert.equal((await app.request('/')).status, 200)
 })
+
+test('the study list says when no completed trial meets the constraints, and counts the infeasible ones', async () => {
+  const storage = new MemoryStorage()
+  const { study } = await storage.createStudy({ name: 'c', directions: ['minimize'] })
+  for (const constraints of [[1], [0.5]])
+    await storage.setTrialState((await storage.createTrial(study.id)).id, 'COMPLETE', {
+      values: [1],
+      systemAttrs: { constraints },
+    })
+  const app = createDashboardApp({ storage })
+  const [digest] = ((await (await app.request('/api/studies')).json()) as { studies: StudyDigest[] }).studies
+  assert.equal(digest.infeasible, 2)
+  assert.equal(digest.best, null)
+  const page = await (await app.request('/')).text()
+  assert.match(page, /2 complete \(2 infeasible\)/)
+  assert.match(page, /none meets the constraints/)
+})

@@ -32,10 +32,12 @@ export function renderStudyListFragment(storageUrl: string, studies: readonly St
         ? `${h(num(s.best.values?.[0]))} <a href="${h(trialHref(s.name, s.best.number))}">#${s.best.number}</a>`
         : s.paretoSize !== null
           ? `Pareto front: ${s.paretoSize} trials`
-          : '–'
+          : c.COMPLETE > 0 && s.infeasible === c.COMPLETE
+            ? 'none meets the constraints'
+            : '–'
     const gainCls = s.gain === null ? '' : s.gain > 0 ? 'good' : s.gain < 0 ? 'bad' : ''
     return `<tr><td><a href="${h(studyHref(s.name))}">${h(s.name)}</a></td><td>${h(objective)}</td>
-<td>${s.total}: ${c.COMPLETE} complete, ${c.RUNNING} running, ${c.PRUNED} pruned, ${c.PAUSED} paused, ${c.FAIL} failed${c.WAITING > 0 ? `, ${c.WAITING} waiting` : ''}</td>
+<td>${s.total}: ${c.COMPLETE} complete${s.infeasible > 0 ? ` (${s.infeasible} infeasible)` : ''}, ${c.RUNNING} running, ${c.PRUNED} pruned, ${c.PAUSED} paused, ${c.FAIL} failed${c.WAITING > 0 ? `, ${c.WAITING} waiting` : ''}</td>
 <td>${best}</td><td class="${gainCls}">${h(s.gain === null ? '–' : pct(s.gain))}</td>
 <td title="${h(timeText(s.lastActivity))}">${h(agoText(s.lastActivity, now))}</td></tr>`
   })
