@@ -137,6 +137,10 @@ const memorySchema = z
     model: z.union([knownModel, modelShapeSchema]),
     method: z.enum(['full', 'lora', 'qlora']).default('lora'),
     gpu_memory_gb: z.number().positive().optional().meta({ description: 'Default: the smallest detected GPU.' }),
+    headroom_gb: z.number().min(0).default(0).meta({
+      description:
+        'GB kept free below gpu_memory_gb (or the detected GPU): the estimates run 3-20 % low, so e.g. 3 for 7-8B models.',
+    }),
     precision: z.enum(['fp32', 'mixed', 'bf16', 'fp16']).optional(),
     optimizer: z.enum(OPTIMIZER_KINDS).optional(),
     batch_size: z.number().int().min(1).optional(),

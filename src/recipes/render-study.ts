@@ -57,7 +57,8 @@ export function renderStudy(recipe: Recipe, o: RenderOptions): string {
     'checkpoints: {keep: best-and-last, delete_on_prune: true}',
     'storage: sqlite:winnow.db',
     '# GPU-memory model: configurations estimated not to fit are recorded infeasible instead of launched.',
-    '# gpu_memory_gb defaults to the smallest GPU nvidia-smi reports; set it to plan for another card.',
+    '# gpu_memory_gb defaults to the smallest GPU nvidia-smi reports; set it to plan for another card. The estimates',
+    '# run 3-20 % low: headroom_gb: 3 keeps 3 GB free (the lora-sft baseline on a 24 GB card then does not pass).',
   ]
   const memory = [
     'memory:',

@@ -124,8 +124,8 @@ function fitAdvice(input: MemoryInput, e: MemoryEstimate, limitGb: number): stri
 }
 
 /**
- * The runner's memory-gate options from a study file's `memory:` block, or undefined without one. The GPU
- * memory is `gpu_memory_gb` or the smallest detected GPU; without either the gate is off (with a warning).
+ * The runner's memory-gate options from a study file's `memory:` block, or undefined without one. The limit is
+ * `gpu_memory_gb` or the smallest detected GPU, less `headroom_gb`; without either the gate is off (with a warning).
  */
 export function memoryGateOptions(
   config: StudyConfig,
@@ -133,13 +133,19 @@ export function memoryGateOptions(
 ): MemoryGateOptions | undefined {
   const m = config.memory
   if (m === undefined) return undefined
-  const limitGb = m.gpu_memory_gb ?? detectedGpuMemoryGb()
-  if (limitGb === undefined) {
+  const cardGb = m.gpu_memory_gb ?? detectedGpuMemoryGb()
+  if (cardGb === undefined) {
     warn(
       'memory: no GPU detected and no memory.gpu_memory_gb set, so configurations are not checked against GPU memory.',
     )
     return undefined
   }
+  // The estimates run low (src/core/memory/README.md): a configuration must fit with the headroom to spare.
+  const limitGb = cardGb - m.headroom_gb
+  if (!(limitGb > 0))
+    throw new UsageError(
+      `memory.headroom_gb ${m.headroom_gb} leaves nothing of the ${cardGb} GB GPU. Use a smaller headroom, e.g. 3.`,
+    )
   for (const key of [
     'batch_size_param',
     'seq_len_param',
