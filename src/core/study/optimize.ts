@@ -16,6 +16,11 @@ export interface OptimizeOptions {
   readonly timeout?: number
   /** Record an objective's exception as a FAIL trial and go on instead of rethrowing. @default false */
   readonly catchErrors?: boolean
+  /**
+   * The constraint values of a finished trial (feasible when all are <= 0), called after the objective returns,
+   * e.g. `(t) => [peakMemGb.get(t.number)! - 40]` with a map the objective filled. @default no constraints
+   */
+  readonly constraints?: (trial: Trial) => readonly number[]
 }
 
 /** The ask/tell half of a study that `runOptimizeLoop` drives (`Study` is one). */
@@ -24,7 +29,11 @@ export interface AskTellStudy {
   tell(
     trial: Trial,
     values?: ObjectiveResult,
-    opts?: { readonly state?: FinishedState; readonly systemAttrs?: Readonly<Record<string, Json>> },
+    opts?: {
+      readonly state?: FinishedState
+      readonly systemAttrs?: Readonly<Record<string, Json>>
+      readonly constraints?: readonly number[]
+    },
   ): Promise<unknown>
 }
 
@@ -60,7 +69,7 @@ export async function runOptimizeLoop(
           throw new SearchSpaceError(
             `Trial #${trial.number} was enqueued with ${unused.map((n) => `"${n}"`).join(', ')}, which the objective never suggested (it suggested ${Object.keys(trial.suggested).join(', ') || 'nothing'}). Fix the name in enqueue(), or drop a conditional parameter that is inactive there.`,
           )
-        await study.tell(trial, result)
+        await study.tell(trial, result, opts.constraints ? { constraints: opts.constraints(trial) } : {})
       } catch (e) {
         if (e instanceof TrialPruned) {
           await study.tell(trial, undefined, { state: 'PRUNED', systemAttrs: { pruneReason: e.reason } })

@@ -289,6 +289,21 @@ describe('Study', () => {
     )
   })
 
+  test('optimize passes the values of its constraints function to tell; the best is feasible', async () => {
+    const study = await newStudy({ sampler: new RandomSampler() })
+    // The objective prefers large x, but x > 0.5 breaks the constraint.
+    await study.optimize((t) => -t.suggestFloat('x', 0, 1), {
+      trials: 30,
+      constraints: (t) => [(t.suggested.x as number) - 0.5],
+    })
+    const best = (await study.bestTrial())!
+    assert.ok((best.params.x as number) <= 0.5, `best x ${best.params.x}`)
+    assert.ok(
+      (await study.trials()).some((t) => (t.params.x as number) > 0.5),
+      'some trials broke it',
+    )
+  })
+
   test('a trial that broke a constraint does not set the bar for the scheduler', async () => {
     const study = await newStudy({
       scheduler: new MedianScheduler({ nStartupTrials: 1 }),
