@@ -1,6 +1,6 @@
 import { findBaseline, gainOver } from '../core/analysis/baseline.ts'
 import { computeCost, resourceUnit, totalUsage } from '../core/analysis/cost.ts'
-import { bestTrial, isFeasible, noBestReason, paretoFront } from '../core/analysis/pareto.ts'
+import { bestTrial, isInfeasibleResult, noBestReason, paretoFront } from '../core/analysis/pareto.ts'
 import { rankTransferToHighest } from '../core/analysis/rank-transfer.ts'
 import type { StudyInfo } from '../core/storage.ts'
 import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
@@ -23,7 +23,7 @@ function resourceOf(info: StudyInfo): { kind: string; min?: number; max?: number
  */
 export function summarizeStudy(info: StudyInfo, trials: readonly FrozenTrial[]): string[] {
   const count = (s: string) => trials.filter((t) => t.state === s).length
-  const infeasible = trials.filter((t) => t.state === 'COMPLETE' && !isFeasible(t)).length
+  const infeasible = trials.filter(isInfeasibleResult).length
   const lines = [
     `Study "${info.name}": ${trials.length} trials — ${count('COMPLETE')} complete${infeasible > 0 ? ` (${infeasible} infeasible)` : ''}, ${count('PRUNED')} pruned, ${count('PAUSED')} paused, ${count('FAIL')} failed, ${count('RUNNING')} running, ${count('WAITING')} waiting.`,
   ]
@@ -50,7 +50,7 @@ export function summarizeStudy(info: StudyInfo, trials: readonly FrozenTrial[]):
         `Best     #${best.number}: ${metric} ${formatNumber(best.values![0])}${extra(best)}${gain !== undefined ? `  — ${formatGain(gain)} vs baseline` : ''}`,
       )
       lines.push(`  ${formatParams(best.params)}`)
-    } else lines.push(withHint(noBestReason(trials), info))
+    } else lines.push(noBestReason(trials, whyHint(info)))
   } else lines.push(...paretoLines(info, trials, baseline))
   const resource = resourceOf(info)
   const maxSeen = Math.max(0, ...trials.map((t) => t.intermediate.at(-1)?.step ?? 0))
@@ -80,11 +80,9 @@ export function summarizeStudy(info: StudyInfo, trials: readonly FrozenTrial[]):
   return lines
 }
 
-/** The no-best sentence, pointing at `winnow trials` when trials completed but broke the constraints. */
-function withHint(reason: string, info: StudyInfo): string {
-  return reason.startsWith('No completed trial meets')
-    ? `${reason.slice(0, -1)}: winnow trials ${quoteArg(info.name)} says why.`
-    : reason
+/** Where to see why the completed trials are infeasible. */
+function whyHint(info: StudyInfo): string {
+  return `winnow trials ${quoteArg(info.name)} says why`
 }
 
 /** Several objectives: the baseline's values and the Pareto front (at most 10 trials shown). */
@@ -95,7 +93,7 @@ function paretoLines(info: StudyInfo, trials: readonly FrozenTrial[], baseline: 
   if (baseline?.values) lines.push(`Baseline #${baseline.number}: ${values(baseline)}`)
   else if (baseline) lines.push(`Baseline #${baseline.number}: ${baseline.state}.`)
   const front = paretoFront(trials, info.directions)
-  if (front.length === 0) return [...lines, withHint(noBestReason(trials), info)]
+  if (front.length === 0) return [...lines, noBestReason(trials, whyHint(info))]
   lines.push(
     `Pareto front: ${front.length} trial${front.length === 1 ? '' : 's'} no other trial beats on every objective`,
   )

@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml'
 import { findBaseline, gainOver } from '../core/analysis/baseline.ts'
 import { computeCost, resourceUnit } from '../core/analysis/cost.ts'
-import { bestTrial, isFeasible, noBestReason, paretoFront } from '../core/analysis/pareto.ts'
+import { bestTrial, isInfeasibleResult, noBestReason, paretoFront } from '../core/analysis/pareto.ts'
 import { rungOccupancy } from '../core/analysis/rung-occupancy.ts'
 import { type Distribution, type ParamValue, sameDistribution } from '../core/distributions/distribution.ts'
 import type { Json } from '../core/json.ts'
@@ -58,7 +58,7 @@ export function buildReportData(
     },
     generatedAt: generatedAt.toISOString(),
     counts,
-    infeasible: trials.filter((t) => t.state === 'COMPLETE' && !isFeasible(t)).length,
+    infeasible: trials.filter(isInfeasibleResult).length,
     setup: {
       ...optional('studyFile', str(attrs.studyFile)),
       ...optional('studyFileText', studyFileText),

@@ -1,4 +1,4 @@
-import { isFeasible } from '../core/analysis/pareto.ts'
+import { isInfeasibleResult } from '../core/analysis/pareto.ts'
 import { rankTransferBetween, rankTransferPairs, rankTransferToHighest } from '../core/analysis/rank-transfer.ts'
 import { toInternal } from '../core/distributions/distribution.ts'
 import { type FrozenTrial, reasonOf } from '../core/trial/frozen-trial.ts'
@@ -25,7 +25,7 @@ export function historyOf(trials: readonly FrozenTrial[], bestNumber?: number): 
       best: t.number === bestNumber,
       params: t.params,
       ...(reason !== undefined ? { reason } : {}),
-      ...(t.state === 'COMPLETE' && !isFeasible(t) ? { infeasible: true } : {}),
+      ...(isInfeasibleResult(t) ? { infeasible: true } : {}),
     })
   }
   return out

@@ -1,5 +1,5 @@
 import { findBaseline, gainOver } from '../core/analysis/baseline.ts'
-import { bestTrial, isFeasible, paretoFront } from '../core/analysis/pareto.ts'
+import { bestTrial, isInfeasibleResult, paretoFront } from '../core/analysis/pareto.ts'
 import type { StudyInfo } from '../core/storage.ts'
 import type { Direction, FrozenTrial } from '../core/trial/frozen-trial.ts'
 import { TRIAL_STATES, type TrialState } from '../core/trial/trial-state.ts'
@@ -42,7 +42,7 @@ export function digestStudy(info: StudyInfo, trials: readonly FrozenTrial[], ver
   let infeasible = 0
   for (const t of trials) {
     counts[t.state]++
-    if (t.state === 'COMPLETE' && !isFeasible(t)) infeasible++
+    if (isInfeasibleResult(t)) infeasible++
     const at = Math.max(t.createdAt, t.startedAt ?? 0, t.heartbeatAt ?? 0, t.finishedAt ?? 0)
     if (lastActivity === null || at > lastActivity) lastActivity = at
   }

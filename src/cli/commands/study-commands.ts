@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { type Command, InvalidArgumentError, Option } from 'commander'
 import { findBaseline, gainOver } from '../../core/analysis/baseline.ts'
-import { bestTrial, isFeasible, noBestReason, paretoFront } from '../../core/analysis/pareto.ts'
+import { bestTrial, isInfeasibleResult, noBestReason, paretoFront } from '../../core/analysis/pareto.ts'
 import type { ParamValue } from '../../core/distributions/distribution.ts'
 import { UsageError } from '../../core/errors.ts'
 import { type FrozenTrial, reasonOf } from '../../core/trial/frozen-trial.ts'
@@ -55,8 +55,7 @@ export function registerStudyCommands(program: Command): void {
         const all = (await storage.listTrials(info.id)).trials
         // The baseline is looked up among all trials, so "vs baseline" is filled when its row is filtered out.
         const baseline = findBaseline(all)
-        const shown = (t: FrozenTrial) =>
-          opts.state === 'INFEASIBLE' ? t.state === 'COMPLETE' && !isFeasible(t) : t.state === opts.state
+        const shown = (t: FrozenTrial) => (opts.state === 'INFEASIBLE' ? isInfeasibleResult(t) : t.state === opts.state)
         let trials = opts.state ? all.filter(shown) : all
         if (opts.limit) trials = trials.slice(-opts.limit)
         const rows = trials.map((t) => [

@@ -15,8 +15,12 @@ export function dominates(a: readonly number[], b: readonly number[], directions
 
 /** Whether a trial satisfies its constraints (stored as system attribute `constraints`: feasible when all <= 0). */
 export function isFeasible(t: FrozenTrial): boolean {
-  const c = t.systemAttrs.constraints
-  return !Array.isArray(c) || c.every((v) => typeof v === 'number' && v <= 0)
+  return constraintViolation(t) === 0
+}
+
+/** A COMPLETE trial that broke a constraint: counted and shown as infeasible, never the best, no scheduler's yardstick. */
+export function isInfeasibleResult(t: FrozenTrial): boolean {
+  return t.state === 'COMPLETE' && !isFeasible(t)
 }
 
 /**
@@ -61,10 +65,12 @@ export function bestTrial(trials: readonly FrozenTrial[], direction: Direction):
   return best
 }
 
-/** Why a study has no best trial (or Pareto front), in plain words. */
-export function noBestReason(trials: readonly FrozenTrial[]): string {
+/**
+ * Why a study has no best trial (or Pareto front), in plain words; `hint` (e.g. the command that lists why) is added
+ * when trials completed but all broke the constraints.
+ */
+export function noBestReason(trials: readonly FrozenTrial[], hint?: string): string {
   const complete = trials.filter((t) => t.state === 'COMPLETE' && t.values !== null).length
-  return complete === 0
-    ? 'No trial has completed yet.'
-    : `No completed trial meets the constraints (${complete} completed, all infeasible).`
+  if (complete === 0) return 'No trial has completed yet.'
+  return `No completed trial meets the constraints (${complete} completed, all infeasible)${hint ? `: ${hint}` : ''}.`
 }

@@ -1,4 +1,4 @@
-import { bestTrial, constraintViolation, paretoFront } from '../analysis/pareto.ts'
+import { bestTrial, isInfeasibleResult, paretoFront } from '../analysis/pareto.ts'
 import type { Distribution, ParamValues, SearchSpace } from '../distributions/distribution.ts'
 import { SamplerExhaustedError, StudyNotFoundError, WinnowError } from '../errors.ts'
 import type { Json } from '../json.ts'
@@ -307,7 +307,7 @@ export class Study implements TrialHost {
    * misses (a promoted trial that completes infeasible frees its promotion slot).
    */
   async schedulingContext(): Promise<SchedulingContext> {
-    const history = (await this.cache.refresh()).filter((t) => t.state !== 'COMPLETE' || constraintViolation(t) === 0)
+    const history = (await this.cache.refresh()).filter((t) => !isInfeasibleResult(t))
     return { study: this.info, history }
   }
 

@@ -1,3 +1,4 @@
+import { isFeasible } from '../../analysis/pareto.ts'
 import type { Direction, FrozenTrial } from '../../trial/frozen-trial.ts'
 import type { SpaceEncoding } from './encoding.ts'
 
@@ -52,8 +53,8 @@ export function collectTrainingData(
       obj.push(row, signs[0] * vs[0])
       for (let j = 0; j < vs.length; j++) costs.push(signs[j] * vs[j])
       const c = constraintAware ? constraintValues(t) : []
-      // NaN: a constraint that could not be checked (its metric was not reported) counts as broken.
-      feasible.push(c.every((ci) => ci <= 0) ? 1 : 0)
+      // The one feasibility rule (a constraint that could not be checked counts as broken).
+      feasible.push(!constraintAware || isFeasible(t) ? 1 : 0)
       c.forEach((ci, j) => {
         while (cons.length <= j) cons.push(new RowBuilder(d))
         if (Number.isFinite(ci)) cons[j].push(row, ci)
