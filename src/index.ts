@@ -45,9 +45,9 @@ export * from './core/schedulers/index.ts'
 // Storage
 export type { Storage, StudyInfo, StudySummary } from './core/storage.ts'
 export type { ObjectiveResult, OptimizeOptions } from './core/study/optimize.ts'
-export type { CreateStudyOptions, LoadStudyOptions, TellOptions } from './core/study/study.ts'
 // Study and trials
 export { Study } from './core/study/study.ts'
+export type { CreateStudyOptions, LoadStudyOptions, TellOptions } from './core/study/study-options.ts'
 export { Trial, TrialPruned } from './core/study/trial.ts'
 export type { Direction, FrozenTrial, IntermediateValue, StudyId, TrialId } from './core/trial/frozen-trial.ts'
 export type { FinishedState, TrialState } from './core/trial/trial-state.ts'

@@ -1,3 +1,4 @@
+import { didYouMean, suggestion } from '../core/did-you-mean.ts'
 import {
   containsValue,
   type Distribution,
@@ -7,7 +8,6 @@ import {
   validateDistribution,
 } from '../core/distributions/distribution.ts'
 import { SearchSpaceError } from '../core/errors.ts'
-import { didYouMean, suggestion } from './did-you-mean.ts'
 import { activeParams, toDistribution } from './space.ts'
 import type { SpaceConfig } from './space-schema.ts'
 

@@ -1,5 +1,5 @@
+import { didYouMean } from '../core/did-you-mean.ts'
 import type { PathIssue } from './check-space.ts'
-import { didYouMean } from './did-you-mean.ts'
 import type { StudyFileConfig } from './study-schema.ts'
 import { BUILTIN_PLACEHOLDERS, placeholderNames, TemplateSyntaxError } from './template.ts'
 

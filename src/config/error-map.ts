@@ -1,5 +1,5 @@
 import type * as z from 'zod'
-import { suggestion } from './did-you-mean.ts'
+import { suggestion } from '../core/did-you-mean.ts'
 
 /** Describes a value from the study file for an error message: `"64" (a string)`, `0`, `a list`. */
 export function describeValue(v: unknown): string {

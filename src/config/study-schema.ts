@@ -1,4 +1,5 @@
 import * as z from 'zod'
+import { suggestion } from '../core/did-you-mean.ts'
 import {
   knownModelNames,
   LINEAR_NAMES,
@@ -6,7 +7,6 @@ import {
   OPTIMIZER_KINDS,
   resolveModel,
 } from '../core/memory/index.ts'
-import { suggestion } from './did-you-mean.ts'
 import { DURATION_HINT, parseDuration } from './duration.ts'
 import { describeValue } from './error-map.ts'
 import { spaceSchema } from './space-schema.ts'

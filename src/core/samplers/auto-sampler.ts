@@ -1,4 +1,5 @@
 import type { Distribution, ParamValue, ParamValues, SearchSpace } from '../distributions/distribution.ts'
+import { checkOptionNames, type OptionNames } from '../option-names.ts'
 import { GpSampler } from './gp/gp-sampler.ts'
 import type { Sampler, SamplingContext } from './sampler.ts'
 import { TpeSampler } from './tpe/tpe-sampler.ts'
@@ -18,6 +19,8 @@ export interface AutoSamplerOptions {
    */
   readonly multiFidelity?: boolean
 }
+
+const OPTION_NAMES = { seed: true, gpUpTo: true, multiFidelity: true } satisfies OptionNames<AutoSamplerOptions>
 
 /**
  * The default sampler (`sampler: auto`). It picks, on every ask and from the history alone (so all workers agree):
@@ -41,6 +44,7 @@ export class AutoSampler implements Sampler {
   private readonly multiFidelity: boolean
 
   constructor(opts: AutoSamplerOptions = {}) {
+    checkOptionNames('AutoSampler', opts, OPTION_NAMES)
     this.gp = new GpSampler({ seed: opts.seed ?? 0 })
     this.tpe = new TpeSampler({ seed: opts.seed ?? 0 })
     this.gpUpTo = opts.gpUpTo ?? 300

@@ -7,6 +7,7 @@ import {
   snapToGrid,
 } from '../distributions/distribution.ts'
 import { SearchSpaceError } from '../errors.ts'
+import { checkOptionNames, type OptionNames } from '../option-names.ts'
 import { QueuedPointsSampler } from './finite-points.ts'
 
 /** Options of `GridSampler`. */
@@ -14,6 +15,8 @@ export interface GridSamplerOptions {
   /** The values to try per parameter. Use `gridFromSpace` to derive them from a declared space. */
   readonly grid: Readonly<Record<string, readonly ParamValue[]>>
 }
+
+const OPTION_NAMES = { grid: true } satisfies OptionNames<GridSamplerOptions>
 
 /**
  * Tries every combination of the given values once. The whole grid is queued when the study is created,
@@ -27,6 +30,7 @@ export class GridSampler extends QueuedPointsSampler {
 
   constructor(opts: GridSamplerOptions) {
     super()
+    checkOptionNames('GridSampler', opts, OPTION_NAMES)
     this.names = Object.keys(opts.grid).sort()
     for (const n of this.names)
       if (opts.grid[n].length === 0)

@@ -9,6 +9,7 @@ import {
 } from '../distributions/distribution.ts'
 import { samplePrior } from '../distributions/sample-prior.ts'
 import { SearchSpaceError } from '../errors.ts'
+import { checkOptionNames, type OptionNames } from '../option-names.ts'
 import { QueuedPointsSampler } from './finite-points.ts'
 import type { SamplingContext } from './sampler.ts'
 
@@ -26,6 +27,13 @@ export interface OfatSamplerOptions {
   /** Queue the baseline itself (false when the caller queues it, as `winnow tune` does). @default true */
   readonly includeBaseline?: boolean
 }
+
+const OPTION_NAMES = {
+  space: true,
+  baseline: true,
+  levels: true,
+  includeBaseline: true,
+} satisfies OptionNames<OfatSamplerOptions>
 
 /**
  * A one-factor-at-a-time sweep: the baseline once, then each parameter varied alone over a few levels while the
@@ -46,6 +54,7 @@ export class OfatSampler extends QueuedPointsSampler {
 
   constructor(opts: OfatSamplerOptions) {
     super()
+    checkOptionNames('OfatSampler', opts, OPTION_NAMES)
     const levels = opts.levels ?? 5
     if (!Number.isInteger(levels) || levels < 2)
       throw new SearchSpaceError(`OfatSampler levels must be a whole number >= 2, but got ${levels}. Try 5.`)

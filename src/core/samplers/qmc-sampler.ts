@@ -8,6 +8,7 @@ import {
 } from '../distributions/distribution.ts'
 import { samplePrior } from '../distributions/sample-prior.ts'
 import { SOBOL_MAX_DIMENSION, SobolSequence } from '../math/sobol.ts'
+import { checkOptionNames, type OptionNames } from '../option-names.ts'
 import { createRng, deriveSeed } from '../rng.ts'
 import type { FrozenTrial } from '../trial/frozen-trial.ts'
 import type { Sampler, SamplingContext } from './sampler.ts'
@@ -20,6 +21,8 @@ export interface QmcSamplerOptions {
 
 /** Salt that separates the scramble's random stream from the per-trial streams of the same study seed. */
 const SCRAMBLE_SALT = 0x51c0b01
+
+const OPTION_NAMES = { scramble: true } satisfies OptionNames<QmcSamplerOptions>
 
 /**
  * Quasi-Monte Carlo search with a scrambled Sobol sequence: space-filling where random search leaves gaps and
@@ -35,6 +38,7 @@ export class QmcSampler implements Sampler {
   private cached: { seed: number; dim: number; seq: SobolSequence } | undefined
 
   constructor(opts: QmcSamplerOptions = {}) {
+    checkOptionNames('QmcSampler', opts, OPTION_NAMES)
     this.scramble = opts.scramble ?? true
   }
 

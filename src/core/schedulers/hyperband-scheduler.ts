@@ -1,4 +1,5 @@
 import { WinnowError } from '../errors.ts'
+import { checkOptionNames, type OptionNames } from '../option-names.ts'
 import type { FrozenTrial } from '../trial/frozen-trial.ts'
 import { bracketCount, type ResolvedResource, type Resource, resolveResource } from './resource.ts'
 import type { Decision, Promotion, Scheduler, SchedulingContext } from './scheduler.ts'
@@ -19,6 +20,13 @@ export interface HyperbandSchedulerOptions {
    */
   readonly brackets?: number
 }
+
+const OPTION_NAMES = {
+  resource: true,
+  mode: true,
+  smoothing: true,
+  brackets: true,
+} satisfies OptionNames<HyperbandSchedulerOptions>
 
 /**
  * Hyperband: several successive-halving brackets side by side, from aggressive (first rung at `min`) to
@@ -43,6 +51,7 @@ export class HyperbandScheduler implements Scheduler {
   private readonly cycle: readonly number[]
 
   constructor(opts: HyperbandSchedulerOptions) {
+    checkOptionNames('HyperbandScheduler', opts, OPTION_NAMES)
     this.resource = resolveResource('HyperbandScheduler', opts.resource)
     const n = bracketCount(this.resource)
     const k = opts.brackets ?? n

@@ -1,3 +1,4 @@
+import { checkOptionNames, type OptionNames } from '../option-names.ts'
 import { PercentileScheduler } from './percentile-scheduler.ts'
 
 /** Options of `MedianScheduler`: those of `PercentileScheduler` without the percentile. */
@@ -12,6 +13,13 @@ export interface MedianSchedulerOptions {
   readonly nMinTrials?: number
 }
 
+const OPTION_NAMES = {
+  nStartupTrials: true,
+  nWarmupSteps: true,
+  intervalSteps: true,
+  nMinTrials: true,
+} satisfies OptionNames<MedianSchedulerOptions>
+
 /**
  * Prunes a trial whose best intermediate value is worse than the median of the completed trials' values at the
  * same step (Optuna's `MedianPruner`: a `PercentileScheduler` at 50). Never pauses.
@@ -23,6 +31,7 @@ export class MedianScheduler extends PercentileScheduler {
   override readonly name: string = 'median'
 
   constructor(opts: MedianSchedulerOptions = {}) {
+    checkOptionNames('MedianScheduler', opts, OPTION_NAMES)
     super({ ...opts, percentile: 50 }, 'MedianScheduler')
   }
 

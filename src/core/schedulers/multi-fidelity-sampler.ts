@@ -1,4 +1,5 @@
 import type { Distribution, ParamValue, ParamValues, SearchSpace } from '../distributions/distribution.ts'
+import { checkOptionNames, type OptionNames } from '../option-names.ts'
 import type { Sampler, SamplingContext } from '../samplers/sampler.ts'
 import type { FrozenTrial } from '../trial/frozen-trial.ts'
 import { fidelityHistory } from './fidelity-history.ts'
@@ -12,6 +13,8 @@ export interface MultiFidelitySamplerOptions {
   /** Observations a level needs before the model is fitted on it. @default number of parameters + 1 */
   readonly minPoints?: number
 }
+
+const OPTION_NAMES = { levels: true, minPoints: true } satisfies OptionNames<MultiFidelitySamplerOptions>
 
 /**
  * Wraps any sampler so that it models the highest rung with enough observations instead of only the trials that
@@ -36,6 +39,7 @@ export class MultiFidelitySampler implements Sampler {
     readonly inner: Sampler,
     opts: MultiFidelitySamplerOptions,
   ) {
+    checkOptionNames('MultiFidelitySampler', opts, OPTION_NAMES)
     const levels = Array.isArray(opts.levels) ? opts.levels : (opts.levels as Scheduler).rungResources?.()
     checkThat(
       levels !== undefined && levels.length > 0,

@@ -1,3 +1,4 @@
+import { checkOptionNames, type OptionNames } from '../option-names.ts'
 import type { FrozenTrial } from '../trial/frozen-trial.ts'
 import { directionOf } from './history.ts'
 import type { Decision, Promotion, Scheduler, SchedulingContext } from './scheduler.ts'
@@ -10,6 +11,8 @@ export interface PatientSchedulerOptions {
   /** The improvement that counts as one (absolute, >= 0). @default 0 */
   readonly minDelta?: number
 }
+
+const OPTION_NAMES = { patience: true, minDelta: true } satisfies OptionNames<PatientSchedulerOptions>
 
 /**
  * Stops a trial whose value has not improved over its last `patience` reports, or, when it wraps a scheduler,
@@ -27,6 +30,7 @@ export class PatientScheduler implements Scheduler {
     private readonly wrapped: Scheduler | undefined,
     opts: PatientSchedulerOptions,
   ) {
+    checkOptionNames('PatientScheduler', opts, OPTION_NAMES)
     this.patience = checkInt('PatientScheduler', 'patience', opts.patience, 0)
     this.minDelta = checkNumber('PatientScheduler', 'minDelta', opts.minDelta ?? 0, { min: 0 })
     this.name = wrapped === undefined ? 'patient' : `patient(${wrapped.name})`

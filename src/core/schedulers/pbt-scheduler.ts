@@ -1,6 +1,7 @@
 import type { Distribution, ParamValue, ParamValues, SearchSpace } from '../distributions/distribution.ts'
 import { snapToGrid, validateDistribution } from '../distributions/distribution.ts'
 import { samplePrior } from '../distributions/sample-prior.ts'
+import { checkOptionNames, type OptionNames } from '../option-names.ts'
 import { createRng, deriveSeed, type Rng } from '../rng.ts'
 import type { FrozenTrial } from '../trial/frozen-trial.ts'
 import { directionOf, lastStep, previousStep, valueReached } from './history.ts'
@@ -30,6 +31,17 @@ export interface PbtSchedulerOptions {
   readonly max?: number
 }
 
+const OPTION_NAMES = {
+  interval: true,
+  space: true,
+  quantile: true,
+  perturbFactors: true,
+  resampleProbability: true,
+  minPopulation: true,
+  seed: true,
+  max: true,
+} satisfies OptionNames<PbtSchedulerOptions>
+
 /**
  * Population-based training (Jaderberg et al. 2017), as a scheduler. Each time a trial's reports cross a multiple
  * of `interval`, the trials that reached that boundary are ranked by their value there; a trial in the bottom
@@ -53,6 +65,7 @@ export class PbtScheduler implements Scheduler {
   private readonly max: number
 
   constructor(opts: PbtSchedulerOptions) {
+    checkOptionNames('PbtScheduler', opts, OPTION_NAMES)
     const owner = 'PbtScheduler'
     this.interval = checkNumber(owner, 'interval', opts.interval, { min: 0, open: true })
     this.quantile = checkNumber(owner, 'quantile', opts.quantile ?? 0.25, { min: 0, max: 0.5, open: true })

@@ -1,3 +1,4 @@
+import { checkOptionNames, type OptionNames } from '../option-names.ts'
 import { type FrozenTrial, intermediateAt } from '../trial/frozen-trial.ts'
 import { bestIntermediate, directionOf, isBetter, lastStep, percentile } from './history.ts'
 import type { Decision, Scheduler, SchedulingContext } from './scheduler.ts'
@@ -17,6 +18,14 @@ export interface PercentileSchedulerOptions {
   readonly nMinTrials?: number
 }
 
+const OPTION_NAMES = {
+  percentile: true,
+  nStartupTrials: true,
+  nWarmupSteps: true,
+  intervalSteps: true,
+  nMinTrials: true,
+} satisfies OptionNames<PercentileSchedulerOptions>
+
 /**
  * Prunes a trial whose best intermediate value is worse than a percentile of the completed trials' values at
  * the same step. Never pauses. Follows Optuna's `PercentilePruner` exactly, so results are comparable: only
@@ -35,6 +44,7 @@ export class PercentileScheduler implements Scheduler {
   private readonly nMinTrials: number
 
   constructor(opts: PercentileSchedulerOptions, owner = 'PercentileScheduler') {
+    checkOptionNames(owner, opts, OPTION_NAMES)
     this.q = checkNumber(owner, 'percentile', opts.percentile, { min: 0, max: 100 })
     this.nStartupTrials = checkInt(owner, 'nStartupTrials', opts.nStartupTrials ?? 5, 0)
     this.nWarmupSteps = checkNumber(owner, 'nWarmupSteps', opts.nWarmupSteps ?? 0, { min: 0 })

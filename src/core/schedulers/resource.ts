@@ -1,3 +1,4 @@
+import { checkOptionNames, type OptionNames } from '../option-names.ts'
 import { checkNumber, checkThat } from './scheduler-options.ts'
 
 /** What a trial's budget is measured in; the `step` of its reports is in this unit. */
@@ -28,6 +29,8 @@ export interface ResolvedResource {
 
 const KINDS: readonly ResourceKind[] = ['steps', 'epochs', 'data_fraction']
 
+const RESOURCE_NAMES = { kind: true, min: true, max: true, reductionFactor: true } satisfies OptionNames<Resource>
+
 /** Fills in defaults and checks a resource; errors name `owner` and the bad field. */
 export function resolveResource(owner: string, r: Resource): ResolvedResource {
   checkThat(
@@ -36,6 +39,7 @@ export function resolveResource(owner: string, r: Resource): ResolvedResource {
     'resource',
     'is required, e.g. { kind: "steps", min: 100, max: 2000 }.',
   )
+  checkOptionNames(`${owner} resource`, r, RESOURCE_NAMES)
   const kind = r.kind ?? 'steps'
   checkThat(
     KINDS.includes(kind),

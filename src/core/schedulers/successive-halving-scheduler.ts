@@ -1,3 +1,4 @@
+import { checkOptionNames, type OptionNames } from '../option-names.ts'
 import type { FrozenTrial } from '../trial/frozen-trial.ts'
 import { directionOf, lastStep, previousStep } from './history.ts'
 import { type ResolvedResource, type Resource, resolveResource, rungResources } from './resource.ts'
@@ -36,6 +37,14 @@ export interface SuccessiveHalvingSchedulerOptions {
   readonly confidence?: number
 }
 
+const OPTION_NAMES = {
+  resource: true,
+  mode: true,
+  minEarlyStoppingRate: true,
+  smoothing: true,
+  confidence: true,
+} satisfies OptionNames<SuccessiveHalvingSchedulerOptions>
+
 /**
  * Asynchronous successive halving (ASHA). Rungs sit at `min · η^k` below `max`; at each rung a trial must rank in
  * the top 1/η of the trials that reached it so far.
@@ -59,6 +68,7 @@ export class SuccessiveHalvingScheduler implements Scheduler {
   readonly confidence: number
 
   constructor(opts: SuccessiveHalvingSchedulerOptions, owner = 'SuccessiveHalvingScheduler') {
+    checkOptionNames(owner, opts, OPTION_NAMES)
     this.resource = resolveResource(owner, opts.resource)
     this.mode = opts.mode ?? 'stopping'
     checkThat(

@@ -1,3 +1,4 @@
+import { checkOptionNames, type OptionNames } from '../option-names.ts'
 import type { FrozenTrial } from '../trial/frozen-trial.ts'
 import { lastStep } from './history.ts'
 import type { Decision, Scheduler, SchedulingContext } from './scheduler.ts'
@@ -15,6 +16,13 @@ export interface ThresholdSchedulerOptions {
   readonly intervalSteps?: number
 }
 
+const OPTION_NAMES = {
+  lower: true,
+  upper: true,
+  nWarmupSteps: true,
+  intervalSteps: true,
+} satisfies OptionNames<ThresholdSchedulerOptions>
+
 /**
  * Prunes a trial whose latest intermediate value leaves [lower, upper], or is NaN. Never pauses; looks at no
  * other trial, so it works from the first trial on (useful to stop diverged runs at once).
@@ -30,6 +38,7 @@ export class ThresholdScheduler implements Scheduler {
   private readonly intervalSteps: number
 
   constructor(opts: ThresholdSchedulerOptions) {
+    checkOptionNames('ThresholdScheduler', opts, OPTION_NAMES)
     const owner = 'ThresholdScheduler'
     checkThat(
       opts.lower !== undefined || opts.upper !== undefined,

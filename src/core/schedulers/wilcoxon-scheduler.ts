@@ -1,4 +1,5 @@
 import { bestTrial } from '../analysis/pareto.ts'
+import { checkOptionNames, type OptionNames } from '../option-names.ts'
 import type { FrozenTrial } from '../trial/frozen-trial.ts'
 import { directionOf, isBetter } from './history.ts'
 import type { Decision, Scheduler, SchedulingContext } from './scheduler.ts'
@@ -12,6 +13,8 @@ export interface WilcoxonSchedulerOptions {
   /** No pruning before the trial shares this many steps with the best trial. @default 2 */
   readonly nStartupSteps?: number
 }
+
+const OPTION_NAMES = { pThreshold: true, nStartupSteps: true } satisfies OptionNames<WilcoxonSchedulerOptions>
 
 /**
  * Prunes a trial that a paired Wilcoxon signed-rank test finds worse than the best COMPLETE trial, pairing the
@@ -27,6 +30,7 @@ export class WilcoxonScheduler implements Scheduler {
   private readonly nStartupSteps: number
 
   constructor(opts: WilcoxonSchedulerOptions = {}) {
+    checkOptionNames('WilcoxonScheduler', opts, OPTION_NAMES)
     this.pThreshold = checkNumber('WilcoxonScheduler', 'pThreshold', opts.pThreshold ?? 0.1, { min: 0, max: 1 })
     this.nStartupSteps = checkInt('WilcoxonScheduler', 'nStartupSteps', opts.nStartupSteps ?? 2, 0)
   }

@@ -1,5 +1,6 @@
 import { SamplerExhaustedError, SearchSpaceError, WinnowError } from '../errors.ts'
 import type { Json } from '../json.ts'
+import { checkOptionNames, type OptionNames } from '../option-names.ts'
 import type { FinishedState } from '../trial/trial-state.ts'
 import { type Trial, TrialPruned } from './trial.ts'
 
@@ -22,6 +23,14 @@ export interface OptimizeOptions {
    */
   readonly constraints?: (trial: Trial) => readonly number[]
 }
+
+const OPTIMIZE_OPTION_NAMES = {
+  trials: true,
+  concurrency: true,
+  timeout: true,
+  catchErrors: true,
+  constraints: true,
+} satisfies OptionNames<OptimizeOptions>
 
 /** The ask/tell half of a study that `runOptimizeLoop` drives (`Study` is one). */
 export interface AskTellStudy {
@@ -86,6 +95,7 @@ export async function runOptimizeLoop(
 
 /** `trials` a whole number >= 0 (or Infinity with a timeout), `concurrency` a whole number >= 1, `timeout` ms >= 0. */
 function checkOptimizeOptions(opts: OptimizeOptions): void {
+  checkOptionNames('optimize()', opts, OPTIMIZE_OPTION_NAMES)
   const bad = (what: string, value: unknown, fix: string) =>
     new WinnowError('invalid_config', `optimize(): ${what} must be ${fix}, but got ${String(value)}.`)
   const t = opts.trials

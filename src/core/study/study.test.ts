@@ -256,6 +256,28 @@ describe('Study', () => {
       () => tb.suggestFloat('late', 0, 1),
       /Trial #0 is already finished \(told\), so "late" cannot be suggested/,
     )
+    // Misspelled option names (plain JavaScript, options from JSON): refused, not replaced by defaults.
+    await assert.rejects(
+      Study.create({ storage, name: 'c', smapler: new RandomSampler() } as never),
+      /Study\.create has no option `smapler`\. Did you mean `sampler`\?/,
+    )
+    assert.deepEqual(
+      (await storage.listStudies()).map((s) => s.name),
+      ['a', 'b'],
+      'no study created',
+    )
+    await assert.rejects(
+      Study.load({ storage, name: 'a', schedular: undefined } as never),
+      /Study\.load has no option `schedular`/,
+    )
+    await assert.rejects(
+      a.optimize(() => 1, { trails: 5 } as never),
+      /optimize\(\) has no option `trails`\. Did you mean `trials`\?/,
+    )
+    await assert.rejects(
+      b.tell(tb, 0.5, { constraint: [1] } as never),
+      /tell\(\) has no option `constraint`\. Did you mean `constraints`\?/,
+    )
     // optimize(): bad counts, a misspelled enqueued parameter, a promotion-mode scheduler.
     await assert.rejects(
       a.optimize(() => 1, { trials: Number.NaN }),

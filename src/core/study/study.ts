@@ -2,6 +2,7 @@ import { bestTrial, isInfeasibleResult, paretoFront } from '../analysis/pareto.t
 import type { Distribution, ParamValues, SearchSpace } from '../distributions/distribution.ts'
 import { SamplerExhaustedError, StudyNotFoundError, WinnowError } from '../errors.ts'
 import type { Json } from '../json.ts'
+import { checkOptionNames } from '../option-names.ts'
 import { createRng, deriveSeed } from '../rng.ts'
 import { AutoSampler } from '../samplers/auto-sampler.ts'
 import type { Sampler, SamplingContext } from '../samplers/sampler.ts'
@@ -11,57 +12,16 @@ import type { Direction, FrozenTrial, TrialId } from '../trial/frozen-trial.ts'
 import type { FinishedState } from '../trial/trial-state.ts'
 import { type ObjectiveResult, type OptimizeOptions, runOptimizeLoop } from './optimize.ts'
 import { checkLoadedSetup, checkTell } from './study-checks.ts'
+import {
+  CREATE_OPTION_NAMES,
+  type CreateStudyOptions,
+  LOAD_OPTION_NAMES,
+  type LoadStudyOptions,
+  TELL_OPTION_NAMES,
+  type TellOptions,
+} from './study-options.ts'
 import { Trial, type TrialHost } from './trial.ts'
 import { TrialCache } from './trial-cache.ts'
-
-/** Options of `Study.create`. */
-export interface CreateStudyOptions {
-  readonly storage: Storage
-  readonly name: string
-  /** @default ['minimize'] */
-  readonly directions?: readonly Direction[]
-  /** Objective names, one per direction. @default ['value'] or ['value0', 'value1', …] */
-  readonly metricNames?: readonly string[]
-  /** @default AutoSampler (as `sampler: auto` in a study file) */
-  readonly sampler?: Sampler
-  /** @default no pruning */
-  readonly scheduler?: Scheduler
-  /** Seed of every random choice of the study; stored with it (a loaded study keeps its stored seed). @default a random seed */
-  readonly seed?: number
-  /** Continue the study when it exists instead of failing. @default false */
-  readonly loadIfExists?: boolean
-  /**
-   * The baseline configuration, queued on creation as trial #0 (before a grid's or a sweep's points; a point equal
-   * to it is not queued twice): every result is reported against it.
-   */
-  readonly baseline?: ParamValues
-  readonly userAttrs?: Readonly<Record<string, Json>>
-  readonly systemAttrs?: Readonly<Record<string, Json>>
-}
-
-/** Options of `Study.load`. */
-export interface LoadStudyOptions {
-  readonly storage: Storage
-  readonly name: string
-  /**
-   * The sampler to continue with. The storage keeps only the name of the one the study was created with
-   * (`info.systemAttrs.sampler`), not its options: pass it again. @default AutoSampler
-   */
-  readonly sampler?: Sampler
-  readonly scheduler?: Scheduler
-}
-
-/** Options of `Study.tell`. */
-export interface TellOptions {
-  /** PRUNED or FAIL instead of COMPLETE (then no values may be given: report them as intermediate values). */
-  readonly state?: FinishedState
-  /**
-   * Constraint values; the trial is feasible when all are <= 0. A NaN (a constraint you could not check) counts as
-   * broken: the trial is never the best and the samplers avoid its region.
-   */
-  readonly constraints?: readonly number[]
-  readonly systemAttrs?: Readonly<Record<string, Json>>
-}
 
 /**
  * A hyperparameter search: an ask/tell loop over a storage, a sampler and a scheduler.
@@ -90,6 +50,7 @@ export class Study implements TrialHost {
 
   /** Creates a study (or loads it with `loadIfExists`); a finite sampler's points are queued on creation. */
   static async create(opts: CreateStudyOptions): Promise<Study> {
+    checkOptionNames('Study.create', opts, CREATE_OPTION_NAMES)
     const directions = opts.directions ?? ['minimize']
     if (directions.length === 0) throw new WinnowError('invalid_config', 'A study needs at least one direction.')
     const metricNames =
@@ -122,6 +83,7 @@ export class Study implements TrialHost {
 
   /** Loads an existing study by name; StudyNotFoundError when it does not exist. */
   static async load(opts: LoadStudyOptions): Promise<Study> {
+    checkOptionNames('Study.load', opts, LOAD_OPTION_NAMES)
     const info = await opts.storage.findStudy(opts.name)
     if (info === undefined) {
       const known = (await opts.storage.listStudies()).map((x) => x.name)
@@ -197,6 +159,7 @@ export class Study implements TrialHost {
    * trial (as in Optuna) instead of poisoning the sampler.
    */
   async tell(trial: Trial | TrialId, values?: ObjectiveResult, opts: TellOptions = {}): Promise<FrozenTrial> {
+    checkOptionNames('tell()', opts, TELL_OPTION_NAMES)
     const id = trial instanceof Trial ? trial.id : trial
     const label = trial instanceof Trial ? `#${trial.number}` : `id ${id}`
     const studyId = trial instanceof Trial ? trial.frozen.studyId : (await this.storage.getTrial(id)).studyId

@@ -2,6 +2,7 @@ import type { Distribution, ParamValue, ParamValues, SearchSpace } from '../../d
 import { samplePrior } from '../../distributions/sample-prior.ts'
 import { WinnowError } from '../../errors.ts'
 import type { Json } from '../../json.ts'
+import { checkOptionNames, type OptionNames } from '../../option-names.ts'
 import type { Rng } from '../../rng.ts'
 import type { FrozenTrial } from '../../trial/frozen-trial.ts'
 import type { Sampler, SamplingContext } from '../sampler.ts'
@@ -48,6 +49,17 @@ export interface CmaEsSamplerOptions {
 
 type Resolved = Required<Omit<CmaEsSamplerOptions, 'populationSize'>> & { populationSize: number | undefined }
 
+const OPTION_NAMES = {
+  x0: true,
+  sigma0: true,
+  populationSize: true,
+  restart: true,
+  incPopsize: true,
+  withMargin: true,
+  categorical: true,
+  nStartupTrials: true,
+} satisfies OptionNames<CmaEsSamplerOptions>
+
 /**
  * CMA-ES (Hansen 2016) for single-objective studies, in the structure of the CyberAgentAILab `cmaes` package that
  * Optuna uses, with Winnow's additions: integer and stepped parameters use CMA-ES with Margin, categoricals a
@@ -70,6 +82,7 @@ export class CmaEsSampler implements Sampler {
   private readonly intersection = new SpaceIntersection()
 
   constructor(opts: CmaEsSamplerOptions = {}) {
+    checkOptionNames('CmaEsSampler', opts, OPTION_NAMES)
     const sigma0 = opts.sigma0 ?? 1 / 6
     if (!(sigma0 > 0) || !Number.isFinite(sigma0))
       throw new WinnowError('invalid_config', `CmaEsSampler sigma0 must be > 0, but got ${sigma0}. Try 0.1-0.3.`)

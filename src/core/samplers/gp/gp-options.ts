@@ -1,4 +1,5 @@
 import { WinnowError } from '../../errors.ts'
+import { checkOptionNames, type OptionNames } from '../../option-names.ts'
 
 /** How objective values are transformed before the GP sees them (see `warpTargets`). */
 export type TargetWarping = 'softclip' | 'none'
@@ -69,8 +70,25 @@ export type ResolvedGpOptions = Required<GpSamplerOptions>
 const bad = (option: string, rule: string, value: unknown, hint: string) =>
   new WinnowError('invalid_config', `GpSampler option \`${option}\` must be ${rule}, but got ${String(value)}. ${hint}`)
 
+const OPTION_NAMES = {
+  nStartupTrials: true,
+  nCandidates: true,
+  nLocalSearchStarts: true,
+  fitMaxIterations: true,
+  acqMaxIterations: true,
+  deterministicObjective: true,
+  targetWarping: true,
+  constraintAware: true,
+  sampleAroundBest: true,
+  inputWarping: true,
+  categoricalRanks: true,
+  additiveKernel: true,
+  seed: true,
+} satisfies OptionNames<GpSamplerOptions>
+
 /** Fills in defaults and validates; throws a WinnowError naming the option, the value and a fix. */
 export function resolveGpOptions(o: GpSamplerOptions = {}): ResolvedGpOptions {
+  checkOptionNames('GpSampler', o, OPTION_NAMES)
   const r: ResolvedGpOptions = {
     nStartupTrials: o.nStartupTrials ?? 10,
     nCandidates: o.nCandidates ?? 2048,

@@ -1,6 +1,7 @@
 import type { Distribution, ParamValue, ParamValues, SearchSpace } from '../../distributions/distribution.ts'
 import { samplePrior } from '../../distributions/sample-prior.ts'
 import { WinnowError } from '../../errors.ts'
+import { checkOptionNames, type OptionNames } from '../../option-names.ts'
 import type { Rng } from '../../rng.ts'
 import { SpaceIntersection } from '../cmaes/space-intersection.ts'
 import { UnitSpace } from '../cmaes/unit-space.ts'
@@ -34,6 +35,16 @@ function checkProb(name: string, v: number | undefined): void {
     )
 }
 
+const OPTION_NAMES = {
+  populationSize: true,
+  crossover: true,
+  crossoverProb: true,
+  swappingProb: true,
+  mutationProb: true,
+  sbxEta: true,
+  mutationEta: true,
+} satisfies OptionNames<Nsga2SamplerOptions>
+
 /**
  * NSGA-II (Deb et al. 2002) for one or several objectives, with constrained domination for constrained studies.
  *
@@ -53,6 +64,7 @@ export class Nsga2Sampler implements Sampler {
   private readonly intersection = new SpaceIntersection()
 
   constructor(private readonly opts: Nsga2SamplerOptions = {}) {
+    checkOptionNames('Nsga2Sampler', opts, OPTION_NAMES)
     const p = opts.populationSize ?? 50
     if (!Number.isInteger(p) || p < 2)
       throw new WinnowError(

@@ -1,4 +1,5 @@
 import { WinnowError } from '../../errors.ts'
+import { checkOptionNames, type OptionNames } from '../../option-names.ts'
 import { defaultGamma, defaultWeights, type GammaFunction, type WeightsFunction } from './gamma-weights.ts'
 
 /** Options of `TpeSampler`; every field is optional. */
@@ -55,8 +56,28 @@ const bad = (option: string, rule: string, value: unknown, hint: string) =>
     `TpeSampler option \`${option}\` must be ${rule}, but got ${String(value)}. ${hint}`,
   )
 
+const OPTION_NAMES = {
+  nStartupTrials: true,
+  nEiCandidates: true,
+  multivariate: true,
+  group: true,
+  gamma: true,
+  weights: true,
+  priorWeight: true,
+  considerMagicClip: true,
+  considerEndpoints: true,
+  bandwidthFactor: true,
+  considerPruned: true,
+  constantLiar: true,
+  constraintAware: true,
+  startup: true,
+  localSearchSteps: true,
+  seed: true,
+} satisfies OptionNames<TpeSamplerOptions>
+
 /** Fills in defaults and validates; throws a WinnowError naming the option, the value and a fix. */
 export function resolveTpeOptions(o: TpeSamplerOptions = {}): ResolvedTpeOptions {
+  checkOptionNames('TpeSampler', o, OPTION_NAMES)
   const r: ResolvedTpeOptions = {
     nStartupTrials: o.nStartupTrials ?? 10,
     nEiCandidates: o.nEiCandidates ?? 24,
