@@ -95,6 +95,10 @@ export async function launchAttempt(c: LaunchContext, trial: Trial, lease: GpuLe
     graceSeconds: c.graceSeconds,
     onLine: outputLineHandler(c.o.metricsFrom, (m) => attempt.onMessage(m), warn),
   })
+  // The trial's process group, so a later run can end it if this worker dies while it trains (recovery.ts).
+  const trialPgid = attempt.handle.pid
+  if (trialPgid !== undefined)
+    await study.storage.setTrialAttrs(trial.id, 'system', { worker: { ...workerIdentity(), trialPgid } })
   c.emit({
     type: 'trial-started',
     number: trial.number,

@@ -262,7 +262,13 @@ export class Runner {
     const stale = (this.o.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS) * 1000
     if (!force && Date.now() - this.lastStaleCheck < stale / 4) return
     this.lastStaleCheck = Date.now()
-    const requeued = await recoverDeadWorkersTrials(this.study, new Set(this.running.keys()), stale)
+    const requeued = await recoverDeadWorkersTrials(
+      this.study,
+      new Set(this.running.keys()),
+      stale,
+      this.grace * 1000,
+      (m) => this.emit({ type: 'warning', message: m }),
+    )
     if (requeued.length > 0) {
       this.counts.recovered += requeued.length
       this.emit({ type: 'trials-recovered', numbers: requeued.map((t) => t.number) })
