@@ -27,7 +27,10 @@ test('a quiet trial orphaned by kill -9 is ended before its recovered copy start
 
   const again = winnow(['tune', 'study.yaml'], dir)
   assert.equal(again.code, 0, again.stderr)
-  assert.match(again.stdout + again.stderr, /trial #0: its worker \(pid \d+\) is gone but the trial's processes were still running/)
+  assert.match(
+    again.stdout + again.stderr,
+    /trial #0: its worker \(pid \d+\) is gone but the trial's processes were still running/,
+  )
   const pids = readFileSync(writes, 'utf8').trim().split('\n').map(Number)
   const first = pids.indexOf(pids.find((p) => p !== orphan)!)
   assert.ok(first > 0, 'the recovered copy ran')
