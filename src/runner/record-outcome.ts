@@ -6,7 +6,7 @@ import type { RunnerEvent } from './events.ts'
 import type { ExitInfo } from './executor/executor.ts'
 import { gpuSeconds } from './gpus.ts'
 import { evaluateConstraints, type MetricConstraint } from './metric-constraints.ts'
-import { metricNumber } from './protocol/messages.ts'
+import { type Metrics, metricNumber } from './protocol/messages.ts'
 import type { TrialAttempt } from './trial-attempt.ts'
 
 /** How an attempt was recorded. */
@@ -111,20 +111,28 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
   if (a.failMessage !== undefined) failure = { failure: 'reported', failReason: a.failMessage }
   else if (exit.killedBecause === 'timeout') failure = { failure: 'timeout', failReason: 'trial timed out' }
   else if (exit.spawnError !== undefined) failure = { failure: 'spawn', failReason: exit.spawnError }
+  else if (a.completeError !== undefined && a.completeMetrics === undefined)
+    // Never papered over by the last report: the trial meant to send another result.
+    failure = {
+      failure: 'bad_complete',
+      failReason: `its complete message could not be read: ${a.completeError} Nothing else was recorded in its place; fix the message.`,
+    }
   else if (exit.code === 0 || a.completeMetrics !== undefined) {
-    const values = finalValues(a, ctx.metricNames, false)
-    if (values !== undefined) {
+    const unreadable = unreadableObjective(a.completeMetrics, ctx.metricNames)
+    const values = unreadable === undefined ? finalValues(a, ctx.metricNames, false) : undefined
+    if (unreadable !== undefined) failure = { failure: 'bad_metric', failReason: unreadable }
+    else if (values !== undefined) {
       const c = completionAttrs(a, ctx)
       const finished = await ctx.study.tell(a.trial, values, { systemAttrs: { ...costs, ...c.attrs } })
       // A non-finite value fails the trial: its reason is that, not the constraints.
       if (finished.state !== 'COMPLETE')
         return done(finished.state, { reason: String(finished.systemAttrs.failReason ?? 'failed') })
       return done(finished.state, { values: finished.values ?? undefined, reason: c.reason, ...c.flag })
-    }
-    failure = {
-      failure: 'no_metric',
-      failReason: `the trial exited without reporting ${ctx.metricNames.join(', ')}; report it with the client (report / complete), a WINNOW line, or let Winnow read it from the output with metrics_from: {stdout_pattern: ${patternExample(ctx.metricNames[0])}} in the study file`,
-    }
+    } else
+      failure = {
+        failure: 'no_metric',
+        failReason: `the trial exited without reporting ${ctx.metricNames.join(', ')}; report it with the client (report / complete), a WINNOW line, or let Winnow read it from the output with metrics_from: {stdout_pattern: ${patternExample(ctx.metricNames[0])}} in the study file`,
+      }
   } else if (exit.oom) {
     failure = { failure: 'oom', infeasible: true, failReason: 'out of memory' }
   } else {
@@ -137,7 +145,8 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
   }
   await ctx.study.tell(a.trial, undefined, { state: 'FAIL', systemAttrs: { ...costs, ...failure } })
   const retryCount = num(prev.retryCount)
-  const retried = failure.failure !== 'oom' && failure.failure !== 'no_metric' && retryCount < ctx.retries
+  // A retry would fail the same way: out of memory, or a script that does not report a readable objective.
+  const retried = !NOT_RETRIED.has(String(failure.failure)) && retryCount < ctx.retries
   if (retried)
     await ctx.study.enqueue(a.trial.suggested, {
       systemAttrs: {
@@ -183,6 +192,18 @@ function completionAttrs(
   if (problems.length === 0) return { attrs: { ...kept, constraints: values } }
   const reason = `infeasible: ${problems.join('; ')}`
   return { attrs: { ...kept, constraints: values, infeasibleReason: reason }, reason, flag: { infeasible: true } }
+}
+
+const NOT_RETRIED = new Set(['oom', 'no_metric', 'bad_complete', 'bad_metric'])
+
+/** Why an objective `complete` carries is not a number (e.g. "hello"); undefined when all are, or absent. */
+function unreadableObjective(metrics: Metrics | undefined, names: readonly string[]): string | undefined {
+  for (const name of names) {
+    const v = metrics?.[name]
+    if (v !== undefined && metricNumber(v) === undefined)
+      return `its complete message gave ${name} = ${JSON.stringify(v)}, not a number; send a number (or "NaN" for a run that diverged)`
+  }
+  return undefined
 }
 
 /** Objective values from `complete` metrics, falling back to the last report (or the best, after a plateau). */

@@ -39,6 +39,8 @@ export class TrialAttempt {
   /** The decision that ends the attempt; repeated to every later report. */
   stop: { kind: StopKind; decision: Decision } | undefined
   completeMetrics: Metrics | undefined
+  /** Why a `complete` message could not be read (a trial that sent only such a one fails). */
+  completeError: string | undefined
   failMessage: string | undefined
   lastMetrics: Metrics | undefined
   /** Every metric this attempt reported, the latest value of each (a metric need not be in every report). */
@@ -104,6 +106,9 @@ export class TrialAttempt {
         return undefined
       case 'fail':
         this.failMessage = msg.message
+        return undefined
+      case 'invalid':
+        if (msg.intended === 'complete') this.completeError = msg.error
         return undefined
     }
   }

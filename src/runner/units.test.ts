@@ -92,11 +92,31 @@ describe('metric parsing', () => {
     })
     assert.equal(parseWinnowLine('epoch 1 WINNOW is great'), undefined)
     const errors: string[] = []
-    assert.equal(
-      parseWinnowLine('WINNOW {oops}', (e) => errors.push(e)),
-      undefined,
-    )
+    assert.deepEqual(parseWinnowLine('WINNOW {oops}', (e) => errors.push(e))?.type, 'invalid')
     assert.equal(errors.length, 1)
+    // Python's json.dumps writes a diverged loss as a bare NaN: read, not dropped; NaN inside a string stays text.
+    assert.deepEqual(parseWinnowLine('WINNOW {"type": "complete", "metrics": {"loss": NaN, "note": "NaN?"}}'), {
+      type: 'complete',
+      metrics: { loss: Number.NaN, note: 'NaN?' },
+    })
+    assert.deepEqual(parseWinnowLine('WINNOW {"step": 2, "loss": -Infinity}'), {
+      type: 'report',
+      step: 2,
+      metrics: { loss: Number.NEGATIVE_INFINITY },
+    })
+    // A broken complete says what it meant, so the trial fails instead of falling back to its last report.
+    assert.deepEqual(
+      parseWinnowLine('WINNOW {"type": "complete", "metrics": {"loss": {"a": 1}}}', () => {}),
+      {
+        type: 'invalid',
+        intended: 'complete',
+        error:
+          'The metric "loss" of a complete message must be a number (or "NaN" / "Infinity"), a string, a boolean or null, got {"a":1}.',
+      },
+    )
+    assert.equal(parseWinnowLine('WINNOW {"type": "complete", "metrics": {"loss": 1', () => {})?.type, 'invalid')
+    assert.equal(parseWinnowLine('WINNOW [1, 2]', (e) => errors.push(e))?.type, 'invalid')
+    assert.equal(errors.length, 2, 'WINNOW [..] is reported too')
   })
 
   test('OOM recognition', () => {

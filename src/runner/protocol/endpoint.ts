@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { ProtocolError, parseMessage, type TrialMessage, type WireDecision } from './messages.ts'
+import { ProtocolError, parseJson, parseMessage, type TrialMessage, type WireDecision } from './messages.ts'
 
 /** Handles one message of a trial; report messages return the decision to send back. */
 export type MessageHandler = (msg: TrialMessage) => Promise<WireDecision | undefined>
@@ -79,18 +79,21 @@ export class ProtocolEndpoint {
       req.resume()
       return reply(res, 401, { error: 'Missing or wrong token for this trial; use WINNOW_TOKEN as a Bearer token.' })
     }
-    let body: unknown
-    try {
-      body = JSON.parse((await readBody(req)) || '{}')
-    } catch (e) {
-      return reply(res, 400, { error: `Body is not JSON: ${(e as Error).message}` })
-    }
     let msg: TrialMessage
     try {
+      const text = (await readBody(req)) || '{}'
+      let body: unknown
+      try {
+        body = parseJson(text)
+      } catch (e) {
+        throw new ProtocolError(`Body is not JSON: ${(e as Error).message}`)
+      }
       msg = parseMessage(m[2], body)
     } catch (e) {
-      if (e instanceof ProtocolError) return reply(res, 400, { error: e.message })
-      throw e
+      if (!(e instanceof ProtocolError)) throw e
+      // The trial hears 400; its attempt hears what it meant to send (a broken `complete` fails the trial).
+      await entry.handler({ type: 'invalid', intended: m[2], error: e.message })
+      return reply(res, 400, { error: e.message })
     }
     const decision = await entry.handler(msg)
     reply(res, 200, msg.type === 'report' ? { decision: decision ?? { action: 'continue' } } : { ok: true })

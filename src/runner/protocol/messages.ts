@@ -9,6 +9,8 @@ export type TrialMessage =
   | { readonly type: 'checkpoint'; readonly path: string; readonly step: number | undefined }
   | { readonly type: 'complete'; readonly metrics: Metrics }
   | { readonly type: 'fail'; readonly message: string }
+  /** Not on the wire: a message that could not be read, so the trial can tell a broken `complete` from none. */
+  | { readonly type: 'invalid'; readonly intended: string; readonly error: string }
 
 /** The answer to a report, as sent on the wire. */
 export interface WireDecision {
@@ -51,17 +53,62 @@ export function parseMessage(type: string, body: unknown): TrialMessage {
   }
 }
 
-/** Parses a `WINNOW {json}` stdout line; undefined for any other line (or a malformed one, reported by `onError`). */
+/**
+ * Parses a `WINNOW {json}` stdout line; undefined for any other line. A malformed one (also `WINNOW [..]`) is
+ * reported by `onError` and returned as an `invalid` message naming the type it meant, when that can be read.
+ */
 export function parseWinnowLine(line: string, onError?: (msg: string) => void): TrialMessage | undefined {
-  const m = /^\s*WINNOW\s+(\{.*\})\s*$/.exec(line)
+  const m = /^\s*WINNOW\s+([[{].*)$/.exec(line)
   if (m === null) return undefined
+  let intended = /"type"\s*:\s*"([a-z]+)"/.exec(m[1])?.[1] ?? 'report'
   try {
-    const body = JSON.parse(m[1]) as Record<string, unknown>
-    return parseMessage(typeof body.type === 'string' ? body.type : 'report', body)
+    const body = parseJson(m[1].trim())
+    if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+      const t = (body as Record<string, unknown>).type
+      intended = typeof t === 'string' ? t : 'report'
+    }
+    return parseMessage(intended, body)
   } catch (e) {
-    onError?.(`ignored malformed WINNOW line ${JSON.stringify(line.slice(0, 120))}: ${(e as Error).message}`)
-    return undefined
+    const error = (e as Error).message
+    onError?.(`ignored malformed WINNOW line ${JSON.stringify(line.slice(0, 120))}: ${error}`)
+    return { type: 'invalid', intended, error }
   }
+}
+
+/**
+ * JSON.parse that also reads the bare NaN, Infinity and -Infinity Python's `json.dumps` writes by default (a
+ * diverged loss) as the strings "NaN", "Infinity", "-Infinity", which metrics read as those numbers.
+ */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (e) {
+    const quoted = quoteNonFiniteTokens(text)
+    if (quoted === text) throw e
+    return JSON.parse(quoted)
+  }
+}
+
+/** Quotes NaN / Infinity / -Infinity tokens outside strings. */
+function quoteNonFiniteTokens(text: string): string {
+  let out = ''
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]
+    if (inString) {
+      out += ch
+      if (ch === '\\') out += text[++i] ?? ''
+      else if (ch === '"') inString = false
+      continue
+    }
+    if (ch === '"') inString = true
+    const token = ['-Infinity', 'Infinity', 'NaN'].find((t) => text.startsWith(t, i))
+    if (token !== undefined) {
+      out += `"${token}"`
+      i += token.length - 1
+    } else out += ch
+  }
+  return out
 }
 
 /** Reads a metric value as a number: numbers as is, numeric and "NaN"/"Infinity" strings as those, else undefined. */
@@ -90,6 +137,10 @@ function metrics(v: unknown, type: string): Metrics {
     const n = metricNumber(x)
     if (n !== undefined) out[k] = n
     else if (typeof x === 'string' || typeof x === 'boolean' || x === null) out[k] = x
+    else
+      throw new ProtocolError(
+        `The metric ${JSON.stringify(k)} of a ${type} message must be a number (or "NaN" / "Infinity"), a string, a boolean or null, got ${JSON.stringify(x)?.slice(0, 80)}.`,
+      )
   }
   return out
 }
