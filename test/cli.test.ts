@@ -21,6 +21,19 @@ describe('winnow CLI', () => {
     assert.ok(!existsSync(join(dir, 'winnow.db')), 'a read command creates no database')
   })
 
+  test('a --storage path through a file, or naming a folder, is a usage error with the fix (exit 2)', () => {
+    const dir = tempDir()
+    writeNodeStudy(dir, { name: 'paths', trials: 1, concurrency: 1, steps: 1, sleepMs: 1 })
+    writeFileSync(join(dir, 'notes.txt'), 'a file')
+    const through = winnow(['tune', 'study.yaml', '--storage', `sqlite:${join(dir, 'notes.txt', 'x.db')}`], dir)
+    assert.equal(through.code, 2, through.stderr)
+    assert.match(through.stderr, /Cannot create the folder .*notes\.txt for sqlite:.*: a part of that path is a file/)
+    const folder = winnow(['tune', 'study.yaml', '--storage', `sqlite:${dir}`], dir)
+    assert.equal(folder.code, 2, folder.stderr)
+    assert.match(folder.stderr, /is a folder, not a SQLite file; name a file in it, e\.g\. sqlite:.*winnow\.db/)
+    assert.equal(readFileSync(join(dir, 'notes.txt'), 'utf8'), 'a file')
+  })
+
   test('bad study files give a located one-line error, exit 2, and write nothing', () => {
     const dir = tempDir()
     const bad: Record<string, [string, RegExp]> = {

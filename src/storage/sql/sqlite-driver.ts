@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { existsSync, mkdirSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import type BetterSqlite3 from 'better-sqlite3'
 import { Kysely, type SqliteDatabase, SqliteDialect, type SqliteStatement, sql } from 'kysely'
-import { WinnowError } from '../../core/errors.ts'
+import { UsageError, WinnowError } from '../../core/errors.ts'
 import { networkFileSystemOf } from './network-fs.ts'
 import type { WinnowDatabase } from './schema.ts'
 import type { SqlDriver } from './sql-driver.ts'
@@ -35,7 +35,7 @@ export async function openSqliteDriver(path: string, opts: SqliteDriverOptions =
         'storage',
         `${url} is on a network file system (${fs}); SQLite's file locks are unreliable there, so workers could corrupt the study. Use PostgreSQL (--storage postgres://user@host:5432/db) for several machines, or put the file on a local disk.`,
       )
-    if (!opts.readOnly) mkdirSync(dirname(path), { recursive: true })
+    if (!opts.readOnly) createFolderOf(path, url)
   }
   const { default: Database } = await import('better-sqlite3')
   let raw: BetterSqlite3.Database
@@ -167,3 +167,31 @@ function cachingDatabase(raw: BetterSqlite3.Database, busyTimeoutMs: number): Sq
 }
 
 const SLEEPER = new Int32Array(new SharedArrayBuffer(4))
+
+/**
+ * Creates the folder a new SQLite file goes in; a path that names a folder, or runs through a file, is the user's
+ * mistake (exit 2), said with the fix — not an unexpected EEXIST / ENOTDIR.
+ */
+function createFolderOf(path: string, url: string): void {
+  if (existsSync(path) && statSync(path).isDirectory())
+    throw new UsageError(
+      `${url} is a folder, not a SQLite file; name a file in it, e.g. sqlite:${join(path, 'winnow.db')}.`,
+    )
+  try {
+    mkdirSync(dirname(path), { recursive: true })
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    const why =
+      code === 'EEXIST' || code === 'ENOTDIR'
+        ? 'a part of that path is a file, not a folder'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : (e as Error).message
+    throw new UsageError(
+      `Cannot create the folder ${dirname(path)} for ${url}: ${why}. Choose another --storage path.`,
+      {
+        cause: e,
+      },
+    )
+  }
+}
