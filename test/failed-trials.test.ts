@@ -1,23 +1,63 @@
 // Failed trials as a user meets them: why each ended in `winnow trials`, the stored output with --logs, the run's
 // exit status (1 when nothing in it succeeded, 130 after Ctrl-C), and the fail-fast stop for a missing program.
 import assert from 'node:assert/strict'
-import { writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { tempDir, winnow, winnowAsync, writeNodeStudy, writeScriptStudy } from './cli-helpers.ts'
 
-test('a missing program stops the run after 3 trials with exit 1 and says what to fix', () => {
+test('a missing program or working folder is refused before anything is stored (exit 2, located)', () => {
   const dir = tempDir('winnow-failed-')
-  writeFileSync(
-    join(dir, 'study.yaml'),
-    'name: gone\nmetric: {name: loss}\ncommand: [no-such-program-winnow-test, "{x}"]\nspace: {x: {type: float, low: 0, high: 1}}\nbudget: {trials: 10}\n',
+  const study = (command: string, extra = '') =>
+    `name: gone\nmetric: {name: loss}\ncommand: ${command}\nspace: {x: {type: float, low: 0, high: 1}}\nbudget: {trials: 10}\n${extra}`
+  const cases: [string, RegExp][] = [
+    [
+      study('[no-such-program-winnow-test, "{x}"]'),
+      /study\.yaml:3:\d+ command\[0\]: is "no-such-program-winnow-test", which is not a program on PATH/,
+    ],
+    [study('[./train.sh, "{x}"]'), /study\.yaml:3:\d+ command\[0\]: names .*train\.sh, which does not exist/],
+    [
+      study('[node, "{x}"]', 'cwd: no/such/folder\n'),
+      /study\.yaml:6:\d+ cwd: is .*no\/such\/folder, which does not exist/,
+    ],
+  ]
+  for (const [text, message] of cases) {
+    writeFileSync(join(dir, 'study.yaml'), text)
+    const r = winnow(['tune', 'study.yaml', '-q'], dir)
+    assert.equal(r.code, 2, r.stderr)
+    assert.match(r.stderr, message)
+    assert.equal(existsSync(join(dir, 'winnow.db')), false, 'nothing stored')
+  }
+  writeFileSync(join(dir, 'train.sh'), '#!/bin/sh\necho hi\n')
+  writeFileSync(join(dir, 'study.yaml'), study('[./train.sh, "{x}"]'))
+  assert.match(
+    winnow(['tune', 'study.yaml', '-q'], dir).stderr,
+    /train\.sh, which is not executable\. Run `chmod \+x \.\/train\.sh`/,
   )
+})
+
+test('trials that all fail the same way stop the run after 3 with exit 1 and say what to fix', () => {
+  const dir = tempDir('winnow-failed-')
+  const script = 'console.error("ModuleNotFoundError: No module named peft"); process.exit(1)'
+  writeScriptStudy(dir, { name: 'gone', script, fields: 'budget: {trials: 10}' })
   const r = winnow(['tune', 'study.yaml', '-q'], dir)
   assert.equal(r.code, 1, r.stderr)
-  assert.match(r.stderr, /the first 3 trials all failed the same way, .*Could not start "no-such-program-winnow-test"/)
+  assert.match(
+    r.stderr,
+    /the first 3 trials all failed the same way, .*No module named peft\. Fix this and run the same command again; the study continues/,
+  )
   assert.match(r.stdout, /winnow trials gone --state fail --logs/)
   assert.match(r.stdout, /3 trials — 0 complete/)
   assert.doesNotMatch(r.stdout, /budget reached/)
+  // With the budget used up by the failures, "run again" alone would run nothing: it says how to go on.
+  const small = tempDir('winnow-failed-')
+  writeScriptStudy(small, { name: 'small', script, fields: 'budget: {trials: 3}' })
+  const s = winnow(['tune', 'study.yaml', '-q'], small)
+  assert.equal(s.code, 1, s.stderr)
+  assert.match(
+    s.stderr,
+    /Fix this and run again with --trials N, N > 3 \(the failed trials count toward the trial budget of 3\)/,
+  )
 })
 
 test('trials says why each failed and --logs prints the output; a run where every trial failed exits 1', () => {

@@ -10,6 +10,7 @@ import type { Direction, FrozenTrial } from '../core/trial/frozen-trial.ts'
 import { createProgress, detectGpus, Runner, type RunnerOptions, type RunSummary } from '../runner/index.ts'
 import { createMemoryGate } from '../runner/memory-gate.ts'
 import { openStorage } from '../storage/open-storage.ts'
+import { checkLaunchable } from './check-launchable.ts'
 import { memoryGateOptions } from './commands/memory-command.ts'
 import { checkContinuation, recordChangedSetup } from './continue-study.ts'
 import { hashRecordedInputs, type InputHashes } from './input-hashes.ts'
@@ -55,6 +56,8 @@ export interface RunResult {
   readonly strategies: string
   /** What interrupted the run, when something did (its trials were ended and re-queued). */
   readonly stoppedBy?: StopCause
+  /** The study's trial budget for this run (budget.trials or --trials), when it has one. */
+  readonly trialBudget?: number
 }
 
 /**
@@ -66,6 +69,7 @@ export interface RunResult {
 export async function runStudyFile(config: StudyConfig, o: RunOverrides = {}): Promise<RunResult> {
   // Before the storage is opened: a missing input is a usage error that must leave nothing behind.
   const joining = o.fromStoredRecord === true
+  checkLaunchable(config, joining)
   const inputHashes = joining ? undefined : await hashRecordedInputs(config)
   const storage = await openStorage(o.storage ?? config.storage)
   try {
@@ -117,7 +121,15 @@ export async function runStudyFile(config: StudyConfig, o: RunOverrides = {}): P
       const runner = new Runner(runnerOptions(config, study, o, progress.onEvent, controller.signal))
       const summary = await runner.run()
       const stoppedBy = controller.signal.aborted ? (controller.signal.reason as StopCause) : undefined
-      return { study, storage, summary, strategies: strategies.description, ...(stoppedBy ? { stoppedBy } : {}) }
+      const trialBudget = o.trials ?? config.budget.trials
+      return {
+        study,
+        storage,
+        summary,
+        strategies: strategies.description,
+        ...(stoppedBy ? { stoppedBy } : {}),
+        ...(trialBudget !== undefined ? { trialBudget } : {}),
+      }
     } finally {
       progress.close()
       process.off('SIGINT', onInt)

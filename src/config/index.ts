@@ -3,6 +3,7 @@
  * @module
  */
 
+export type { PathIssue } from './check-space.ts'
 export { ConfigError, type ConfigIssue, formatIssue } from './config-error.ts'
 export { DURATION_HINT, parseDuration } from './duration.ts'
 export { STUDY_JSON_SCHEMA_PATH, studyJsonSchema } from './json-schema.ts'

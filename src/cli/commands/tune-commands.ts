@@ -72,8 +72,14 @@ export async function printResult(result: RunResult): Promise<void> {
     const { summary, study } = result
     console.log('')
     if (summary.stoppedBy === 'failing') {
+      // The failed trials count toward the budget: with it used up, "run again" alone would run nothing.
+      const count = (await study.trials()).length
+      const again =
+        result.trialBudget !== undefined && count >= result.trialBudget
+          ? `run again with --trials N, N > ${count} (the failed trials count toward the trial budget of ${result.trialBudget})`
+          : 'run the same command again'
       console.error(
-        `error: the first ${summary.failed} trials all failed the same way, so no more were launched: ${summary.failing?.replace(/\.$/, '')}. Fix this and run the same command again (the study continues). Full logs in .winnow/logs/${study.name}/; the summary below says how to see their output.`,
+        `error: the first ${summary.failed} trials all failed the same way, so no more were launched: ${summary.failing?.replace(/\.$/, '')}. Fix this and ${again}; the study continues. Full logs in .winnow/logs/${study.name}/; the summary below says how to see their output.`,
       )
       process.exitCode = 1
     } else if (summary.stoppedBy === 'aborted') {
