@@ -44,4 +44,11 @@ test('a quiet trial orphaned by kill -9 is ended before its recovered copy start
     json.trials.map((t: { state: string }) => t.state),
     ['COMPLETE'],
   )
+  // The killed attempt's time is counted, not only the re-run's.
+  const attrs = json.trials[0].systemAttrs
+  assert.equal(attrs.attempts, 2)
+  assert.ok(
+    attrs.wallSeconds > attrs.exit.durationSeconds + 0.4,
+    `wall ${attrs.wallSeconds} s over both attempts, last ${attrs.exit.durationSeconds} s`,
+  )
 })

@@ -46,8 +46,11 @@ export async function launchAttempt(c: LaunchContext, trial: Trial, lease: GpuLe
   mkdirSync(checkpointDir, { recursive: true })
   const resumeFrom = typeof frozen.systemAttrs.checkpoint === 'string' ? frozen.systemAttrs.checkpoint : undefined
   const target = await attemptTarget(study, frozen)
+  // Who runs this attempt since when, on how many GPUs: a later run that finds the worker dead charges the lost
+  // attempt's time to the trial (recovery.ts).
+  const worker = { ...workerIdentity(), attemptStartedAt: Date.now(), gpus: lease.gpus }
   await study.storage.setTrialAttrs(trial.id, 'system', {
-    worker: workerIdentity(),
+    worker,
     ...(target !== undefined ? { target } : {}),
     ...(lease.indices.length > 0 ? { gpus: [...lease.indices] } : {}),
   })
@@ -98,7 +101,7 @@ export async function launchAttempt(c: LaunchContext, trial: Trial, lease: GpuLe
   // The trial's process group, so a later run can end it if this worker dies while it trains (recovery.ts).
   const trialPgid = attempt.handle.pid
   if (trialPgid !== undefined)
-    await study.storage.setTrialAttrs(trial.id, 'system', { worker: { ...workerIdentity(), trialPgid } })
+    await study.storage.setTrialAttrs(trial.id, 'system', { worker: { ...worker, trialPgid } })
   c.emit({
     type: 'trial-started',
     number: trial.number,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { TrialStateError } from '../core/errors.ts'
 import type { Study } from '../core/study/study.ts'
-import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
+import { type FrozenTrial, lastSignOfLife } from '../core/trial/frozen-trial.ts'
 import { groupExists, signalGroup } from './executor/process-group.ts'
 
 /** Who runs a trial, stored with it (`systemAttrs.worker`) so a dead worker's trials can be recognised. */
@@ -15,6 +15,9 @@ interface StoredWorker {
   readonly host?: string
   readonly pid?: number
   readonly trialPgid?: number
+  /** When the attempt started (epoch ms), and the GPUs it held: what a lost attempt cost. */
+  readonly attemptStartedAt?: number
+  readonly gpus?: number
 }
 
 /**
@@ -37,12 +40,24 @@ export async function recoverDeadWorkersTrials(
     const w = t.systemAttrs.worker as StoredWorker | undefined
     if (t.state !== 'RUNNING' || mine.has(t.id) || w?.host !== hostname() || typeof w.pid !== 'number') continue
     if (w.pid === process.pid || isAlive(w.pid)) continue
-    if (typeof w.trialPgid === 'number' && (await endOrphanedGroup(w.trialPgid, t.id, graceMs)))
+    const orphaned = typeof w.trialPgid === 'number' && (await endOrphanedGroup(w.trialPgid, t.id, graceMs))
+    if (orphaned)
       note(
         `trial #${t.number}: its worker (pid ${w.pid}) is gone but the trial's processes were still running; ended them (process group ${w.trialPgid}) before re-queuing it`,
       )
+    // The lost attempt's compute counts (status, the report, GPU-hour budgets): until its processes were ended just
+    // now, else until its last heartbeat.
+    const end = orphaned ? Date.now() : lastSignOfLife(t)
+    const lost = typeof w.attemptStartedAt === 'number' ? Math.max(0, end - w.attemptStartedAt) / 1000 : 0
+    const prev = t.systemAttrs
+    const systemAttrs = {
+      wallSeconds: num(prev.wallSeconds) + lost,
+      gpuSeconds: num(prev.gpuSeconds) + lost * (typeof w.gpus === 'number' ? w.gpus : 0),
+      attempts: num(prev.attempts) + 1,
+      interrupted: `its worker (pid ${w.pid} on ${w.host}) died`,
+    }
     try {
-      out.push(await study.storage.setTrialState(t.id, 'WAITING', { expectedState: 'RUNNING' }))
+      out.push(await study.storage.setTrialState(t.id, 'WAITING', { expectedState: 'RUNNING', systemAttrs }))
     } catch (e) {
       if (!(e instanceof TrialStateError)) throw e // another worker recovered it first
     }
@@ -80,6 +95,10 @@ function leaderIsTrial(pid: number, trialId: number): boolean {
     return code === 'ENOENT' || code === 'ESRCH'
   }
   return environ.split('\0').includes(`WINNOW_TRIAL_ID=${trialId}`)
+}
+
+function num(v: unknown): number {
+  return typeof v === 'number' ? v : 0
 }
 
 /** Whether a process with this pid exists on this host (EPERM: it exists but belongs to someone else). */
