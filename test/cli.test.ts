@@ -131,6 +131,9 @@ describe('winnow CLI', () => {
     const interrupted = before.filter((t) => t.state === 'RUNNING')
     assert.ok(completedBefore.length >= 2, `completed before the kill: ${completedBefore.length}`)
     assert.ok(interrupted.length >= 1, 'some trials were running when the tuner died')
+    // status only reads, but says that those running trials have lost their worker and how they go on.
+    const status = winnow(['status', 'crash'], dir)
+    assert.match(status.stdout, /of the running trials \(#\d+.*\) have no live worker .*re-queues them/)
 
     // Give the orphaned trial processes time to notice and exit (their client answers 'pause' when unreachable).
     await new Promise((r) => setTimeout(r, 3000))

@@ -67,6 +67,19 @@ export async function recoverDeadWorkersTrials(
 }
 
 /**
+ * The RUNNING trials whose worker is gone: a dead process on this host, or (elsewhere) no heartbeat for `staleMs`.
+ * For `winnow status`, which only reads: the next `winnow tune` / `worker` re-queues them.
+ */
+export function trialsWithoutWorker(trials: readonly FrozenTrial[], staleMs: number, now = Date.now()): FrozenTrial[] {
+  return trials.filter((t) => {
+    if (t.state !== 'RUNNING') return false
+    const w = t.systemAttrs.worker as StoredWorker | undefined
+    if (w?.host === hostname() && typeof w.pid === 'number') return !isAlive(w.pid)
+    return now - lastSignOfLife(t) > staleMs
+  })
+}
+
+/**
  * Ends the process group `pgid` of trial `trialId` if it still runs; true when there was one. The group's leader
  * must carry the trial's id in its environment (`WINNOW_TRIAL_ID`), so a reused process id is never signalled;
  * where the leader has exited, its group id cannot have been reused (Linux allocates no pid that names a live

@@ -1,6 +1,8 @@
 import type { Command } from 'commander'
 import { loadStudyFile, parseStudyFile } from '../../config/index.ts'
 import { UsageError } from '../../core/errors.ts'
+import { DEFAULT_STALE_AFTER_SECONDS } from '../../runner/options.ts'
+import { trialsWithoutWorker } from '../../runner/recovery.ts'
 import { requireStudy, usingStorage, withStorageOption } from '../context.ts'
 import { formatDuration } from '../format.ts'
 import { type RunOverrides, type RunResult, runStudyFile } from '../run-study.ts'
@@ -62,6 +64,11 @@ export function registerTuneCommands(program: Command): void {
       const info = await requireStudy(storage, name)
       const { trials } = await storage.listTrials(info.id)
       for (const line of summarizeStudy(info, trials)) console.log(line)
+      const orphaned = trialsWithoutWorker(trials, DEFAULT_STALE_AFTER_SECONDS * 1000)
+      if (orphaned.length > 0)
+        console.log(
+          `${orphaned.length} of the running trials (${orphaned.map((t) => `#${t.number}`).join(', ')}) have no live worker (it died or stopped sending heartbeats): \`winnow tune\` with the study file, or \`winnow worker\`, re-queues them and resumes them from their checkpoints.`,
+        )
     }),
   )
 }
