@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { didYouMean, levenshtein } from './did-you-mean.ts'
+import { didYouMean, editDistance } from './did-you-mean.ts'
 
-test('levenshtein', () => {
-  assert.equal(levenshtein('kitten', 'sitting'), 3)
-  assert.equal(levenshtein('', 'abc'), 3)
-  assert.equal(levenshtein('same', 'same'), 0)
+test('editDistance counts a swap of neighbours as one edit', () => {
+  assert.equal(editDistance('kitten', 'sitting'), 3)
+  assert.equal(editDistance('', 'abc'), 3)
+  assert.equal(editDistance('same', 'same'), 0)
+  assert.equal(editDistance('lgo', 'log'), 1)
+  assert.equal(editDistance('lgo', 'low'), 2)
+  assert.equal(editDistance('ca', 'abc'), 3)
+  assert.equal(didYouMean('lgo', ['low', 'high', 'log', 'step']), 'log')
 })
 
 test('didYouMean suggests close names only', () => {
