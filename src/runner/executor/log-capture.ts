@@ -4,6 +4,8 @@ import { StringDecoder } from 'node:string_decoder'
 
 /** How many log lines an exit record keeps. */
 export const LOG_TAIL_LINES = 50
+/** A stored tail line is cut at this many characters: the tail lives in the trial's record, the log file has all. */
+export const TAIL_LINE_CHARS = 1000
 /** Lines longer than this are cut before parsing (a progress bar without newlines must not eat memory). */
 const MAX_LINE = 64 * 1024
 
@@ -71,7 +73,12 @@ export class LogCapture {
   private pushTail(line: string): void {
     // Progress bars redraw with \r: keep only what follows the last one.
     const cr = line.lastIndexOf('\r')
-    this.tail.push(cr >= 0 ? line.slice(cr + 1) : line)
+    const shown = cr >= 0 ? line.slice(cr + 1) : line
+    this.tail.push(
+      shown.length > TAIL_LINE_CHARS
+        ? `${shown.slice(0, TAIL_LINE_CHARS)} … (${shown.length - TAIL_LINE_CHARS} more characters in the log file)`
+        : shown,
+    )
     if (this.tail.length > LOG_TAIL_LINES) this.tail.shift()
   }
 }
