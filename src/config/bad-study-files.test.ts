@@ -171,6 +171,24 @@ const cases: BadCase[] = [
     says: ['must be one of "none", "ipop", but got "bipop"'],
   },
   {
+    name: 'categorical choices a trial cannot tell apart on its command line',
+    yaml: `${head}${okCommand}space:\n${lr}  r: {type: categorical, choices: [1, "1", true]}\n`,
+    at: '6:39 space.r.choices[1]',
+    says: ['"1" reaches the command as "1", as 1 does', 'Keep one of them.'],
+  },
+  {
+    name: 'a condition on a continuous float',
+    yaml: `${head}${okCommand}space:\n${lr}  wd: {type: float, low: 0, high: 0.1, when: {lr: [1.0e-4]}}\n`,
+    at: '6:47 space.wd.when.lr',
+    says: ['tests "lr", a continuous float', 'Condition on a categorical or integer parameter'],
+  },
+  {
+    name: 'a parameter placeholder in env (passed as written)',
+    yaml: `${head}${okCommand}space:\n${lr}env: {LR: "{lr}"}\n`,
+    at: '6:11 env.LR',
+    says: ['holds {lr}, but placeholders are filled only in command', 'WINNOW_PARAMS'],
+  },
+  {
     name: 'duplicate key',
     yaml: `${head}${okCommand}space:\n${lr}retries: 1\nretries: 2\n`,
     at: '7:1 ',

@@ -8,6 +8,7 @@ import {
   validateDistribution,
 } from '../core/distributions/distribution.ts'
 import { SearchSpaceError } from '../core/errors.ts'
+import { renderValue } from './render.ts'
 import { activeParams, toDistribution } from './space.ts'
 import type { SpaceConfig } from './space-schema.ts'
 
@@ -47,6 +48,7 @@ export function checkSpace(space: SpaceConfig): PathIssue[] {
       const message = e.message.replace(/^Search space is invalid for "[^"]*": /, '')
       issues.push({ path: ['space', name, fieldOf(message, d)], message })
     }
+    if (d.kind === 'categorical') issues.push(...sameOnTheCommandLine(name, d.choices, d))
     for (const [ref, wanted] of Object.entries(p.when ?? {})) {
       const at = ['space', name, 'when', ref]
       if (ref === name) {
@@ -62,6 +64,14 @@ export function checkSpace(space: SpaceConfig): PathIssue[] {
         continue
       }
       const refDist = toDistribution(space[ref])
+      if (refDist.kind === 'float' && refDist.step === undefined) {
+        issues.push({
+          path: at,
+          atKey: true,
+          message: `tests "${ref}", a continuous float, which almost never equals a listed value, so "${name}" would almost never be active. Condition on a categorical or integer parameter (or give "${ref}" a step).`,
+        })
+        continue
+      }
       const options = Array.isArray(wanted) ? wanted : [wanted]
       options.forEach((v, i) => {
         if (containsValue(refDist, v as ParamValue)) return
@@ -73,6 +83,23 @@ export function checkSpace(space: SpaceConfig): PathIssue[] {
     }
   }
   issues.push(...findCycles(space))
+  return issues
+}
+
+/** Choices that reach the command as the same text (1 and "1", true and "true"): a trial could not tell them apart. */
+function sameOnTheCommandLine(name: string, choices: readonly ParamValue[], d: Distribution): PathIssue[] {
+  const seen = new Map<string, ParamValue>()
+  const issues: PathIssue[] = []
+  choices.forEach((c, i) => {
+    const text = renderValue(c, d)
+    const earlier = seen.get(text)
+    if (seen.has(text))
+      issues.push({
+        path: ['space', name, 'choices', i],
+        message: `${JSON.stringify(c)} reaches the command as "${text}", as ${JSON.stringify(earlier)} does, so a trial cannot tell them apart. Keep one of them.`,
+      })
+    else seen.set(text, c)
+  })
   return issues
 }
 

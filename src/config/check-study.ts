@@ -71,6 +71,17 @@ export function checkPlaceholders(c: StudyFileConfig): PathIssue[] {
       })
     }
   })
+  // Environment values are passed as written; a parameter's placeholder there is a mistake, not a literal.
+  for (const [key, value] of Object.entries(c.env ?? {})) {
+    const named = [...value.matchAll(/\{(\w+)\}/g)]
+      .map((m) => m[1])
+      .find((n) => params.includes(n) || builtins.includes(n))
+    if (named !== undefined)
+      issues.push({
+        path: ['env', key],
+        message: `holds {${named}}, but placeholders are filled only in command; env values reach the trial as written. Pass it in command, or read WINNOW_PARAMS (a JSON object of every parameter) in the script.`,
+      })
+  }
   return issues
 }
 

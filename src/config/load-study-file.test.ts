@@ -88,7 +88,7 @@ storage: postgres://tuner@db/winnow
 metric: {name: loss}
 command: [python, train.py, --opt, "{optimizer}", "--momentum={momentum}"]
 space:
-  momentum: {type: float, low: 0.0, high: 0.99, when: {optimizer: sgd}}
+  momentum: {type: categorical, choices: [0.0, 0.9], when: {optimizer: sgd}}
   optimizer: {type: categorical, choices: [adamw, sgd, lion]}
   nesterov: {type: categorical, choices: [true, false], when: {optimizer: sgd, momentum: [0.9]}}
   beta2: {type: float, low: 0.9, high: 0.999, when: {optimizer: [adamw, lion]}}

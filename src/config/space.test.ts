@@ -10,7 +10,7 @@ const { space } = parseStudyFile(
 metric: {name: loss}
 command: [x]
 space:
-  momentum: {type: float, low: 0.0, high: 0.99, when: {optimizer: sgd}}
+  momentum: {type: categorical, choices: [0.0, 0.5, 0.9], when: {optimizer: sgd}}
   optimizer: {type: categorical, choices: [adamw, sgd, lion]}
   nesterov: {type: categorical, choices: [true, false], when: {optimizer: sgd, momentum: [0.0, 0.9]}}
   beta2: {type: float, low: 0.9, high: 0.999, log: true, when: {optimizer: [adamw, lion]}}
@@ -74,6 +74,6 @@ describe('space', () => {
     const d = spaceDistributions(space)
     assert.deepEqual(Object.keys(d), ['momentum', 'optimizer', 'nesterov', 'beta2', 'layers'])
     assert.deepEqual(d.nesterov, { kind: 'categorical', choices: [true, false] })
-    assert.deepEqual(d.momentum, { kind: 'float', low: 0, high: 0.99, log: false })
+    assert.deepEqual(d.momentum, { kind: 'categorical', choices: [0, 0.5, 0.9] })
   })
 })
