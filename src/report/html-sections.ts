@@ -95,9 +95,10 @@ export function comparisonSection(d: ReportData): string {
   if (d.study.directions.length > 1 && d.best.length > 0) {
     body = `<p>This study has ${d.study.metricNames.length} objectives; its Pareto front holds ${d.best.length} trials.</p>${paretoTable(d)}`
   } else if (d.comparison.length === 0) {
+    const noBest = d.noBest ?? 'No trial has completed yet.'
     body = d.baseline
-      ? `<p class="note">${h((d.noBest ?? 'No trial has completed yet.').slice(0, -1))}${d.baseline.values ? '' : `, the baseline #${d.baseline.number} is ${h(d.baseline.state)}`}.</p>`
-      : `<p class="note">${d.best.length === 0 ? h(d.noBest ?? 'No trial has completed yet.') : 'This study has no baseline trial (a trial with system attribute baseline = true), so there is no gain to show.'}</p>${d.best[0] ? paretoTable(d) : ''}`
+      ? `<p class="note">${h(noBest)}${d.baseline.values ? '' : ` The baseline #${d.baseline.number} is ${h(d.baseline.state)}.`}</p>`
+      : `<p class="note">${d.best.length === 0 ? h(noBest) : 'This study has no baseline trial (a trial with system attribute baseline = true), so there is no gain to show.'}</p>${d.best[0] ? paretoTable(d) : ''}`
   } else {
     const b = d.baseline!
     const best = d.best[0]

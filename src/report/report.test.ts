@@ -88,6 +88,12 @@ test('an empty study renders every section with notes instead of charts', () => 
   assert.match(renderReportMarkdown(data), /No trial has completed yet/)
 })
 
+test('with no completed trial, the note says so and what became of the baseline, in whole sentences', () => {
+  const failed = trial(0, 5, null, { state: 'FAIL', systemAttrs: { baseline: true } })
+  const html = renderReportHtml(buildReportData(info('broken'), [failed, trial(1, 3, null)], repro, new Date(0)))
+  assert.match(html, /<p class="note">No trial has completed yet\. The baseline #0 is FAIL\.<\/p>/)
+})
+
 test('baseline vs best, gain, slices and importance come from the trials', () => {
   const trials = [
     trial(0, 5, 4, { systemAttrs: { baseline: true, metrics: { loss: 4, accuracy: 0.5 } } }),
