@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The `winnow` command. Winnow ships as TypeScript run through tsx (no build step), so the bin registers
-// tsx's loader and then hands over to the CLI's composition root.
+// The `winnow` command runs the CLI from its TypeScript sources through tsx (`npm run build` compiles only the
+// library surface, dist/), so the bin registers tsx's loader and then hands over to the CLI's composition root.
 import { register } from 'tsx/esm/api'
 
 register()

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util'
 import { Study } from '../../src/core/study/study.ts'
 import { MemoryStorage } from '../../src/storage/memory/memory-storage.ts'
 import { getProblem } from '../problems/index.ts'
-import { createSampler, parseSamplerSpec, registerAvailableSamplers } from './registry.ts'
+import { createSampler, parseSamplerSpec } from './registry.ts'
 
 const { values } = parseArgs({
   options: {
@@ -18,7 +18,6 @@ const { values } = parseArgs({
     budget: { type: 'string', default: '100' },
   },
 })
-await registerAvailableSamplers()
 const problem = getProblem(values.problem!)
 const spec = parseSamplerSpec(values.sampler!)
 const budget = Number(values.budget)

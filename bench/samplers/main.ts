@@ -12,7 +12,7 @@ import { UsageError } from '../../src/core/errors.ts'
 import { benchArgs } from '../bench-args.ts'
 import { getProblem, loadProblemModule, problems } from '../problems/index.ts'
 import { runInWorkers } from '../worker-pool.ts'
-import { parseSamplerSpec, registerAvailableSamplers, splitSpecs } from './registry.ts'
+import { parseSamplerSpec, splitSpecs } from './registry.ts'
 import type { WinnowRunRecord } from './run-one.ts'
 import { formatTables } from './table.ts'
 import type { RunTask } from './worker.ts'
@@ -49,7 +49,6 @@ async function main(): Promise<void> {
     await runOverhead()
     return
   }
-  await registerAvailableSamplers()
   const moduleProblems = values['problem-module'] ? await loadProblemModule(values['problem-module']) : {}
   const from = { ...problems, ...moduleProblems }
   const names = values.problems

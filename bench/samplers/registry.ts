@@ -3,8 +3,13 @@
  * `registerSampler('gp', ({ seed }) => new GpSampler({ seed }))`. A spec may carry options in parentheses,
  * `tpe(nEiCandidates=48 multivariate=false)`, passed to the factory (numbers, booleans and strings).
  */
-import { existsSync } from 'node:fs'
 import { UsageError } from '../../src/core/errors.ts'
+import { AutoSampler, type AutoSamplerOptions } from '../../src/core/samplers/auto-sampler.ts'
+import { CmaEsSampler, type CmaEsSamplerOptions } from '../../src/core/samplers/cmaes/cmaes-sampler.ts'
+import type { GpSamplerOptions } from '../../src/core/samplers/gp/gp-options.ts'
+import { GpSampler } from '../../src/core/samplers/gp/gp-sampler.ts'
+import { Nsga2Sampler, type Nsga2SamplerOptions } from '../../src/core/samplers/nsga2/nsga2-sampler.ts'
+import { QmcSampler, type QmcSamplerOptions } from '../../src/core/samplers/qmc-sampler.ts'
 import { RandomSampler } from '../../src/core/samplers/random-sampler.ts'
 import type { Sampler } from '../../src/core/samplers/sampler.ts'
 import type { TpeSamplerOptions } from '../../src/core/samplers/tpe/tpe-options.ts'
@@ -41,29 +46,13 @@ registerSampler('tpe_optuna', ({ options }) => new TpeSampler({ ...optunaTpe, mu
 registerSampler('tpe_optuna_mv', ({ options }) => new TpeSampler({ ...optunaTpe, multivariate: true, ...options }))
 const optunaTpe: TpeSamplerOptions = { startup: 'random', constantLiar: false, bandwidthFactor: 0.2 }
 
-/**
- * Samplers written by other parts of the project, registered when their module exists: each entry is the module
- * path (relative to the repo root), the exported class and the bench name.
- */
-const optional: readonly [string, string, string][] = [
-  ['src/core/samplers/gp/gp-sampler.ts', 'GpSampler', 'gp'],
-  ['src/core/samplers/cmaes/cmaes-sampler.ts', 'CmaEsSampler', 'cmaes'],
-  ['src/core/samplers/nsga2/nsga2-sampler.ts', 'Nsga2Sampler', 'nsga2'],
-  ['src/core/samplers/qmc/qmc-sampler.ts', 'QmcSampler', 'qmc'],
-  ['src/core/samplers/qmc-sampler.ts', 'QmcSampler', 'qmc'],
-  ['src/core/samplers/auto-sampler.ts', 'AutoSampler', 'auto'],
-]
-
-/** Registers the optional samplers whose modules exist (constructed as `new Class({ seed, ...options })`). */
-export async function registerAvailableSamplers(): Promise<void> {
-  for (const [path, cls, name] of optional) {
-    const url = new URL(`../../${path}`, import.meta.url)
-    if (registry.has(name) || !existsSync(url)) continue
-    const mod = (await import(url.href)) as Record<string, unknown>
-    const Ctor = mod[cls] as (new (opts: Record<string, unknown>) => Sampler) | undefined
-    if (typeof Ctor === 'function') registerSampler(name, ({ seed, options }) => new Ctor({ seed, ...options }))
-  }
-}
+// The run's seed is mixed into the GP's startup sequence (`seed` option) as it always was, so recorded numbers replay;
+// the other samplers draw from the study's seed alone and take no `seed` option.
+registerSampler('gp', ({ seed, options }) => new GpSampler({ seed, ...(options as GpSamplerOptions) }))
+registerSampler('auto', ({ seed, options }) => new AutoSampler({ seed, ...(options as AutoSamplerOptions) }))
+registerSampler('cmaes', ({ options }) => new CmaEsSampler(options as CmaEsSamplerOptions))
+registerSampler('nsga2', ({ options }) => new Nsga2Sampler(options as Nsga2SamplerOptions))
+registerSampler('qmc', ({ options }) => new QmcSampler(options as QmcSamplerOptions))
 
 /** A parsed sampler spec: registry name, options and the label used in results (the spec text). */
 export interface SamplerSpec {

@@ -3,7 +3,7 @@
  * `--jobs N` so runs use several cores.
  */
 import { getProblem, loadProblemModule, problems } from '../problems/index.ts'
-import { parseSamplerSpec, registerAvailableSamplers } from './registry.ts'
+import { parseSamplerSpec } from './registry.ts'
 import { runOne } from './run-one.ts'
 
 /** A unit of work sent to a worker. */
@@ -16,7 +16,6 @@ export interface RunTask {
   problemModule?: string
 }
 
-await registerAvailableSamplers()
 const modules = new Map<string, Awaited<ReturnType<typeof loadProblemModule>>>()
 
 process.on('message', async (task: RunTask) => {
