@@ -29,7 +29,7 @@ test('a quiet trial orphaned by kill -9 is ended before its recovered copy start
   assert.equal(again.code, 0, again.stderr)
   assert.match(
     again.stdout + again.stderr,
-    /trial #0: its worker \(pid \d+\) is gone but the trial's processes were still running/,
+    /trial #0: its worker \(pid \d+\) is gone but the trial's processes \(pids \d+.*\) are still running; ending them/,
   )
   const pids = readFileSync(writes, 'utf8').trim().split('\n').map(Number)
   const first = pids.indexOf(pids.find((p) => p !== orphan)!)

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Study } from '../core/study/study.ts'
@@ -48,7 +49,8 @@ export async function launchAttempt(c: LaunchContext, trial: Trial, lease: GpuLe
   const target = await attemptTarget(study, frozen)
   // Who runs this attempt since when, on how many GPUs: a later run that finds the worker dead charges the lost
   // attempt's time to the trial (recovery.ts).
-  const worker = { ...workerIdentity(), attemptStartedAt: Date.now(), gpus: lease.gpus }
+  const attemptKey = randomBytes(12).toString('hex')
+  const worker = { ...workerIdentity(), attemptStartedAt: Date.now(), gpus: lease.gpus, attemptKey }
   await study.storage.setTrialAttrs(trial.id, 'system', {
     worker,
     ...(target !== undefined ? { target } : {}),
@@ -74,6 +76,7 @@ export async function launchAttempt(c: LaunchContext, trial: Trial, lease: GpuLe
   const env = trialEnv({
     trialId: trial.id,
     trialNumber: trial.number,
+    attemptKey,
     study: study.name,
     params,
     paramsFile: paramsFilePath(c.logDir, trial.number),
@@ -98,10 +101,6 @@ export async function launchAttempt(c: LaunchContext, trial: Trial, lease: GpuLe
     graceSeconds: c.graceSeconds,
     onLine: outputLineHandler(c.o.metricsFrom, (m) => attempt.onMessage(m), warn),
   })
-  // The trial's process group, so a later run can end it if this worker dies while it trains (recovery.ts).
-  const trialPgid = attempt.handle.pid
-  if (trialPgid !== undefined)
-    await study.storage.setTrialAttrs(trial.id, 'system', { worker: { ...worker, trialPgid } })
   c.emit({
     type: 'trial-started',
     number: trial.number,

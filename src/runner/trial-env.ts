@@ -10,6 +10,8 @@ export const PYTHON_CLIENT_DIR = resolve(dirname(fileURLToPath(import.meta.url))
 export interface TrialEnvInput {
   readonly trialId: number
   readonly trialNumber: number
+  /** A random key of this attempt (`WINNOW_ATTEMPT`): how a later run recognises its left-over processes. */
+  readonly attemptKey: string
   readonly study: string
   readonly params: ParamValues
   readonly paramsFile: string
@@ -37,6 +39,7 @@ export function trialEnv(i: TrialEnvInput): Record<string, string> {
     ...i.userEnv,
     WINNOW_TRIAL_ID: String(i.trialId),
     WINNOW_TRIAL_NUMBER: String(i.trialNumber),
+    WINNOW_ATTEMPT: i.attemptKey,
     WINNOW_STUDY: i.study,
     WINNOW_PARAMS: paramsJson,
     WINNOW_PARAMS_FILE: i.paramsFile,
