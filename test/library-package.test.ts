@@ -107,3 +107,22 @@ export const sampler = new GpSampler({ nCandiates: 256 })
   assert.equal(errors.length, 1, `only bad.ts fails:\n${r.stdout}${r.stderr}`)
   assert.match(errors[0], /^bad\.ts.*'nCandiates' does not exist in type 'GpSamplerOptions'/)
 })
+
+test('the packed package holds dist/ (exports point there), the CLI and the clients, and no tests', () => {
+  const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO, encoding: 'utf8' })
+  assert.equal(r.status, 0, r.stderr)
+  const files = (JSON.parse(r.stdout) as { files: { path: string }[] }[])[0].files.map((f) => f.path)
+  for (const needed of [
+    'dist/index.js',
+    'dist/index.d.ts',
+    'dist/testing/index.js',
+    'bin/winnow.js',
+    'src/cli/main.ts',
+  ])
+    assert.ok(files.includes(needed), `${needed} is packed`)
+  assert.ok(files.includes('clients/python/winnow_client.py'))
+  assert.deepEqual(
+    files.filter((f) => f.endsWith('.test.ts')),
+    [],
+  )
+})
