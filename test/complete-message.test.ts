@@ -53,3 +53,19 @@ test('over HTTP, a complete the endpoint cannot read is answered 400 and fails t
   const log = readFileSync(String(trial.systemAttrs.logFile), 'utf8')
   assert.match(log, /complete answered 400/)
 })
+
+test('a complete without a usable objective (null or missing) takes the latest report, as a clean exit does', () => {
+  for (const [name, metrics] of [
+    ['null-objective', '{"loss": null, "acc": 0.5}'],
+    ['no-objective', '{"acc": 0.5}'],
+  ]) {
+    const dir = tempDir('winnow-complete-')
+    const env = `env: {REPORT: ${JSON.stringify('WINNOW {"step": 3, "loss": 0.375}')}, COMPLETE: ${JSON.stringify(`WINNOW {"type": "complete", "metrics": ${metrics}}`)}}`
+    const script = 'console.log(process.env.REPORT); console.log(process.env.COMPLETE)'
+    writeScriptStudy(dir, { name, script, fields: `metrics_from: {protocol: false}\nbudget: {trials: 1}\n${env}` })
+    assert.equal(winnow(['tune', 'study.yaml', '-q'], dir).code, 0, name)
+    const [trial] = JSON.parse(winnow(['export', name, '-f', 'json'], dir).stdout).trials
+    assert.equal(trial.state, 'COMPLETE', name)
+    assert.deepEqual(trial.values, [0.375], name)
+  }
+})

@@ -8,19 +8,23 @@ import type { Budget } from './options.ts'
  * up the stored `gpuSeconds` of every trial plus what running attempts have used so far; wall time is this
  * run's.
  */
+/** How many of the study's trials count toward a trial budget (see BudgetTracker). */
+export function trialsCounted(trials: readonly FrozenTrial[]): number {
+  return trials.filter(
+    (t) =>
+      t.systemAttrs.retryOf === undefined &&
+      t.systemAttrs.pbt === undefined &&
+      (t.state !== 'WAITING' || t.startedAt !== null),
+  ).length
+}
+
 export class BudgetTracker {
   constructor(private readonly b: Budget) {}
 
   /** New trials that may still start (Infinity without a trial budget). */
   trialsLeft(trials: readonly FrozenTrial[]): number {
     if (this.b.trials === undefined) return Number.POSITIVE_INFINITY
-    const counted = trials.filter(
-      (t) =>
-        t.systemAttrs.retryOf === undefined &&
-        t.systemAttrs.pbt === undefined &&
-        (t.state !== 'WAITING' || t.startedAt !== null),
-    ).length
-    return this.b.trials - counted
+    return this.b.trials - trialsCounted(trials)
   }
 
   /** Whether this run's wall time is used up. */

@@ -200,7 +200,8 @@ const NOT_RETRIED = new Set(['oom', 'no_metric', 'bad_complete', 'bad_metric'])
 function unreadableObjective(metrics: Metrics | undefined, names: readonly string[]): string | undefined {
   for (const name of names) {
     const v = metrics?.[name]
-    if (v !== undefined && metricNumber(v) === undefined)
+    // null (the JS client's "no value") counts as absent: the latest report stands in, as documented.
+    if (v !== undefined && v !== null && metricNumber(v) === undefined)
       return `its complete message gave ${name} = ${JSON.stringify(v)}, not a number; send a number (or "NaN" for a run that diverged)`
   }
   return undefined

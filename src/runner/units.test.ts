@@ -115,6 +115,12 @@ describe('metric parsing', () => {
       },
     )
     assert.equal(parseWinnowLine('WINNOW {"type": "complete", "metrics": {"loss": 1', () => {})?.type, 'invalid')
+    // A report with one nested value keeps its other metrics (pruning still sees the loss).
+    assert.deepEqual(parseWinnowLine('WINNOW {"step": 4, "loss": 0.5, "lr": [0.0001]}'), {
+      type: 'report',
+      step: 4,
+      metrics: { loss: 0.5 },
+    })
     assert.equal(parseWinnowLine('WINNOW [1, 2]', (e) => errors.push(e))?.type, 'invalid')
     assert.equal(errors.length, 2, 'WINNOW [..] is reported too')
   })

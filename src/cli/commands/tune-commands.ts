@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { loadStudyFile, parseStudyFile } from '../../config/index.ts'
 import { UsageError } from '../../core/errors.ts'
+import { trialsCounted } from '../../runner/budget.ts'
 import { DEFAULT_STALE_AFTER_SECONDS } from '../../runner/options.ts'
 import { trialsWithoutWorker } from '../../runner/recovery.ts'
 import { requireStudy, usingStorage, withStorageOption } from '../context.ts'
@@ -80,7 +81,7 @@ export async function printResult(result: RunResult): Promise<void> {
     console.log('')
     if (summary.stoppedBy === 'failing') {
       // The failed trials count toward the budget: with it used up, "run again" alone would run nothing.
-      const count = (await study.trials()).length
+      const count = trialsCounted(await study.trials())
       const again =
         result.trialBudget !== undefined && count >= result.trialBudget
           ? `run again with --trials N, N > ${count} (the failed trials count toward the trial budget of ${result.trialBudget})`
@@ -104,12 +105,12 @@ export async function printResult(result: RunResult): Promise<void> {
     for (const line of summarizeStudy(study.info, trials)) console.log(line)
     if (summary.attempts === 0 && summary.stoppedBy === 'trials')
       console.log(
-        `Nothing was run: the study already has ${trials.length} trials, which meets its trial budget (budget.trials and --trials count all the study's trials, not this run's). Pass --trials N with N > ${trials.length} to run more.`,
+        `Nothing was run: the study already has ${trialsCounted(trials)} trials, which meets its trial budget (budget.trials and --trials count all the study's trials, not this run's). Pass --trials N with N > ${trialsCounted(trials)} to run more.`,
       )
     const paused = trials.filter((t) => t.state === 'PAUSED').length
     if (paused > 0 && summary.stoppedBy !== 'aborted')
       console.log(
-        `${paused} trial${paused === 1 ? ' is' : 's are'} paused at a rung with ${paused === 1 ? 'its checkpoint' : 'their checkpoints'}: the best are resumed as more trials reach their rung. To go on, raise the trial budget (budget.trials, or --trials N with N > ${trials.length}) and run the same command again.`,
+        `${paused} trial${paused === 1 ? ' is' : 's are'} paused at a rung with ${paused === 1 ? 'its checkpoint' : 'their checkpoints'}: the best are resumed as more trials reach their rung. To go on, raise the trial budget (budget.trials, or --trials N with N > ${trialsCounted(trials)}) and run the same command again.`,
       )
     console.log(`Storage: ${result.storage.url}`)
   } finally {

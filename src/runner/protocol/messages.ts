@@ -137,7 +137,8 @@ function metrics(v: unknown, type: string): Metrics {
     const n = metricNumber(x)
     if (n !== undefined) out[k] = n
     else if (typeof x === 'string' || typeof x === 'boolean' || x === null) out[k] = x
-    else
+    // A report keeps its other metrics (as before); a `complete` is the trial's result and must be whole.
+    else if (type === 'complete')
       throw new ProtocolError(
         `The metric ${JSON.stringify(k)} of a ${type} message must be a number (or "NaN" / "Infinity"), a string, a boolean or null, got ${JSON.stringify(x)?.slice(0, 80)}.`,
       )
