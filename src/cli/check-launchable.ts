@@ -53,7 +53,10 @@ function launchIssues(config: StudyConfig): PathIssue[] {
     return []
   }
   const searchPath = config.env?.PATH ?? process.env.PATH ?? ''
-  const found = searchPath.split(delimiter).some((dir) => dir !== '' && isProgram(join(dir, program)))
+  // A relative PATH entry (venv/bin) is looked up from the trial's folder, as the trial's exec does.
+  const found = searchPath
+    .split(delimiter)
+    .some((dir) => dir !== '' && isProgram(join(resolve(config.cwd, dir), program)))
   if (found) return []
   return [
     {

@@ -13,6 +13,7 @@ import { QmcSampler } from './samplers/qmc-sampler.ts'
 import { RandomSampler } from './samplers/random-sampler.ts'
 import { TpeSampler } from './samplers/tpe/tpe-sampler.ts'
 import {
+  defaultScheduler,
   HyperbandScheduler,
   MedianScheduler,
   MultiFidelitySampler,
@@ -74,6 +75,8 @@ test('every sampler and scheduler refuses a misspelled option instead of ignorin
     ['PbtScheduler', (e) => new PbtScheduler({ interval: 2, space, ...e })],
     ['MultiFidelitySampler', (e) => new MultiFidelitySampler(new RandomSampler(), { levels: [1, 3, 9], ...e })],
     ['SuccessiveHalvingScheduler resource', (e) => new SuccessiveHalvingScheduler({ resource: { ...resource, ...e } })],
+    ['defaultScheduler', (e) => defaultScheduler({ max: 9 }, { ...e })],
+    ['defaultScheduler resource', (e) => defaultScheduler({ max: 9, ...e })],
   ]
   for (const [owner, make] of makers) {
     assert.doesNotThrow(() => make({}), owner)

@@ -1,3 +1,4 @@
+import { checkOptionNames } from '../option-names.ts'
 import type { ResourceKind } from './resource.ts'
 import { checkNumber } from './scheduler-options.ts'
 import { SuccessiveHalvingScheduler } from './successive-halving-scheduler.ts'
@@ -51,6 +52,8 @@ export function defaultScheduler(
   resource: DefaultSchedulerResource,
   opts: { readonly smoothing?: number; readonly confidence?: number } = {},
 ): SuccessiveHalvingScheduler {
+  checkOptionNames('defaultScheduler', opts, { smoothing: true, confidence: true })
+  checkOptionNames('defaultScheduler resource', resource, { kind: true, min: true, max: true })
   const max = checkNumber('defaultScheduler', 'resource.max', resource.max, { min: 0, open: true })
   const min = resource.min ?? max / DEFAULT_FIRST_RUNG_DIVISOR
   return new SuccessiveHalvingScheduler(

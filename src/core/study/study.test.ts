@@ -278,6 +278,12 @@ describe('Study', () => {
       b.tell(tb, 0.5, { constraint: [1] } as never),
       /tell\(\) has no option `constraint`\. Did you mean `constraints`\?/,
     )
+    const tc = await (await Study.create({ storage, name: 'typo', seed: 1 })).ask()
+    assert.throws(
+      () => tc.suggestFloat('lr', 1e-5, 1e-2, { lgo: true } as never),
+      /suggestFloat\("lr"\) has no option `lgo`\. Did you mean `log`\?/,
+    )
+    assert.throws(() => tc.suggestInt('r', 4, 64, { setp: 4 } as never), /suggestInt\("r"\) has no option `setp`/)
     // optimize(): bad counts, a misspelled enqueued parameter, a promotion-mode scheduler.
     await assert.rejects(
       a.optimize(() => 1, { trials: Number.NaN }),

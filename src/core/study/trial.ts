@@ -12,6 +12,7 @@ import {
 } from '../distributions/distribution.ts'
 import { SearchSpaceError, TrialStateError } from '../errors.ts'
 import type { Json } from '../json.ts'
+import { checkOptionNames, type OptionNames } from '../option-names.ts'
 import type { Sampler, SamplingContext } from '../samplers/sampler.ts'
 import type { Decision } from '../schedulers/scheduler.ts'
 import type { FrozenTrial, TrialId } from '../trial/frozen-trial.ts'
@@ -23,6 +24,9 @@ export interface TrialHost {
   report(trial: Trial, step: number, value: number): Promise<Decision>
   setUserAttrs(trial: TrialId, attrs: Readonly<Record<string, Json>>): Promise<void>
 }
+
+/** The options of suggestFloat / suggestInt (a typo such as `lgo: true` would silently sample linearly). */
+const RANGE_OPTION_NAMES = { log: true, step: true } satisfies OptionNames<{ log?: boolean; step?: number }>
 
 /** Thrown by an objective to end its trial as PRUNED (`Study.optimize` records it, it is not a failure). */
 export class TrialPruned extends Error {
@@ -84,6 +88,7 @@ export class Trial {
 
   /** Suggests a float in [low, high]; `log` samples in log space, `step` discretises. */
   suggestFloat(name: string, low: number, high: number, opts: { log?: boolean; step?: number } = {}): number {
+    checkOptionNames(`suggestFloat("${name}")`, opts, RANGE_OPTION_NAMES)
     const d: Distribution = {
       kind: 'float',
       low,
@@ -96,6 +101,7 @@ export class Trial {
 
   /** Suggests an integer in [low, high]. */
   suggestInt(name: string, low: number, high: number, opts: { log?: boolean; step?: number } = {}): number {
+    checkOptionNames(`suggestInt("${name}")`, opts, RANGE_OPTION_NAMES)
     return this.suggest(name, { kind: 'int', low, high, log: opts.log ?? false, step: opts.step ?? 1 }) as number
   }
 
