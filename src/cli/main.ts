@@ -36,7 +36,7 @@ export function buildProgram(): Command {
   return program
 }
 
-/** Runs the CLI; a usage or config error prints one line and exits 2, anything unexpected exits 1. */
+/** Runs the CLI; a usage or config error prints one line and exits 2, a storage error 3, anything unexpected 1. */
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram()
   try {
@@ -48,6 +48,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (e instanceof WinnowError) {
       process.stderr.write(`${pc.red('error')}: ${e.message}\n`)
       if (debug && e.stack) process.stderr.write(`${e.stack}\n`)
+      // 3: the storage could not be reached or used (a server down, a locked file) — not the trials' fault (1).
+      if (e.code === 'storage') return 3
       return e.code === 'usage' ||
         e.code === 'invalid_config' ||
         e.code === 'study_not_found' ||
