@@ -37,7 +37,10 @@ describe('winnow CLI', () => {
   test('a storage that cannot be reached exits 3 (not 1, which means the trials failed) and says what to check', () => {
     const r = winnow(['status', 'any', '--storage', 'postgres://winnow@127.0.0.1:1/nothing'], tempDir())
     assert.equal(r.code, 3, r.stderr)
-    assert.match(r.stderr, /Cannot connect to postgres:\/\/winnow@127\.0\.0\.1:1\/nothing: .*Check that the server runs/)
+    assert.match(
+      r.stderr,
+      /Cannot connect to postgres:\/\/winnow@127\.0\.0\.1:1\/nothing: .*Check that the server runs/,
+    )
   })
 
   test('bad study files give a located one-line error, exit 2, and write nothing', () => {
