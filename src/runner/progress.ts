@@ -131,7 +131,9 @@ export function applyEvent(s: ProgressState, e: RunnerEvent, direction: Directio
       s.finishedBefore = e.finishedBefore
       return `winnow: study "${e.study}", ${e.concurrency} at a time${e.finishedBefore > 0 ? `, continuing after ${e.finishedBefore} finished trials` : ''}`
     case 'trials-recovered':
-      return `recovered trials ${e.numbers.map((n) => `#${n}`).join(', ')} of a dead worker; they resume from their checkpoints`
+      return e.numbers.length === 1
+        ? `recovered trial #${e.numbers[0]} of a dead worker; it resumes from its checkpoint`
+        : `recovered trials ${e.numbers.map((n) => `#${n}`).join(', ')} of a dead worker; they resume from their checkpoints`
     case 'trial-started':
       s.running.add(e.number)
       return undefined

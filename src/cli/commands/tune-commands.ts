@@ -42,6 +42,9 @@ export function registerTuneCommands(program: Command): void {
     .description('join a study as one more worker (any machine that reaches its storage)')
     .requiredOption('--study <name>', 'study name')
     .requiredOption('-s, --storage <url>', 'storage URL shared by the workers, e.g. postgres://user@host/db')
+    .option('-n, --trials <n>', 'stop once the study has this many trials (overrides the stored budget.trials)', (v) =>
+      positiveInt(v, '--trials'),
+    )
     .option('-j, --concurrency <n>', 'trials at once on this worker', (v) => positiveInt(v, '--concurrency'))
     .option('-q, --quiet', 'line-by-line progress')
     .action(async (flags: { study: string; storage: string } & RunOverrides) => {
@@ -68,7 +71,7 @@ export function registerTuneCommands(program: Command): void {
       const orphaned = trialsWithoutWorker(trials, DEFAULT_STALE_AFTER_SECONDS * 1000)
       if (orphaned.length > 0)
         console.log(
-          `${orphaned.length} of the running trials (${orphaned.map((t) => `#${t.number}`).join(', ')}) have no live worker (it died or stopped sending heartbeats): \`winnow tune\` with the study file, or \`winnow worker\`, re-queues them and resumes them from their checkpoints.`,
+          `${orphaned.length === 1 ? `Running trial #${orphaned[0].number} has` : `Running trials ${orphaned.map((t) => `#${t.number}`).join(', ')} have`} no live worker (it died or stopped sending heartbeats): \`winnow tune\` with the study file, or \`winnow worker\`, re-queues ${orphaned.length === 1 ? 'it and resumes it from its checkpoint' : 'them and resumes them from their checkpoints'}.`,
         )
     }),
   )
@@ -99,7 +102,7 @@ export async function printResult(result: RunResult): Promise<void> {
       process.exitCode = 1
     }
     console.log(
-      `Stopped: ${summary.stoppedBy}. This run: ${summary.attempts} attempts in ${formatDuration(summary.wallSeconds)} (${summary.completed} complete, ${summary.pruned} pruned, ${summary.paused} paused, ${summary.failed} failed, ${summary.requeued} re-queued).`,
+      `Stopped: ${summary.stoppedBy}. This run: ${summary.attempts} attempt${summary.attempts === 1 ? '' : 's'} in ${formatDuration(summary.wallSeconds)} (${summary.completed} complete, ${summary.pruned} pruned, ${summary.paused} paused, ${summary.failed} failed, ${summary.requeued} re-queued).`,
     )
     const trials = await study.trials()
     for (const line of summarizeStudy(study.info, trials)) console.log(line)

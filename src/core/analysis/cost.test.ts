@@ -30,6 +30,16 @@ describe('computeCost', () => {
     assert.match(c.message, /^Used 125 of 300 steps \(saved 58%\)/)
   })
 
+  test('a running trial claims no savings before it ends (it may yet train to full fidelity)', () => {
+    const trials = [
+      fixtureTrial({ number: 0, state: 'COMPLETE', curve: [[100, 1]] }),
+      fixtureTrial({ number: 1, state: 'RUNNING', curve: [[10, 3]] }),
+    ]
+    const c = computeCost(trials, { fullResource: 100 })
+    assert.deepEqual([c.trials, c.resourceUsed, c.resourceFull, c.savedFraction], [1, 100, 100, 0])
+    assert.equal(c.message, 'Used 100 of 100 steps (saved 0%) (1 running trial not counted yet).')
+  })
+
   test('trials that failed before using anything claim no savings', () => {
     const failed = [0, 1, 2].map((n) => fixtureTrial({ number: n, state: 'FAIL', systemAttrs: { gpuSeconds: 3600 } }))
     const c = computeCost(failed, { fullResource: 900 })

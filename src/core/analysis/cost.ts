@@ -10,7 +10,7 @@ export interface CostMeasure {
   readonly trials: number
 }
 
-/** Compute used by a study against running every started trial to full fidelity. */
+/** Compute used by a study against running every started trial to full fidelity (running trials once they end). */
 export interface CostSummary {
   /** Trials that used some of the resource (reported, or COMPLETE); their sum and full-fidelity cost are below. */
   readonly trials: number
@@ -58,7 +58,14 @@ export function computeCost(trials: readonly FrozenTrial[], opts: CostOptions): 
   const gpu = measure()
   const wall = measure()
   const tokens = measure()
+  let running = 0
   for (const t of trials) {
+    // A running trial has not been stopped early (yet): counting it at full fidelity would claim savings it may never
+    // make, so it is left out until it ends.
+    if (t.state === 'RUNNING') {
+      running++
+      continue
+    }
     const r = resourceOf(t, full)
     if (r === undefined) continue
     // A trial that reported nothing (failed at start) saved nothing either: its GPU-hours count, but counting its
@@ -85,7 +92,7 @@ export function computeCost(trials: readonly FrozenTrial[], opts: CostOptions): 
     ...(gpu.trials > 0 ? { gpuSeconds: gpu.result() } : {}),
     ...(wall.trials > 0 ? { wallSeconds: wall.result() } : {}),
     ...(tokens.trials > 0 ? { tokens: tokens.result() } : {}),
-    message: `${parts.join('; ')}.`,
+    message: `${parts.join('; ')}${running > 0 ? ` (${running} running trial${running === 1 ? '' : 's'} not counted yet)` : ''}.`,
   }
 }
 
