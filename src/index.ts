@@ -43,7 +43,16 @@ export type { TpeSamplerOptions } from './core/samplers/tpe/tpe-options.ts'
 export { TpeSampler } from './core/samplers/tpe/tpe-sampler.ts'
 export * from './core/schedulers/index.ts'
 // Storage
-export type { Storage, StudyInfo, StudySummary } from './core/storage.ts'
+export type {
+  NewStudy,
+  NewTrial,
+  StateChange,
+  Storage,
+  StudyInfo,
+  StudySummary,
+  TrialChanges,
+  TrialFilter,
+} from './core/storage.ts'
 export type { ObjectiveResult, OptimizeOptions } from './core/study/optimize.ts'
 // Study and trials
 export { Study } from './core/study/study.ts'

@@ -58,6 +58,7 @@ test('every sampler and scheduler refuses a misspelled option instead of ignorin
   const space = { x: floatDist('x', 0, 1) }
   const makers: [string, (extra: object) => unknown][] = [
     ['AutoSampler', (e) => new AutoSampler({ ...e })],
+    ['RandomSampler', (e) => new RandomSampler({ ...e } as Record<string, never>)],
     ['GpSampler', (e) => new GpSampler({ ...e })],
     ['TpeSampler', (e) => new TpeSampler({ ...e })],
     ['CmaEsSampler', (e) => new CmaEsSampler({ ...e })],

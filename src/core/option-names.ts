@@ -19,9 +19,14 @@ export function checkOptionNames<T extends object>(owner: string, options: T | u
     if (Object.hasOwn(names, key)) continue
     const close = didYouMean(key, known)
     const hint = close !== undefined ? `Did you mean \`${close}\`? ` : ''
-    throw new WinnowError(
-      'invalid_config',
-      `${owner} has no option \`${key}\`. ${hint}Its options: ${known.join(', ')}.`,
-    )
+    const list = known.length > 0 ? `Its options: ${known.join(', ')}.` : 'It takes none.'
+    throw new WinnowError('invalid_config', `${owner} has no option \`${key}\`. ${hint}${list}`)
   }
+}
+
+/** A value as an error message should show it: a string quoted and named (`"256" (a string)`), others as they print. */
+export function describeValue(v: unknown): string {
+  if (typeof v === 'string') return `${JSON.stringify(v)} (a string)`
+  if (Array.isArray(v) || (typeof v === 'object' && v !== null)) return JSON.stringify(v) ?? String(v)
+  return String(v)
 }

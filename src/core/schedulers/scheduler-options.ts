@@ -1,4 +1,5 @@
 import { WinnowError } from '../errors.ts'
+import { describeValue } from '../option-names.ts'
 
 /**
  * Checks that a scheduler option is an integer within bounds and returns it; throws a WinnowError
@@ -15,7 +16,7 @@ export function checkInt(
     const range = max === Number.POSITIVE_INFINITY ? `>= ${min}` : `in [${min}, ${max}]`
     throw new WinnowError(
       'invalid_config',
-      `${owner} option ${option} must be an integer ${range}, but got ${String(value)}. Pass a whole number such as ${min}.`,
+      `${owner} option ${option} must be an integer ${range}, but got ${describeValue(value)}. Pass a whole number such as ${min}.`,
     )
   }
   return value
@@ -42,7 +43,7 @@ export function checkNumber(
     const range = [lo, hi].filter((s) => s !== '').join(' and ')
     throw new WinnowError(
       'invalid_config',
-      `${owner} option ${option} must be a number${range === '' ? '' : ` ${range}`}, but got ${String(value)}. Check the scheduler settings.`,
+      `${owner} option ${option} must be a number${range === '' ? '' : ` ${range}`}, but got ${describeValue(value)}. Check the scheduler settings.`,
     )
   }
   return value

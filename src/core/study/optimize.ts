@@ -1,6 +1,6 @@
 import { SamplerExhaustedError, SearchSpaceError, WinnowError } from '../errors.ts'
 import type { Json } from '../json.ts'
-import { checkOptionNames, type OptionNames } from '../option-names.ts'
+import { checkOptionNames, describeValue, type OptionNames } from '../option-names.ts'
 import type { FinishedState } from '../trial/trial-state.ts'
 import { type Trial, TrialPruned } from './trial.ts'
 
@@ -95,9 +95,14 @@ export async function runOptimizeLoop(
 
 /** `trials` a whole number >= 0 (or Infinity with a timeout), `concurrency` a whole number >= 1, `timeout` ms >= 0. */
 function checkOptimizeOptions(opts: OptimizeOptions): void {
+  if (typeof opts !== 'object' || opts === null)
+    throw new WinnowError(
+      'invalid_config',
+      `optimize() needs its options, e.g. optimize(objective, { trials: 50 }), but got ${describeValue(opts)}.`,
+    )
   checkOptionNames('optimize()', opts, OPTIMIZE_OPTION_NAMES)
   const bad = (what: string, value: unknown, fix: string) =>
-    new WinnowError('invalid_config', `optimize(): ${what} must be ${fix}, but got ${String(value)}.`)
+    new WinnowError('invalid_config', `optimize(): ${what} must be ${fix}, but got ${describeValue(value)}.`)
   const t = opts.trials
   if (typeof t !== 'number' || Number.isNaN(t) || t < 0 || (Number.isFinite(t) && !Number.isInteger(t)))
     throw bad('trials', t, 'a whole number >= 0 (e.g. 50)')

@@ -62,6 +62,26 @@ describe('Study', () => {
     assert.equal(done.number, 0)
   })
 
+  test('a study has one baseline: the same again is not queued twice, another is refused, a failed one re-queues', async () => {
+    const study = await newStudy()
+    const first = await study.enqueue({ x: 1 }, { baseline: true })
+    assert.equal(
+      (await study.enqueue({ x: 1 }, { baseline: true })).id,
+      first.id,
+      'a re-run script gets the same trial',
+    )
+    await assert.rejects(
+      study.enqueue({ x: 2 }, { baseline: true }),
+      /Study "s" already has baseline #0 \(\{"x":1\}\); a study has one baseline\. Enqueue \{"x":2\} without \{ baseline: true \}/,
+    )
+    const t = await study.ask()
+    t.suggestFloat('x', 0, 5)
+    await study.tell(t, undefined, { state: 'FAIL' })
+    const again = await study.enqueue({ x: 1 }, { baseline: true })
+    assert.notEqual(again.id, first.id, 'a failed baseline is queued again')
+    assert.equal((await study.trials()).filter((tr) => tr.systemAttrs.baseline === true).length, 2)
+  })
+
   test('an enqueued value outside the space is refused with a clear error', async () => {
     const study = await newStudy()
     await study.enqueue({ lr: 5 })

@@ -211,6 +211,8 @@ export class Study implements TrialHost {
   /**
    * Queues a configuration to be the next trial asked; missing parameters are sampled. With `baseline: true` it is
    * the study's baseline: `winnow status`, `trials`, the report and the dashboard give every result's gain over it.
+   * A study has one: the same baseline again returns the queued or finished one (a re-run script does not train it
+   * twice; one that failed is queued again), another is refused.
    */
   async enqueue(
     params: ParamValues,
@@ -220,6 +222,18 @@ export class Study implements TrialHost {
       systemAttrs?: Readonly<Record<string, Json>>
     } = {},
   ) {
+    if (opts.baseline) {
+      // One reference per study: running the same script again must not train the baseline twice.
+      const live = (await this.trials()).filter((t) => t.systemAttrs.baseline === true && t.state !== 'FAIL')
+      const configOf = (t: FrozenTrial) => (t.systemAttrs.fixedParams as ParamValues | undefined) ?? t.params
+      const same = live.find((t) => sameConfiguration(configOf(t), params))
+      if (same !== undefined) return same
+      if (live.length > 0)
+        throw new WinnowError(
+          'invalid_config',
+          `Study "${this.name}" already has baseline #${live[0].number} (${JSON.stringify(configOf(live[0]))}); a study has one baseline. Enqueue ${JSON.stringify(params)} without { baseline: true } to try it as a configuration.`,
+        )
+    }
     return this.storage.createTrial(this.id, {
       state: 'WAITING',
       userAttrs: opts.userAttrs,

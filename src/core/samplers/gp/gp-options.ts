@@ -1,5 +1,5 @@
 import { WinnowError } from '../../errors.ts'
-import { checkOptionNames, type OptionNames } from '../../option-names.ts'
+import { checkOptionNames, describeValue, type OptionNames } from '../../option-names.ts'
 
 /** How objective values are transformed before the GP sees them (see `warpTargets`). */
 export type TargetWarping = 'softclip' | 'none'
@@ -68,7 +68,10 @@ export interface GpSamplerOptions {
 export type ResolvedGpOptions = Required<GpSamplerOptions>
 
 const bad = (option: string, rule: string, value: unknown, hint: string) =>
-  new WinnowError('invalid_config', `GpSampler option \`${option}\` must be ${rule}, but got ${String(value)}. ${hint}`)
+  new WinnowError(
+    'invalid_config',
+    `GpSampler option \`${option}\` must be ${rule}, but got ${describeValue(value)}. ${hint}`,
+  )
 
 const OPTION_NAMES = {
   nStartupTrials: true,

@@ -1,5 +1,5 @@
 import { WinnowError } from '../../errors.ts'
-import { checkOptionNames, type OptionNames } from '../../option-names.ts'
+import { checkOptionNames, describeValue, type OptionNames } from '../../option-names.ts'
 import { defaultGamma, defaultWeights, type GammaFunction, type WeightsFunction } from './gamma-weights.ts'
 
 /** Options of `TpeSampler`; every field is optional. */
@@ -53,7 +53,7 @@ export type ResolvedTpeOptions = Required<TpeSamplerOptions>
 const bad = (option: string, rule: string, value: unknown, hint: string) =>
   new WinnowError(
     'invalid_config',
-    `TpeSampler option \`${option}\` must be ${rule}, but got ${String(value)}. ${hint}`,
+    `TpeSampler option \`${option}\` must be ${rule}, but got ${describeValue(value)}. ${hint}`,
   )
 
 const OPTION_NAMES = {
