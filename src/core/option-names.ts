@@ -30,3 +30,11 @@ export function describeValue(v: unknown): string {
   if (Array.isArray(v) || (typeof v === 'object' && v !== null)) return JSON.stringify(v) ?? String(v)
   return String(v)
 }
+
+/** The error for an option value that breaks its rule: `GpSampler option \`nCandidates\` must be …, but got …. hint` */
+export function badOption(owner: string, option: string, rule: string, value: unknown, hint: string): WinnowError {
+  return new WinnowError(
+    'invalid_config',
+    `${owner} option \`${option}\` must be ${rule}, but got ${describeValue(value)}. ${hint}`,
+  )
+}

@@ -1,5 +1,4 @@
-import { WinnowError } from '../../errors.ts'
-import { checkOptionNames, describeValue, type OptionNames } from '../../option-names.ts'
+import { badOption, checkOptionNames, type OptionNames } from '../../option-names.ts'
 
 /** How objective values are transformed before the GP sees them (see `warpTargets`). */
 export type TargetWarping = 'softclip' | 'none'
@@ -68,10 +67,7 @@ export interface GpSamplerOptions {
 export type ResolvedGpOptions = Required<GpSamplerOptions>
 
 const bad = (option: string, rule: string, value: unknown, hint: string) =>
-  new WinnowError(
-    'invalid_config',
-    `GpSampler option \`${option}\` must be ${rule}, but got ${describeValue(value)}. ${hint}`,
-  )
+  badOption('GpSampler', option, rule, value, hint)
 
 const OPTION_NAMES = {
   nStartupTrials: true,

@@ -1,5 +1,4 @@
-import { WinnowError } from '../../errors.ts'
-import { checkOptionNames, describeValue, type OptionNames } from '../../option-names.ts'
+import { badOption, checkOptionNames, type OptionNames } from '../../option-names.ts'
 import { defaultGamma, defaultWeights, type GammaFunction, type WeightsFunction } from './gamma-weights.ts'
 
 /** Options of `TpeSampler`; every field is optional. */
@@ -51,10 +50,7 @@ export interface TpeSamplerOptions {
 export type ResolvedTpeOptions = Required<TpeSamplerOptions>
 
 const bad = (option: string, rule: string, value: unknown, hint: string) =>
-  new WinnowError(
-    'invalid_config',
-    `TpeSampler option \`${option}\` must be ${rule}, but got ${describeValue(value)}. ${hint}`,
-  )
+  badOption('TpeSampler', option, rule, value, hint)
 
 const OPTION_NAMES = {
   nStartupTrials: true,
