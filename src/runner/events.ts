@@ -75,6 +75,16 @@ export type RunnerEvent =
       /** COMPLETE but infeasible (a study constraint broken): never the best. */
       readonly infeasible?: boolean
     }
+  | {
+      /** Trials another worker of the study completed (they count toward its best and baseline, not this run). */
+      readonly type: 'finished-elsewhere'
+      readonly trials: readonly {
+        readonly number: number
+        readonly values: readonly number[]
+        readonly baseline: boolean
+        readonly infeasible?: boolean
+      }[]
+    }
   | { readonly type: 'budget-exhausted'; readonly which: StopReason }
   | { readonly type: 'warning'; readonly message: string }
   | { readonly type: 'run-finished'; readonly summary: RunSummary }

@@ -164,6 +164,18 @@ export function applyEvent(s: ProgressState, e: RunnerEvent, direction: Directio
       s.lastLine = `trial #${e.number} ${e.state}${what}${e.baseline ? ' [baseline]' : ''}`
       return `${s.lastLine} | ${summaryLine(s, direction, Date.now())}`
     }
+    case 'finished-elsewhere': {
+      for (const t of e.trials) {
+        const v = t.values[0]
+        if (t.baseline) s.baseline = { number: t.number, value: v }
+        if (t.infeasible) continue
+        if (s.front !== undefined) addToFront(s.front, t.values)
+        if (s.best === undefined || (direction === 'minimize' ? v < s.best.value : v > s.best.value))
+          s.best = { number: t.number, value: v }
+      }
+      const list = e.trials.map((t) => `#${t.number} ${t.values.map(fmt).join(', ')}`).join('; ')
+      return `completed by another worker: ${list} | ${summaryLine(s, direction, Date.now())}`
+    }
     case 'budget-exhausted':
       return `budget reached: ${e.which}`
     case 'warning':

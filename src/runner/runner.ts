@@ -19,6 +19,7 @@ import { ProtocolEndpoint } from './protocol/endpoint.ts'
 import { outputLineHandler } from './protocol/output-lines.ts'
 import { finishedEvent, recordOutcome } from './record-outcome.ts'
 import { recoverDeadWorkersTrials } from './recovery.ts'
+import { ResultsElsewhere } from './results-elsewhere.ts'
 import type { TrialAttempt } from './trial-attempt.ts'
 
 /**
@@ -99,6 +100,7 @@ export class Runner {
     const onAbort = () => this.wake()
     this.o.signal?.addEventListener('abort', onAbort)
     const before = await this.study.trials()
+    const elsewhere = new ResultsElsewhere(before)
     this.emit({
       type: 'run-started',
       study: this.study.name,
@@ -119,6 +121,9 @@ export class Runner {
         }
         await this.recoverStale(false)
         await this.fillSlots()
+        for (const id of this.running.keys()) elsewhere.mine(id)
+        const news = elsewhere.take(await this.study.trials())
+        if (news !== undefined) this.emit(news)
         if (this.running.size === 0) {
           const idle = await this.idleReason()
           if (idle !== undefined) {

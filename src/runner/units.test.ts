@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { describe, test } from 'node:test'
+import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
 import { isInside, retainCheckpoints } from './checkpoints.ts'
 import { EarlyStopTracker } from './early-stopping.ts'
 import type { RunnerEvent } from './events.ts'
@@ -11,6 +12,7 @@ import { detectGpus, GpuPool } from './gpus.ts'
 import { createProgress, gainOverBaseline } from './progress.ts'
 import { parseWinnowLine } from './protocol/messages.ts'
 import { StdoutMetricParser } from './protocol/stdout-metrics.ts'
+import { ResultsElsewhere } from './results-elsewhere.ts'
 import { tmp } from './testing/harness.ts'
 
 describe('gpus', () => {
@@ -190,6 +192,40 @@ describe('progress', () => {
     const p = createProgress({ ...opts, stream: out as unknown as NodeJS.WriteStream, tty: false })
     return { p, text: () => written }
   }
+
+  test("another worker's completed trials set the best and the baseline; the same trial is news once", () => {
+    const { p, text } = plainProgress({})
+    p.onEvent({ type: 'run-started', study: 's', budget: {}, concurrency: 1, finishedBefore: 0 })
+    const done = (id: number, value: number, baseline = false) =>
+      ({
+        id,
+        number: id,
+        state: 'COMPLETE',
+        values: [value],
+        systemAttrs: baseline ? { baseline: true } : {},
+      }) as unknown as FrozenTrial
+    const elsewhere = new ResultsElsewhere([done(0, 9)])
+    elsewhere.mine(2)
+    const news = elsewhere.take([done(0, 9), done(1, 2, true), done(2, 0.5), done(3, 1)])
+    assert.deepEqual(
+      news?.trials.map((t) => [t.number, t.values[0], t.baseline]),
+      [
+        [1, 2, true],
+        [3, 1, false],
+      ],
+      'not #0 (finished before the run) nor #2 (run here)',
+    )
+    assert.equal(elsewhere.take([done(1, 2, true), done(3, 1)]), undefined)
+    p.onEvent(news!)
+    assert.deepEqual(
+      [p.state.best, p.state.baseline],
+      [
+        { number: 3, value: 1 },
+        { number: 1, value: 2 },
+      ],
+    )
+    assert.match(text(), /completed by another worker: #1 2; #3 1 \| .*best 1 \(#3\) \+50(\.0)?% vs baseline/)
+  })
 
   test('non-TTY mode prints one plain line per finished trial with best and gain over the baseline', () => {
     const out = new PassThrough()
