@@ -44,9 +44,7 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
   const wall = exit.durationSeconds
   const gpu = gpuSeconds(wall, a.lease)
   const costs: Record<string, Json> = {
-    wallSeconds: num(prev.wallSeconds) + wall,
-    gpuSeconds: num(prev.gpuSeconds) + gpu,
-    attempts: num(prev.attempts) + 1,
+    ...costsWithAttempt(prev, wall, gpu),
     ...(a.tokens !== undefined ? { tokens: a.tokens } : {}),
     exit: {
       code: exit.code,
@@ -218,6 +216,19 @@ function finalValues(a: TrialAttempt, names: readonly string[], preferBest: bool
     out.push(v)
   }
   return out
+}
+
+/** A trial's stored costs with one more attempt of `wall` / `gpu` seconds (a finished attempt, or one a dead worker lost). */
+export function costsWithAttempt(
+  prev: Readonly<Record<string, Json>>,
+  wall: number,
+  gpu: number,
+): { wallSeconds: number; gpuSeconds: number; attempts: number } {
+  return {
+    wallSeconds: num(prev.wallSeconds) + wall,
+    gpuSeconds: num(prev.gpuSeconds) + gpu,
+    attempts: num(prev.attempts) + 1,
+  }
 }
 
 function num(v: Json | undefined): number {

@@ -3,6 +3,7 @@ import { hostname } from 'node:os'
 import { TrialStateError } from '../core/errors.ts'
 import type { Study } from '../core/study/study.ts'
 import { type FrozenTrial, lastSignOfLife } from '../core/trial/frozen-trial.ts'
+import { costsWithAttempt } from './record-outcome.ts'
 
 /** Who runs a trial, stored with it (`systemAttrs.worker`) so a dead worker's trials can be recognised. */
 export function workerIdentity(): { host: string; pid: number } {
@@ -70,11 +71,8 @@ async function requeueOrphan(
   // now, else until its last heartbeat.
   const end = left !== undefined && left.length > 0 ? Date.now() : lastSignOfLife(t)
   const lost = typeof w.attemptStartedAt === 'number' ? Math.max(0, end - w.attemptStartedAt) / 1000 : 0
-  const prev = t.systemAttrs
   const systemAttrs = {
-    wallSeconds: num(prev.wallSeconds) + lost,
-    gpuSeconds: num(prev.gpuSeconds) + lost * (typeof w.gpus === 'number' ? w.gpus : 0),
-    attempts: num(prev.attempts) + 1,
+    ...costsWithAttempt(t.systemAttrs, lost, lost * (typeof w.gpus === 'number' ? w.gpus : 0)),
     interrupted: `its worker (pid ${w.pid} on ${w.host}) died`,
   }
   try {
@@ -151,10 +149,6 @@ export function trialsWithoutWorker(trials: readonly FrozenTrial[], staleMs: num
     const deadHere = w.host === hostname() && typeof w.pid === 'number' && !isAlive(w.pid)
     return deadHere || now - lastSignOfLife(t) > staleMs
   })
-}
-
-function num(v: unknown): number {
-  return typeof v === 'number' ? v : 0
 }
 
 /** Whether a process with this pid exists on this host (EPERM: it exists but belongs to someone else). */

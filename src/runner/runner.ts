@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path'
 import { WinnowError } from '../core/errors.ts'
 import type { Study } from '../core/study/study.ts'
 import type { Trial } from '../core/study/trial.ts'
-import type { TrialId } from '../core/trial/frozen-trial.ts'
+import type { FrozenTrial, TrialId } from '../core/trial/frozen-trial.ts'
 import { isFinished } from '../core/trial/trial-state.ts'
 import { BudgetTracker } from './budget.ts'
 import type { RunnerEvent, RunSummary, StopReason } from './events.ts'
@@ -113,7 +113,11 @@ export class Runner {
     try {
       await this.recoverStale(true)
       for (;;) {
-        const stop = await this.stopReason(t0)
+        // One read of the study per poll (incremental): the GPU budget and the news from other workers use it.
+        const trials = await this.study.trials()
+        const news = elsewhere.take(trials)
+        if (news !== undefined) this.emit(news)
+        const stop = this.stopReason(t0, trials)
         if (stop !== undefined) {
           stoppedBy = stop
           if (stop !== 'aborted' && stop !== 'failing') this.emit({ type: 'budget-exhausted', which: stop })
@@ -122,8 +126,6 @@ export class Runner {
         await this.recoverStale(false)
         await this.fillSlots()
         for (const id of this.running.keys()) elsewhere.mine(id)
-        const news = elsewhere.take(await this.study.trials())
-        if (news !== undefined) this.emit(news)
         if (this.running.size === 0) {
           const idle = await this.idleReason()
           if (idle !== undefined) {
@@ -156,7 +158,7 @@ export class Runner {
     return summary
   }
 
-  private async stopReason(t0: number): Promise<StopReason | undefined> {
+  private stopReason(t0: number, trials: readonly FrozenTrial[]): StopReason | undefined {
     if (this.o.signal?.aborted) return 'aborted'
     if (this.failFast.reason() !== undefined) return 'failing'
     if (this.budget.wallTimeUsed(t0)) return 'wall_time'
@@ -164,7 +166,7 @@ export class Runner {
       (s, { attempt: a }) => s + ((Date.now() - a.startedAt) / 1000) * a.lease.gpus,
       0,
     )
-    if (this.budget.gpuHoursUsed(await this.study.trials(), live)) return 'gpu_hours'
+    if (this.budget.gpuHoursUsed(trials, live)) return 'gpu_hours'
     return undefined
   }
 
