@@ -1,8 +1,14 @@
 #!/usr/bin/env node
-// The `winnow` command runs the CLI from its TypeScript sources through tsx (`npm run build` compiles only the
-// library surface, dist/), so the bin registers tsx's loader and then hands over to the CLI's composition root.
-import { register } from 'tsx/esm/api'
+// The `winnow` command: the compiled CLI when it is current (see entry.js), else the sources through tsx's loader.
+import { join } from 'node:path'
+import { compiledIsCurrent } from './entry.js'
 
-register()
-const { run } = await import('../src/cli/main.ts')
-await run(process.argv.slice(2))
+const root = join(import.meta.dirname, '..')
+let main
+if (compiledIsCurrent(root)) main = await import('../dist/cli/main.js')
+else {
+  const { register } = await import('tsx/esm/api')
+  register()
+  main = await import('../src/cli/main.ts')
+}
+await main.run(process.argv.slice(2))

@@ -2,7 +2,17 @@
 // tsx) and type-check under a strict tsconfig that does not allow importing .ts files — what a user's project has.
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
@@ -11,14 +21,18 @@ import { REPO } from './cli-helpers.ts'
 const TSC = join(REPO, 'node_modules/.bin/tsc')
 let project: string
 
-/** A user's project with Winnow installed in node_modules/winnow, built from the current sources. */
+/**
+ * A user's project with Winnow installed in node_modules/winnow, built from the current sources: package.json, dist/,
+ * bin/ and the clients, without src/ (so the CLI can only run compiled).
+ */
 before(() => {
   project = mkdtempSync(join(tmpdir(), 'winnow-consumer-'))
   const pkg = join(project, 'node_modules/winnow')
   mkdirSync(pkg, { recursive: true })
   copyFileSync(join(REPO, 'package.json'), join(pkg, 'package.json'))
   symlinkSync(join(REPO, 'node_modules'), join(pkg, 'node_modules'))
-  const build = spawnSync(TSC, ['-p', join(REPO, 'tsconfig.build.json'), '--outDir', join(pkg, 'dist')], {
+  for (const dir of ['bin', 'clients']) cpSync(join(REPO, dir), join(pkg, dir), { recursive: true })
+  const build = spawnSync(process.execPath, [join(REPO, 'scripts/build.mjs'), join(pkg, 'dist')], {
     encoding: 'utf8',
   })
   assert.equal(build.status, 0, `npm run build failed:\n${build.stdout}${build.stderr}`)
@@ -70,6 +84,34 @@ await storage.close()
   assert.deepEqual(JSON.parse(read.stdout), { n: 12, states: ['COMPLETE'], testing: 'function' })
 })
 
+test('the installed CLI runs compiled (no sources shipped beside it): status of a library study, init writes a recipe', () => {
+  const bin = join(project, 'node_modules/winnow/bin/winnow.js')
+  const db = join(project, 'cli.db')
+  const write = runNode(
+    'cli-study.mjs',
+    `import { openStorage, Study } from 'winnow'
+const storage = await openStorage('sqlite:${db}')
+const study = await Study.create({ storage, name: 'cli', seed: 1 })
+await study.optimize((t) => (t.suggestFloat('x', -1, 1) - 0.5) ** 2, { trials: 6 })
+await storage.close()
+`,
+  )
+  assert.equal(write.status, 0, write.stderr)
+  const status = spawnSync(process.execPath, [bin, 'status', 'cli', '--storage', `sqlite:${db}`], {
+    cwd: project,
+    encoding: 'utf8',
+  })
+  assert.equal(status.status, 0, status.stderr)
+  assert.match(status.stdout, /6 complete/)
+  // The recipe templates are data files the compiled code reads beside itself.
+  const init = spawnSync(process.execPath, [bin, 'init', '--recipe', 'lora-sft', '--dir', 'recipe'], {
+    cwd: project,
+    encoding: 'utf8',
+  })
+  assert.equal(init.status, 0, init.stdout + init.stderr)
+  assert.ok(existsSync(join(project, 'recipe', 'train.py')))
+})
+
 test("the package's type declarations check a user's strict TypeScript, and catch a misspelled option", () => {
   writeFileSync(
     join(project, 'tsconfig.json'),
@@ -116,7 +158,10 @@ test('the packed package holds dist/ (exports point there), the CLI and the clie
     'dist/index.js',
     'dist/index.d.ts',
     'dist/testing/index.js',
+    'dist/cli/main.js',
+    'dist/recipes/templates/train_sft.py',
     'bin/winnow.js',
+    'bin/entry.js',
     'src/cli/main.ts',
   ])
     assert.ok(files.includes(needed), `${needed} is packed`)

@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url'
 import { Command, CommanderError } from 'commander'
 import pc from 'picocolors'
 import { WinnowError } from '../core/errors.ts'
+import { winnowVersion } from '../report/reproducibility.ts'
 import { registerDashboardCommand } from './commands/dashboard-command.ts'
 import { registerDemoCommand } from './commands/demo-command.ts'
 import { registerFocusCommand } from './commands/focus-command.ts'
@@ -21,6 +22,7 @@ import { stopActiveRuns } from './run-study.ts'
 export function buildProgram(): Command {
   const program = new Command('winnow')
     .description('Efficient hyperparameter tuning for LLM fine-tuning.')
+    .version(winnowVersion(), '-V, --version', 'print the version of Winnow')
     .option('--debug', 'show stack traces of unexpected errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
