@@ -374,6 +374,25 @@ describe('Study', () => {
     assert.ok((await study.schedulingContext()).history.some((t) => t.id === c.id))
   })
 
+  test('a trial that failed after a good report does not keep its rung place (it can never go on)', async () => {
+    const study = await newStudy({
+      scheduler: new SuccessiveHalvingScheduler({
+        resource: { kind: 'steps', min: 1, max: 4, reductionFactor: 2 },
+        mode: 'stopping',
+      }),
+      sampler: new RandomSampler(),
+    })
+    const crashed = await study.ask()
+    crashed.suggestFloat('x', 0, 1)
+    await crashed.report(1, 0.1)
+    await study.tell(crashed, undefined, { state: 'FAIL' })
+    const next = await study.ask()
+    next.suggestFloat('x', 0, 1)
+    // With the crashed trial in rung 0 (top 1 of 2), 0.8 would be pruned; alone it goes on.
+    assert.equal((await next.report(1, 0.8)).action, 'continue')
+    assert.ok(!(await study.schedulingContext()).history.some((t) => t.id === crashed.id))
+  })
+
   test('stopping-mode schedulers run in optimize, and the default sampler then learns from pruned trials', async () => {
     const resource = { kind: 'steps' as const, min: 1, max: 9, reductionFactor: 3 }
     for (const scheduler of [

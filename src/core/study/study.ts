@@ -279,12 +279,13 @@ export class Study implements TrialHost {
   }
 
   /**
-   * What the scheduler judges by: the study and its trials, less the completed ones that broke a constraint. A
-   * trial that cannot be the best must not take a rung's place, or set the median, that a feasible trial then
-   * misses (a promoted trial that completes infeasible frees its promotion slot).
+   * What the scheduler judges by: the study and its trials, less the failed ones and the completed ones that broke a
+   * constraint. A trial that cannot go on or cannot be the best must not take a rung's place, or set the median,
+   * that a trial still in the race then misses (a promoted trial that completes infeasible frees its promotion slot;
+   * one that reported well and then crashed held the top of its rung and got every later trial pruned).
    */
   async schedulingContext(): Promise<SchedulingContext> {
-    const history = (await this.cache.refresh()).filter((t) => !isInfeasibleResult(t))
+    const history = (await this.cache.refresh()).filter((t) => t.state !== 'FAIL' && !isInfeasibleResult(t))
     return { study: this.info, history }
   }
 
