@@ -60,6 +60,24 @@ test('trials that all fail the same way stop the run after 3 with exit 1 and say
   )
 })
 
+test('with retries, failures whose retry is queued do not trigger the fail-fast stop: the retries run', () => {
+  const dir = tempDir('winnow-failed-')
+  // Each configuration fails on its first run (a flaky GPU) and succeeds when retried with the same parameters.
+  const script = `const fs = require('fs'); const x = process.argv.at(-1); const mark = 'ran-' + x
+const first = !fs.existsSync(mark); fs.writeFileSync(mark, '')
+if (first) console.error('CUDA error: unspecified launch failure'), process.exit(1)
+console.log('loss=' + x)`
+  writeScriptStudy(dir, {
+    name: 'flaky',
+    script,
+    fields: 'budget: {trials: 3}\nretries: 1\nmetrics_from: {stdout_pattern: "loss=(?<loss>[0-9.]+)"}',
+  })
+  const r = winnow(['tune', 'study.yaml', '-q', '-j', '3'], dir)
+  assert.equal(r.code, 0, r.stdout + r.stderr)
+  assert.doesNotMatch(r.stderr, /failed the same way/)
+  assert.match(r.stdout, /3 complete/)
+})
+
 test('trials says why each failed and --logs prints the output; a run where every trial failed exits 1', () => {
   const dir = tempDir('winnow-failed-')
   // Each trial fails differently (its exit code and message depend on x), so the fail-fast stop does not apply.

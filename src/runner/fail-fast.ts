@@ -9,8 +9,13 @@ export class FailFast {
   private readonly failures: string[] = []
   private succeeded = false
 
-  /** Records how an attempt ended (infeasible trials, e.g. predicted out-of-memory, say nothing about the setup). */
-  record(state: string, reason: string | undefined, infeasible: boolean): void {
+  /**
+   * Records how an attempt ended. Infeasible trials (e.g. predicted out-of-memory) say nothing about the setup; a
+   * failure whose retry is queued is not final: with `retries` the user expects transient failures, and stopping
+   * before any retry ran would make the option do nothing.
+   */
+  record(state: string, reason: string | undefined, infeasible: boolean, retried = false): void {
+    if (retried) return
     if (state === 'FAIL' && reason !== undefined && !infeasible)
       this.failures.push(reason.replace(/^trial exited with /, ''))
     else if (state === 'COMPLETE' || state === 'PRUNED' || state === 'PAUSED') this.succeeded = true

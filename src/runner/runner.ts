@@ -254,7 +254,7 @@ export class Runner {
         { COMPLETE: 'completed', PRUNED: 'pruned', FAIL: 'failed', PAUSED: 'paused', WAITING: 'requeued' } as const
       )[out.state as 'COMPLETE']
       if (k !== undefined) this.counts[k]++
-      this.failFast.record(out.state, out.reason, attempt.frozen.systemAttrs.infeasible === true)
+      this.failFast.record(out.state, out.reason, attempt.frozen.systemAttrs.infeasible === true, out.retried)
       this.emit(finishedEvent(attempt, out))
     } catch (e) {
       this.emit({ type: 'warning', message: `could not record the end of trial #${attempt.number}: ${String(e)}` })
