@@ -1,5 +1,5 @@
 import { findBaseline, gainOver } from '../core/analysis/baseline.ts'
-import { computeCost, resourceUnit, totalUsage } from '../core/analysis/cost.ts'
+import { computeCost, totalUsage } from '../core/analysis/cost.ts'
 import { bestTrial, isInfeasibleResult, noBestReason, paretoFront } from '../core/analysis/pareto.ts'
 import { rankTransferToHighest } from '../core/analysis/rank-transfer.ts'
 import type { StudyInfo } from '../core/storage.ts'
@@ -58,7 +58,7 @@ export function summarizeStudy(info: StudyInfo, trials: readonly FrozenTrial[]):
   // Without a scheduler's resource and with at most one report per trial there is nothing to save or count.
   const cost =
     full > 0 && (resource !== undefined || maxSeen > 1)
-      ? computeCost(trials, { fullResource: full, unit: resourceUnit(resource?.kind ?? 'steps') })
+      ? computeCost(trials, { fullResource: full, kind: resource?.kind ?? 'steps' })
       : undefined
   if (cost !== undefined && cost.trials > 0) lines.push(`Compute: ${cost.message}`)
   else {

@@ -265,8 +265,8 @@ function costOf(trials: readonly FrozenTrial[], r: Omit<ReportResource, 'rungs'>
   const maxSeen = Math.max(0, ...trials.map((t) => t.intermediate.at(-1)?.step ?? 0))
   const full = r?.max ?? maxSeen
   if (!(full > 0)) return undefined
-  const unit = resourceUnit(r?.kind ?? 'steps')
-  return { ...computeCost(trials, { fullResource: full, unit }), unit, fullResource: full }
+  const kind = r?.kind ?? 'steps'
+  return { ...computeCost(trials, { fullResource: full, kind }), unit: resourceUnit(kind), fullResource: full }
 }
 
 function lineageIfAny(attrs: StudyInfo['systemAttrs']): Lineage | undefined {

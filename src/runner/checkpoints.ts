@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises'
 import { isAbsolute, join, relative, resolve } from 'node:path'
-import type { Direction } from '../core/trial/frozen-trial.ts'
+import type { Direction, FrozenTrial } from '../core/trial/frozen-trial.ts'
 
 /** Which checkpoints of a trial to keep on disk. */
 export interface CheckpointOptions {
@@ -18,6 +18,24 @@ export interface CheckpointRecord {
   readonly step?: number
   /** The objective at (or just before) the checkpoint's step, if known. */
   readonly value?: number
+}
+
+/**
+ * The step an attempt of this trial starts training from: its stored checkpoint's step when it resumes from one (a
+ * paused, re-queued or recovered trial; a PBT child from its donor's), else 0 — it trains from scratch. A
+ * checkpoint announced without a step is taken to be at the trial's last report.
+ */
+export function resumeStep(t: FrozenTrial): number {
+  const path = t.systemAttrs.checkpoint
+  if (typeof path !== 'string') return 0
+  const records = Array.isArray(t.systemAttrs.checkpoints)
+    ? (t.systemAttrs.checkpoints as unknown as CheckpointRecord[])
+    : []
+  const own = records.findLast((r) => r.path === path && typeof r.step === 'number')
+  if (own?.step !== undefined) return own.step
+  const pbt = t.systemAttrs.pbt as { checkpointStep?: unknown } | undefined
+  if (typeof pbt?.checkpointStep === 'number') return pbt.checkpointStep
+  return t.intermediate.at(-1)?.step ?? 0
 }
 
 /** The checkpoint folder of a trial number. */

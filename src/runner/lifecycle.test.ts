@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
+import { computeCost } from '../core/analysis/cost.ts'
 import type { Scheduler } from '../core/schedulers/scheduler.ts'
 import type { RunnerEvent } from './events.ts'
 import { GpuPool } from './gpus.ts'
@@ -47,6 +48,21 @@ describe('trial lifecycle', () => {
     )
     const state = JSON.parse(readFileSync(t.systemAttrs.checkpoint as string, 'utf8')) as { history: number[] }
     assert.deepEqual(state.history, [1, 2, 3, 4, 5, 6])
+    // Steps trained: 0 → 3, then 3 → 6 from the checkpoint.
+    assert.equal(t.systemAttrs.resourceUsed, 6)
+  })
+
+  test('a promoted trial without a checkpoint trains from scratch, and its steps are counted again', async () => {
+    const study = await makeStudy({ scheduler: rungScheduler })
+    const { runner, events } = testRunner(study, {
+      command: (_p, i) => nodeArgv('node-trial.ts', String(i.target), '20', 'no-checkpoint'),
+    })
+    await runner.run()
+    assert.deepEqual(finishedStates(events), ['0:PAUSED', '0:COMPLETE'])
+    const [t] = await study.trials()
+    assert.equal(t.systemAttrs.resourceUsed, 3 + 6)
+    const cost = computeCost([t], { fullResource: 6 })
+    assert.match(cost.message, /^Used 9 of 6 steps \(saved 0%\)/)
   })
 
   test('the trial budget is respected with concurrency', async () => {

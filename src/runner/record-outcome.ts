@@ -1,7 +1,7 @@
 import type { Json } from '../core/json.ts'
 import type { Study } from '../core/study/study.ts'
 import type { TrialState } from '../core/trial/trial-state.ts'
-import { removeTrialCheckpoints } from './checkpoints.ts'
+import { removeTrialCheckpoints, resumeStep } from './checkpoints.ts'
 import type { RunnerEvent } from './events.ts'
 import type { ExitInfo } from './executor/executor.ts'
 import { gpuSeconds } from './gpus.ts'
@@ -43,8 +43,10 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
   const prev = a.frozen.systemAttrs
   const wall = exit.durationSeconds
   const gpu = gpuSeconds(wall, a.lease)
+  const resourceUsed = resourceWithAttempt(prev, resumeStep(a.frozen), a.lastStep)
   const costs: Record<string, Json> = {
     ...costsWithAttempt(prev, wall, gpu),
+    ...(resourceUsed !== undefined ? { resourceUsed } : {}),
     ...(a.tokens !== undefined ? { tokens: a.tokens } : {}),
     exit: {
       code: exit.code,
@@ -229,6 +231,23 @@ export function costsWithAttempt(
     gpuSeconds: num(prev.gpuSeconds) + gpu,
     attempts: num(prev.attempts) + 1,
   }
+}
+
+/**
+ * The resource (steps, epochs) a trial has trained over its attempts, with this one from `start` (its resume step,
+ * 0 from scratch) to its last report `last`: a trial promoted without a checkpoint trains its first steps again and
+ * pays for them again. What came before is at least the resume point (an attempt lost with its worker left its
+ * progress in the checkpoint, not in the sum). Undefined while nothing was reported (the count then falls back to
+ * the last report, see `computeCost`).
+ */
+export function resourceWithAttempt(
+  prev: Readonly<Record<string, Json>>,
+  start: number,
+  last: number | undefined,
+): number | undefined {
+  const recorded = typeof prev.resourceUsed === 'number' ? prev.resourceUsed : undefined
+  if (last === undefined) return recorded
+  return Math.max(recorded ?? 0, start) + Math.max(0, last - start)
 }
 
 function num(v: Json | undefined): number {

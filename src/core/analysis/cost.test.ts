@@ -24,8 +24,8 @@ describe('computeCost', () => {
     assert.equal(c.resourceUsed, 125)
     assert.equal(c.resourceFull, 300)
     assert.ok(Math.abs(c.savedFraction - 175 / 300) < 1e-12)
-    assert.deepEqual(c.gpuSeconds, { used: 120, fullEstimate: 200, trials: 2 })
-    assert.deepEqual(c.tokens, { used: 1000, fullEstimate: 1000, trials: 1 })
+    assert.deepEqual(c.gpuSeconds, { used: 120, fullEstimate: 200, trials: 2, overheadPerAttempt: 0 })
+    assert.deepEqual(c.tokens, { used: 1000, fullEstimate: 1000, trials: 1, overheadPerAttempt: 0 })
     assert.equal(c.wallSeconds, undefined)
     assert.match(c.message, /^Used 125 of 300 steps \(saved 58%\)/)
   })
@@ -44,28 +44,72 @@ describe('computeCost', () => {
     const failed = [0, 1, 2].map((n) => fixtureTrial({ number: n, state: 'FAIL', systemAttrs: { gpuSeconds: 3600 } }))
     const c = computeCost(failed, { fullResource: 900 })
     assert.deepEqual([c.trials, c.resourceUsed, c.resourceFull, c.savedFraction], [0, 0, 0, 0])
-    assert.deepEqual(c.gpuSeconds, { used: 3 * 3600, fullEstimate: 3 * 3600, trials: 3 }, 'their GPU time still counts')
+    assert.deepEqual(
+      c.gpuSeconds,
+      { used: 3 * 3600, fullEstimate: 3 * 3600, trials: 3, overheadPerAttempt: 0 },
+      'their GPU time still counts',
+    )
     const one = computeCost([...failed, fixtureTrial({ number: 3, state: 'PRUNED', curve: [[300, 2]] })], {
       fullResource: 900,
     })
     assert.match(one.message, /^Used 300 of 900 steps \(saved 67%\)/)
   })
 
-  test('resourceUsed overrides the last step (re-paid data-fraction rungs)', () => {
-    const t = fixtureTrial({ number: 0, state: 'COMPLETE', curve: [[1, 1]], systemAttrs: { resourceUsed: 1.4 } })
-    const c = computeCost([t], { fullResource: 1, unit: 'data passes' })
-    assert.equal(c.resourceUsed, 1.4)
+  test("resourceUsed (the runner's sum over attempts) overrides the last step: a restart from scratch pays again", () => {
+    // Paused at 40, promoted without a checkpoint: the second attempt trained 0 → 130.
+    const t = fixtureTrial({ number: 0, state: 'COMPLETE', curve: [[130, 1]], systemAttrs: { resourceUsed: 170 } })
+    const c = computeCost([t], { fullResource: 130 })
+    assert.equal(c.resourceUsed, 170)
     assert.equal(c.savedFraction, 0)
   })
 
-  test('data fractions are counted in full-data trainings', () => {
+  test('data fractions are counted in full-data trainings, every fraction a trial reported as one training', () => {
     assert.equal(resourceUnit('steps'), 'steps')
     assert.equal(resourceUnit('epochs'), 'epochs')
-    const trials = [0.1, 0.3, 1].map((f, i) =>
-      fixtureTrial({ number: i, state: 'PRUNED', curve: [[f, 2]], systemAttrs: { resourceUsed: f } }),
-    )
-    const c = computeCost(trials, { fullResource: 1, unit: resourceUnit('data_fraction') })
+    const trials = [0.1, 0.3, 1].map((f, i) => fixtureTrial({ number: i, state: 'PRUNED', curve: [[f, 2]] }))
+    const c = computeCost(trials, { fullResource: 1, kind: 'data_fraction' })
     assert.match(c.message, /^Used 1\.4 of 3 full-data trainings \(saved 53%\)/)
+    // A subset ladder retrains on 10 %, 30 % and all of the data: 1.4 trainings, not the last fraction's 1.
+    const ladder = fixtureTrial({
+      number: 0,
+      state: 'COMPLETE',
+      curve: [
+        [0.1, 3],
+        [0.3, 2],
+        [1, 1],
+      ],
+    })
+    const twice = fixtureTrial({ number: 1, state: 'PRUNED', curve: [[0.1, 4]] })
+    const l = computeCost([ladder, twice], { fullResource: 1, kind: 'data_fraction' })
+    assert.ok(Math.abs(l.resourceUsed - 1.5) < 1e-12)
+    assert.match(l.message, /^Used 1\.5 of 2 full-data trainings \(saved 25%\)/)
+  })
+
+  test('wall and GPU time at full fidelity extrapolate only what grows with the resource, not the per-attempt overhead', () => {
+    // Every trial costs 5 s to start plus 0.1 s per step.
+    const trials = [10, 50, 100].map((steps, i) =>
+      fixtureTrial({
+        number: i,
+        state: i === 2 ? 'COMPLETE' : 'PRUNED',
+        curve: [[steps, 1]],
+        systemAttrs: { wallSeconds: 5 + 0.1 * steps, gpuSeconds: 5 + 0.1 * steps },
+      }),
+    )
+    const c = computeCost(trials, { fullResource: 100 })
+    assert.ok(Math.abs(c.wallSeconds!.overheadPerAttempt - 5) < 1e-9)
+    // 3 trials × 15 s; scaling whole trials by full / used would claim 60 + 20 + 15 = 95 s.
+    assert.ok(Math.abs(c.wallSeconds!.fullEstimate - 45) < 1e-9, String(c.wallSeconds!.fullEstimate))
+    // Trials whose time does not grow with the resource at all (all start-up): nothing saved in time.
+    const flat = [10, 50, 100].map((steps, i) =>
+      fixtureTrial({ number: i, state: 'PRUNED', curve: [[steps, 1]], systemAttrs: { wallSeconds: 0.83 } }),
+    )
+    const f = computeCost(flat, { fullResource: 100 })
+    assert.ok(Math.abs(f.wallSeconds!.fullEstimate - f.wallSeconds!.used) < 1e-9)
+    // One resource level only: overhead and rate cannot be told apart, so the cost is taken as proportional.
+    const same = [0, 1].map((i) =>
+      fixtureTrial({ number: i, state: 'PRUNED', curve: [[10, 1]], systemAttrs: { wallSeconds: 2 } }),
+    )
+    assert.equal(computeCost(same, { fullResource: 100 }).wallSeconds!.fullEstimate, 40)
   })
 })
 

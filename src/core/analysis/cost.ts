@@ -4,10 +4,15 @@ import type { FrozenTrial } from '../trial/frozen-trial.ts'
 /** A cost measured on the trials that recorded it, and what running them all to full fidelity would have cost. */
 export interface CostMeasure {
   readonly used: number
-  /** Each trial's cost scaled by full / resource used (linear in the resource), summed. */
+  /**
+   * What every trial would have cost at full fidelity: what it used plus the rest of the resource at its own rate,
+   * the per-attempt overhead (process start, model load: the fitted `overheadPerAttempt`) not scaled up.
+   */
   readonly fullEstimate: number
   /** How many trials recorded this cost. */
   readonly trials: number
+  /** The fixed cost per attempt fitted across trials (0 when the trials show none, or too few to tell). */
+  readonly overheadPerAttempt: number
 }
 
 /** Compute used by a study against running every started trial to full fidelity (running trials once they end). */
@@ -39,20 +44,26 @@ export function resourceUnit(kind: string): string {
 export interface CostOptions {
   /** The resource of one full-fidelity trial (e.g. max steps). */
   readonly fullResource: number
-  /** Unit name for the message. @default 'steps' */
-  readonly unit?: string
+  /**
+   * The resource's kind: `steps` / `epochs` accumulate within a training; with `data_fraction` each fraction a
+   * trial reported is counted as a training on that share of the data (a subset ladder retrains at every rung).
+   * @default 'steps'
+   */
+  readonly kind?: string
 }
 
 /**
  * Sums what the trials consumed and what every one of them would have consumed at full fidelity ("saved N%").
- * A trial's resource is `systemAttrs.resourceUsed` when the runner recorded it (needed when resumed trials
- * re-pay, e.g. data-fraction rungs), else the step of its last report, else the full resource for a COMPLETE
- * trial without reports. GPU-seconds, wall seconds and tokens come from `systemAttrs.gpuSeconds`, `wallSeconds`
- * and `tokens` where present; their full-fidelity estimate scales each trial's figure by full / used.
+ * A trial's resource (see `resourceOf`) is what its attempts trained, a restart from scratch paying again.
+ * GPU-seconds, wall seconds and tokens come from `systemAttrs.gpuSeconds`, `wallSeconds` and `tokens` where
+ * present; their full-fidelity estimate (see `CostMeasure.fullEstimate`) extrapolates only the part that grows
+ * with the resource: scaling a whole 10-second trial that spent 9 s loading its model by full / used claimed
+ * savings the study never made.
  */
 export function computeCost(trials: readonly FrozenTrial[], opts: CostOptions): CostSummary {
   const full = opts.fullResource
-  const unit = opts.unit ?? 'steps'
+  const kind = opts.kind ?? 'steps'
+  const unit = resourceUnit(kind)
   let n = 0
   let used = 0
   const gpu = measure()
@@ -66,7 +77,7 @@ export function computeCost(trials: readonly FrozenTrial[], opts: CostOptions): 
       running++
       continue
     }
-    const r = resourceOf(t, full)
+    const r = resourceOf(t, full, kind)
     if (r === undefined) continue
     // A trial that reported nothing (failed at start) saved nothing either: its GPU-hours count, but counting its
     // full resource in "what all trials at full fidelity would cost" would claim savings.
@@ -74,24 +85,27 @@ export function computeCost(trials: readonly FrozenTrial[], opts: CostOptions): 
       n++
       used += r
     }
-    gpu.add(t.systemAttrs.gpuSeconds, r, full)
-    wall.add(t.systemAttrs.wallSeconds, r, full)
-    tokens.add(t.systemAttrs.tokens, r, full)
+    const attempts = typeof t.systemAttrs.attempts === 'number' ? Math.max(1, t.systemAttrs.attempts) : 1
+    gpu.add(t.systemAttrs.gpuSeconds, r, attempts)
+    wall.add(t.systemAttrs.wallSeconds, r, attempts)
+    tokens.add(t.systemAttrs.tokens, r, attempts)
   }
   const resourceFull = n * full
   const savedFraction = resourceFull > 0 ? Math.max(0, 1 - used / resourceFull) : 0
   const parts = [`Used ${num(used)} of ${num(resourceFull)} ${unit} (saved ${Math.round(savedFraction * 100)}%)`]
   // CPU-only studies record 0 GPU-seconds; saying "0.00 of 0.00 GPU-hours" would be noise.
-  if (gpu.trials > 0 && gpu.used > 0) parts.push(`${hours(gpu.used)} of ${hours(gpu.fullEstimate)} GPU-hours`)
-  if (tokens.trials > 0) parts.push(`${num(tokens.used)} of ${num(tokens.fullEstimate)} tokens`)
+  const gpuCost = gpu.result(full)
+  const tokenCost = tokens.result(full)
+  if (gpu.trials > 0 && gpu.used > 0) parts.push(`${hours(gpuCost.used)} of ${hours(gpuCost.fullEstimate)} GPU-hours`)
+  if (tokens.trials > 0) parts.push(`${num(tokenCost.used)} of ${num(Math.round(tokenCost.fullEstimate))} tokens`)
   return {
     trials: n,
     resourceUsed: used,
     resourceFull,
     savedFraction,
-    ...(gpu.trials > 0 ? { gpuSeconds: gpu.result() } : {}),
-    ...(wall.trials > 0 ? { wallSeconds: wall.result() } : {}),
-    ...(tokens.trials > 0 ? { tokens: tokens.result() } : {}),
+    ...(gpu.trials > 0 ? { gpuSeconds: gpu.result(full) } : {}),
+    ...(wall.trials > 0 ? { wallSeconds: wall.result(full) } : {}),
+    ...(tokens.trials > 0 ? { tokens: tokens.result(full) } : {}),
     message: `${parts.join('; ')}${running > 0 ? ` (${running} running trial${running === 1 ? '' : 's'} not counted yet)` : ''}.`,
   }
 }
@@ -125,8 +139,16 @@ export function totalUsage(trials: readonly FrozenTrial[]): Usage {
   return { trials: n, wallSeconds: wall, gpuSeconds: gpu, tokens }
 }
 
-/** The resource a trial consumed, or undefined when it never started. */
-function resourceOf(t: FrozenTrial, full: number): number | undefined {
+/**
+ * The resource a trial consumed, or undefined when it never started: with `data_fraction`, the sum of the distinct
+ * fractions it reported (each a training on that share; a script that continues from the smaller subset's weights
+ * spent less than counted, so the savings are if anything understated); otherwise `systemAttrs.resourceUsed`, which
+ * the runner sums over attempts (a promoted trial that restarted from scratch, without a checkpoint, paid its steps
+ * again), else the step of its last report; a COMPLETE trial without reports counts the full resource.
+ */
+function resourceOf(t: FrozenTrial, full: number, kind: string): number | undefined {
+  if (kind === 'data_fraction' && t.intermediate.length > 0)
+    return [...new Set(t.intermediate.map((p) => p.step))].reduce((a, b) => a + b, 0)
   const recorded = t.systemAttrs.resourceUsed
   if (typeof recorded === 'number' && Number.isFinite(recorded)) return recorded
   if (t.intermediate.length > 0) return t.intermediate[t.intermediate.length - 1].step
@@ -135,31 +157,75 @@ function resourceOf(t: FrozenTrial, full: number): number | undefined {
   return 0
 }
 
+/** One trial's cost: its figure, the resource it trained, its attempts. */
+interface CostPoint {
+  readonly x: number
+  readonly resource: number
+  readonly attempts: number
+}
+
+/** Collects one cost over the trials and estimates it at full fidelity (see `CostMeasure`). */
 function measure() {
+  const points: CostPoint[] = []
   let used = 0
-  let fullEstimate = 0
-  let trials = 0
   return {
     get trials() {
-      return trials
+      return points.length
     },
     get used() {
       return used
     },
-    get fullEstimate() {
-      return fullEstimate
-    },
-    add(x: Json | undefined, resource: number, full: number) {
+    add(x: Json | undefined, resource: number, attempts: number) {
       if (typeof x !== 'number' || !Number.isFinite(x)) return
-      trials++
+      points.push({ x, resource, attempts })
       used += x
-      // A trial stopped at 0 resource has no rate to extrapolate from; count what it used.
-      fullEstimate += resource > 0 ? (x * full) / resource : x
     },
-    result(): CostMeasure {
-      return { used, fullEstimate, trials }
+    result(full: number): CostMeasure {
+      const overhead = overheadPerAttempt(points)
+      let fullEstimate = 0
+      for (const p of points) {
+        // A trial at (or past) full fidelity, or stopped before any resource, has nothing to extrapolate.
+        if (!(p.resource > 0) || p.resource >= full) {
+          fullEstimate += p.x
+          continue
+        }
+        const rate = Math.max(0, p.x - overhead * p.attempts) / p.resource
+        fullEstimate += p.x + rate * (full - p.resource)
+      }
+      return { used, fullEstimate, trials: points.length, overheadPerAttempt: overhead }
     },
   }
+}
+
+/**
+ * The fixed cost per attempt `a` in cost ≈ a·attempts + b·resource, fitted by least squares over the trials that
+ * trained something; 0 when the fit has no footing (every trial at one resource and one attempt: overhead and rate
+ * cannot be told apart, so the cost is taken as proportional). Clamped to [0, the smallest cost per attempt]: no
+ * trial is left with a negative rate.
+ */
+export function overheadPerAttempt(points: readonly CostPoint[]): number {
+  let kk = 0
+  let kr = 0
+  let rr = 0
+  let kx = 0
+  let rx = 0
+  let ceiling = Number.POSITIVE_INFINITY
+  for (const p of points) {
+    if (!(p.resource > 0)) continue
+    kk += p.attempts * p.attempts
+    kr += p.attempts * p.resource
+    rr += p.resource * p.resource
+    kx += p.attempts * p.x
+    rx += p.resource * p.x
+    ceiling = Math.min(ceiling, p.x / p.attempts)
+  }
+  const det = kk * rr - kr * kr
+  if (!(ceiling < Number.POSITIVE_INFINITY) || !(det > 1e-9 * kk * rr)) return 0
+  let a = (rr * kx - kr * rx) / det
+  const b = (kk * rx - kr * kx) / det
+  // Cost that does not grow with the resource at all: all of it is overhead (as far as these trials show).
+  if (b < 0) a = kx / kk
+  return Math.min(ceiling, Math.max(0, a))
 }
 
 function num(x: number): string {
