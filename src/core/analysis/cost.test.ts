@@ -37,7 +37,11 @@ describe('computeCost', () => {
     ]
     const c = computeCost(trials, { fullResource: 100 })
     assert.deepEqual([c.trials, c.resourceUsed, c.resourceFull, c.savedFraction], [1, 100, 100, 0])
-    assert.equal(c.message, 'Used 100 of 100 steps (saved 0%) (1 running trial not counted yet).')
+    assert.equal(c.message, 'Used 100 of 100 steps (saved 0%) (1 unfinished trial not counted yet).')
+    // An interrupted run's trial, re-queued to resume, is just as unfinished.
+    const requeued = fixtureTrial({ number: 2, state: 'WAITING', curve: [[10, 3]], systemAttrs: { resourceUsed: 10 } })
+    const r = computeCost([trials[0], requeued], { fullResource: 100 })
+    assert.equal(r.message, 'Used 100 of 100 steps (saved 0%) (1 unfinished trial not counted yet).')
   })
 
   test('trials that failed before using anything claim no savings', () => {

@@ -71,9 +71,10 @@ export function computeCost(trials: readonly FrozenTrial[], opts: CostOptions): 
   const tokens = measure()
   let running = 0
   for (const t of trials) {
-    // A running trial has not been stopped early (yet): counting it at full fidelity would claim savings it may never
-    // make, so it is left out until it ends.
-    if (t.state === 'RUNNING') {
+    // A running trial has not been stopped early (yet), and a waiting one with reports is queued to go on (an
+    // interrupted run's, re-queued): counting either at full fidelity would claim savings it may never make, so it
+    // is left out until it ends.
+    if (t.state === 'RUNNING' || (t.state === 'WAITING' && t.intermediate.length > 0)) {
       running++
       continue
     }
@@ -106,7 +107,7 @@ export function computeCost(trials: readonly FrozenTrial[], opts: CostOptions): 
     ...(gpu.trials > 0 ? { gpuSeconds: gpu.result(full) } : {}),
     ...(wall.trials > 0 ? { wallSeconds: wall.result(full) } : {}),
     ...(tokens.trials > 0 ? { tokens: tokens.result(full) } : {}),
-    message: `${parts.join('; ')}${running > 0 ? ` (${running} running trial${running === 1 ? '' : 's'} not counted yet)` : ''}.`,
+    message: `${parts.join('; ')}${running > 0 ? ` (${running} unfinished trial${running === 1 ? '' : 's'} not counted yet)` : ''}.`,
   }
 }
 
