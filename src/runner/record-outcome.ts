@@ -131,7 +131,7 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
     } else
       failure = {
         failure: 'no_metric',
-        failReason: `the trial exited without reporting ${ctx.metricNames.join(', ')}; report it with the client (report / complete), a WINNOW line, or let Winnow read it from the output with metrics_from: {stdout_pattern: ${patternExample(ctx.metricNames[0])}} in the study file`,
+        failReason: `the trial exited without reporting ${ctx.metricNames.join(', ')}${a.otherMetricsNote()}; report it with the client (report / complete), a WINNOW line, or let Winnow read it from the output with metrics_from: {stdout_pattern: ${patternExample(ctx.metricNames[0])}} in the study file`,
       }
   } else if (exit.oom) {
     failure = { failure: 'oom', infeasible: true, failReason: 'out of memory' }

@@ -92,6 +92,35 @@ describe('runner with real trial processes', () => {
     assert.deepEqual(seen, [space])
   })
 
+  test('a trial reporting a misspelled metric is not judged by the scheduler: a warning names what it did report', async () => {
+    const study = await makeStudy({ scheduler: pruneAt(2) })
+    const lines = [
+      ...Array.from(
+        { length: 25 },
+        (_, i) => `WINNOW {"type":"report","step":${i + 1},"metrics":{"val_loss":${3 - i / 10}}}`,
+      ),
+      'WINNOW {"type":"complete","metrics":{"val_loss":0.5}}',
+    ]
+    const { runner, events } = testRunner(study, {
+      command: () => [process.execPath, '-e', `console.log(${JSON.stringify(lines.join('\n'))})`],
+      metricsFrom: { protocol: 'stdout' },
+    })
+    await runner.run()
+    const warnings = events.flatMap((e) => (e.type === 'warning' ? [e.message] : []))
+    assert.equal(warnings.filter((w) => /without eval_loss/.test(w)).length, 1, warnings.join('\n'))
+    assert.match(
+      warnings.find((w) => /without eval_loss/.test(w))!,
+      /trial #0 sent 2\d reports without eval_loss, the study's metric \(it reported val_loss — did you mean val_loss\?\): the scheduler and early stopping cannot judge it/,
+    )
+    // It never reported the objective at all: it fails, and says what it reported instead.
+    const [t] = await study.trials()
+    assert.equal(t.state, 'FAIL')
+    assert.match(
+      String(t.systemAttrs.failReason),
+      /without reporting eval_loss \(it reported val_loss — did you mean val_loss\?\)/,
+    )
+  })
+
   test('a pruned trial receives the decision and exits by itself', async () => {
     const study = await makeStudy({ scheduler: pruneAt(2) })
     const { runner, events } = testRunner(study, {

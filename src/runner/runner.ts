@@ -242,6 +242,7 @@ export class Runner {
     this.endpoint?.unregister(key)
     this.gpus.release(attempt.lease)
     try {
+      attempt.warnIfObjectiveMissing()
       const out = await recordOutcome(attempt, exit, {
         study: this.study,
         metricNames: this.metricNames,

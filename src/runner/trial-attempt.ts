@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
+import { didYouMean } from '../core/did-you-mean.ts'
 import type { Json } from '../core/json.ts'
-import type { Decision, Exploit } from '../core/schedulers/scheduler.ts'
+import { type Decision, type Exploit, noScheduler } from '../core/schedulers/scheduler.ts'
 import type { Study } from '../core/study/study.ts'
 import type { Trial } from '../core/study/trial.ts'
 import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
@@ -25,6 +26,13 @@ export interface AttemptContext {
   /** Acts on PBT's exploit decision (see `exploitTrial`); undefined = treat it as a plain continue. */
   readonly exploit?: (attempt: TrialAttempt, exploit: Exploit, step: number) => Promise<Replacement | undefined>
 }
+
+/**
+ * Reports without the objective after which the runner warns that the scheduler cannot judge the trial. Why not at
+ * the first: a trainer logs its training loss every few steps and evaluates far less often (HF Trainer's
+ * logging_steps vs eval_steps), so early reports without the objective are normal.
+ */
+export const MISSING_OBJECTIVE_REPORTS = 20
 
 /** The stop decision an attempt got, and why. */
 export type StopKind = 'scheduler-prune' | 'diverged' | 'plateau' | 'pause' | 'exploit'
@@ -57,6 +65,8 @@ export class TrialAttempt {
   readonly startedAt = Date.now()
   private queue: Promise<unknown> = Promise.resolve()
   private reports = 0
+  private objectiveSeen = false
+  private warnedNoObjective = false
   private enforceTimer: NodeJS.Timeout | undefined
 
   constructor(
@@ -122,6 +132,8 @@ export class TrialAttempt {
     const tokens = metricNumber(metrics.tokens)
     if (tokens !== undefined && Number.isFinite(tokens)) this.tokens = tokens
     const value = metricNumber(metrics[this.ctx.metricNames[0]])
+    if (value !== undefined) this.objectiveSeen = true
+    else if (this.reports >= MISSING_OBJECTIVE_REPORTS) this.warnIfObjectiveMissing()
     let decision: Decision = { action: 'continue' }
     if (this.stop !== undefined) decision = this.stop.decision
     else {
@@ -172,6 +184,31 @@ export class TrialAttempt {
       decision: wire,
     })
     return wire
+  }
+
+  /**
+   * What the trial reported instead of the objective, e.g. ` (it reported val_loss, tokens — did you mean val_loss?)`;
+   * empty when it reported no other metric.
+   */
+  otherMetricsNote(): string {
+    const names = Object.keys(this.seenMetrics)
+    if (names.length === 0) return ''
+    const guess = didYouMean(this.ctx.metricNames[0], names)
+    return ` (it reported ${names.join(', ')}${guess !== undefined ? ` — did you mean ${guess}?` : ''})`
+  }
+
+  /**
+   * Warns, once, when the trial has reported metrics but never the objective: the scheduler and early stopping
+   * judge by the objective, so they silently let such a trial run to the end (a misspelled metric name).
+   */
+  warnIfObjectiveMissing(): void {
+    if (this.objectiveSeen || this.warnedNoObjective || this.reports === 0) return
+    // Nothing judges intermediate reports: training-loss reports and a final objective are then fine.
+    if (this.ctx.study.scheduler === noScheduler && this.ctx.earlyStopping.patience === undefined) return
+    this.warnedNoObjective = true
+    this.ctx.warn(
+      `trial #${this.number} sent ${this.reports} report${this.reports === 1 ? '' : 's'} without ${this.ctx.metricNames[0]}, the study's metric${this.otherMetricsNote()}: the scheduler and early stopping cannot judge it. Report ${this.ctx.metricNames[0]}, or name the metric the trial reports in the study file.`,
+    )
   }
 
   /** Replaces this trial by a copy of a better one (PBT); true when it did, and this attempt is to stop. */
