@@ -5,6 +5,7 @@ import { describe, test } from 'node:test'
 import { computeCost } from '../core/analysis/cost.ts'
 import type { Scheduler } from '../core/schedulers/scheduler.ts'
 import type { RunnerEvent } from './events.ts'
+import { oomKillCount } from './executor/oom.ts'
 import { GpuPool } from './gpus.ts'
 import { FIXTURES, makeStudy, nodeArgv, PYTHON, testRunner, tmp } from './testing/harness.ts'
 
@@ -148,6 +149,23 @@ describe('trial lifecycle', () => {
     assert.equal(trials[0].state, 'FAIL')
     assert.equal(trials[0].systemAttrs.failure, 'oom')
     assert.equal(trials[0].systemAttrs.infeasible, true)
+  })
+
+  test('a SIGKILL from outside Winnow that was not the OOM killer is a plain failure, retried', async (t) => {
+    if (oomKillCount() === undefined) return t.skip('this system does not count OOM kills (/proc/vmstat)')
+    const study = await makeStudy()
+    const { runner } = testRunner(study, {
+      command: () => [process.execPath, '-e', "process.kill(process.pid, 'SIGKILL')"],
+      retries: 1,
+    })
+    await runner.run()
+    const trials = await study.trials()
+    assert.equal(trials.length, 2, 'the failure was retried')
+    for (const f of trials) {
+      assert.equal(f.systemAttrs.failure, 'error')
+      assert.equal(f.systemAttrs.infeasible, undefined, 'not taken for a property of the configuration')
+      assert.match(String(f.systemAttrs.failReason), /signal SIGKILL/)
+    }
   })
 
   test('a trial past its timeout is ended and recorded as a timeout', async () => {

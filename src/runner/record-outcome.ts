@@ -4,6 +4,7 @@ import type { TrialState } from '../core/trial/trial-state.ts'
 import { removeTrialCheckpoints, resumeStep } from './checkpoints.ts'
 import type { RunnerEvent } from './events.ts'
 import type { ExitInfo } from './executor/executor.ts'
+import { oomReason } from './executor/oom.ts'
 import { gpuSeconds } from './gpus.ts'
 import { evaluateConstraints, type MetricConstraint } from './metric-constraints.ts'
 import { type Metrics, metricNumber } from './protocol/messages.ts'
@@ -133,8 +134,8 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
         failure: 'no_metric',
         failReason: `the trial exited without reporting ${ctx.metricNames.join(', ')}${a.otherMetricsNote()}; report it with the client (report / complete), a WINNOW line, or let Winnow read it from the output with metrics_from: {stdout_pattern: ${patternExample(ctx.metricNames[0])}} in the study file`,
       }
-  } else if (exit.oom) {
-    failure = { failure: 'oom', infeasible: true, failReason: 'out of memory' }
+  } else if (exit.oom !== undefined) {
+    failure = { failure: 'oom', infeasible: true, failReason: oomReason(exit.oom) }
   } else {
     const how = exit.signal !== null ? `signal ${exit.signal}` : `exit code ${exit.code}`
     const last = [...exit.logTail].reverse().find((l) => l.trim() !== '')

@@ -7,7 +7,7 @@ import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
 import { isInside, retainCheckpoints } from './checkpoints.ts'
 import { EarlyStopTracker } from './early-stopping.ts'
 import type { RunnerEvent } from './events.ts'
-import { isOomKill, isOomLine } from './executor/oom.ts'
+import { isOomLine, oomKillEvidence, oomReason } from './executor/oom.ts'
 import { detectGpus, GpuPool } from './gpus.ts'
 import { createProgress, gainOverBaseline } from './progress.ts'
 import { parseWinnowLine } from './protocol/messages.ts'
@@ -132,8 +132,14 @@ describe('metric parsing', () => {
     assert.ok(isOomLine("terminate called after throwing an instance of 'std::bad_alloc'"))
     assert.ok(isOomLine('MemoryError'))
     assert.equal(isOomLine('memory usage 3 GB'), false)
-    assert.ok(isOomKill('SIGKILL', false))
-    assert.equal(isOomKill('SIGKILL', true), false)
+    // A SIGKILL Winnow did not send is the OOM killer's when the kernel's count rose, nobody's guess when it cannot
+    // be read, and someone else's (a user, a preemption) when it did not move.
+    assert.equal(oomKillEvidence('SIGKILL', false, 3, 4), 'kernel')
+    assert.equal(oomKillEvidence('SIGKILL', false, undefined, undefined), 'guess')
+    assert.equal(oomKillEvidence('SIGKILL', false, 3, 3), undefined)
+    assert.equal(oomKillEvidence('SIGKILL', true, 3, 4), undefined)
+    assert.equal(oomKillEvidence('SIGTERM', false, 3, 4), undefined)
+    assert.match(oomReason('guess'), /most likely the kernel's OOM killer/)
   })
 })
 

@@ -1,3 +1,4 @@
+import type { OomEvidence } from './oom.ts'
 /**
  * The seam between the runner and whatever runs a trial's command. Call order: `launch(spec)` once per
  * attempt; then any number of `kill(reason)` / `signal(sig)`; `exited` resolves exactly once, after the
@@ -51,8 +52,11 @@ export interface ExitInfo {
   readonly logTail: readonly string[]
   /** Why Winnow ended it, when it did: 'timeout' or the reason given to `kill`. */
   readonly killedBecause?: string
-  /** Whether an out-of-memory failure was recognised (log pattern, or a SIGKILL Winnow did not send). */
-  readonly oom: boolean
+  /**
+   * Why the exit was taken for out of memory, when it was: a log line ('log'), a SIGKILL Winnow did not send while
+   * the kernel's OOM-kill count rose ('kernel'), or such a SIGKILL where that count cannot be read ('guess').
+   */
+  readonly oom?: OomEvidence
   /** The spawn error (e.g. ENOENT for a missing program), when the command never ran. */
   readonly spawnError?: string
 }

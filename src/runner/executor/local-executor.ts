@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import type { Executor, ExitInfo, LaunchSpec, RunHandle } from './executor.ts'
 import { LogCapture } from './log-capture.ts'
-import { isOomKill, isOomLine } from './oom.ts'
+import { isOomLine, type OomEvidence, oomKillCount, oomKillEvidence } from './oom.ts'
 import { groupExists, signalGroup } from './process-group.ts'
 
 /**
@@ -22,6 +22,8 @@ class LocalRun implements RunHandle {
   readonly exited: Promise<ExitInfo>
   private readonly child: ChildProcess | undefined
   private readonly startedAt = Date.now()
+  /** The kernel's OOM-kill count at launch, to tell its SIGKILL from anyone else's (see `oomKillEvidence`). */
+  private readonly oomKillsAtStart = oomKillCount()
   private readonly log: LogCapture
   private killedBecause: string | undefined
   private killTimer: NodeJS.Timeout | undefined
@@ -122,6 +124,12 @@ class LocalRun implements RunHandle {
     }, this.spec.graceSeconds * 1000)
   }
 
+  private oomEvidence(signal: string | null): { oom?: OomEvidence } {
+    if (this.oomSeen) return { oom: 'log' }
+    const e = oomKillEvidence(signal, this.killedBecause !== undefined, this.oomKillsAtStart, oomKillCount())
+    return e !== undefined ? { oom: e } : {}
+  }
+
   private async finish(resolve: (info: ExitInfo) => void): Promise<void> {
     if (this.done) return
     this.done = true
@@ -140,7 +148,7 @@ class LocalRun implements RunHandle {
       durationSeconds: (end - this.startedAt) / 1000,
       logTail: this.log.lastLines(),
       ...(this.killedBecause !== undefined ? { killedBecause: this.killedBecause } : {}),
-      oom: this.oomSeen || isOomKill(signal, this.killedBecause !== undefined),
+      ...this.oomEvidence(signal),
       ...(this.spawnError !== undefined ? { spawnError: this.spawnError } : {}),
     })
   }
