@@ -46,6 +46,8 @@ export function optionsFromParams(params: Readonly<Record<string, unknown>>): Pa
  */
 async function subsetLadder(w: ReturnType<typeof connect>, params: Record<string, unknown>, fractions: number[]) {
   let last: Awaited<ReturnType<typeof finetune>>['metrics']
+  // Tokens the trial has trained on so far, over all its trainings (each fraction trains afresh).
+  let tokens = 0
   for (const fraction of fractions) {
     // Epochs stay fixed, so a subset costs its share of the steps: that is where the compute is saved.
     const options = { ...optionsFromParams(params), data_fraction: fraction }
@@ -55,7 +57,8 @@ async function subsetLadder(w: ReturnType<typeof connect>, params: Record<string
     if (last === undefined) return
     if (!w.active)
       console.log(`data ${fraction}: eval_loss ${last.eval_loss.toFixed(4)} accuracy ${last.accuracy.toFixed(3)}`)
-    const d = await w.report(fraction, { eval_loss: last.eval_loss, accuracy: last.accuracy, tokens: last.tokens })
+    tokens += last.tokens
+    const d = await w.report(fraction, { eval_loss: last.eval_loss, accuracy: last.accuracy, tokens })
     if (d.action !== 'continue') return
   }
   if (last) await w.complete({ eval_loss: last.eval_loss, accuracy: last.accuracy })
