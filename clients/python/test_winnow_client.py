@@ -100,6 +100,28 @@ class ClientTest(unittest.TestCase):
         self.assertEqual(self.fake.messages[1][1], {"step": 2, "metrics": {"eval_loss": "NaN", "tokens": 512}})
         self.assertEqual(self.fake.messages[2][1], {"path": "/tmp/ckpt/a", "step": 2})
 
+    def test_reporting_mistakes_never_end_training(self):
+        class Tensor:
+            def __init__(self, *values):
+                self.values = values
+
+            def item(self):
+                if len(self.values) != 1:
+                    raise ValueError("only one element tensors can be converted to Python scalars")
+                return self.values[0]
+
+        w = winnow.connect(self.fake.env())
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            # A tensor step (PyTorch's optimizer step) is read as its number; a vector metric is left out.
+            self.assertEqual(w.report(Tensor(5), {"eval_loss": Tensor(1.5), "grads": Tensor(1, 2)})["action"], "continue")
+            # A negative or non-number step is skipped, not sent.
+            self.assertEqual(w.report(-1, {"eval_loss": 1.0})["action"], "continue")
+            self.assertEqual(w.report("ten", {"eval_loss": 1.0})["action"], "continue")
+        self.assertEqual(self.fake.messages, [("report", {"step": 5, "metrics": {"eval_loss": 1.5}})])
+        self.assertIn("'grads' is not a single number", err.getvalue())
+        self.assertIn("report at step -1 skipped", err.getvalue())
+
     def test_wrong_token_raises(self):
         w = winnow.connect(self.fake.env(WINNOW_TOKEN="wrong"))
         with self.assertRaises(RuntimeError):

@@ -12,5 +12,5 @@ test('python client unit tests (fake endpoint, fake HF / Lightning trainers) pas
     env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
   })
   assert.equal(r.status, 0, `python unittest failed:\n${r.stderr}\n${r.stdout}`)
-  assert.match(r.stderr, /Ran 21 tests/)
+  assert.match(r.stderr, /Ran 22 tests/)
 })

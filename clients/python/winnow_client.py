@@ -6,12 +6,14 @@ Copy it next to your script or rely on Winnow putting its folder on ``PYTHONPATH
 
     w = winnow.connect()
     lr = float(w.params().get("learning_rate", 3e-4))
-    for step in range(1, 1001):
+    start = load_checkpoint(w.resume_from) if w.resume_from else 0   # promoted or recovered: go on from there
+    for step in range(start + 1, int(w.target or 1000) + 1):
         loss = train_step()
         if step % 100 == 0:
             decision = w.report(step, {"eval_loss": evaluate(), "tokens": tokens_seen})
-            if decision["action"] != "continue":   # "prune" or "pause": save a checkpoint and stop
-                break
+            w.checkpoint(save_checkpoint(w.checkpoint_dir, step), step)   # model, optimizer, step: for a resume
+            if decision["action"] != "continue":   # "prune" or "pause": stop (a paused trial resumes from it)
+                sys.exit(0)
     w.complete({"eval_loss": evaluate()})
 
 Hugging Face Trainer / TRL: ``trainer.add_callback(winnow.WinnowCallback())`` (reports at each evaluation, stops
@@ -69,13 +71,31 @@ def _optional_float(raw):
         return None
 
 
+def _warn(message):
+    sys.stderr.write("winnow_client: %s\n" % message)
+    sys.stderr.flush()
+
+
+def _scalar(value):
+    """A torch / numpy scalar as a Python number; None (left out) for a tensor of several elements."""
+    if hasattr(value, "item") and callable(value.item):
+        try:
+            return value.item()
+        except (ValueError, RuntimeError):
+            return None
+    return value
+
+
 def _encode(metrics):
     out = {}
     for key, value in (metrics or {}).items():
         if value is None:
             continue
-        if hasattr(value, "item") and callable(value.item):  # torch / numpy scalars
-            value = value.item()
+        scalar = _scalar(value)
+        if scalar is None:
+            _warn("metric %r is not a single number (a tensor of several elements?); left out of the report" % key)
+            continue
+        value = scalar
         if isinstance(value, bool) or isinstance(value, str):
             out[key] = value
         elif isinstance(value, (int, float)):
@@ -140,8 +160,16 @@ class Winnow:
     # -- what the trial tells Winnow
 
     def report(self, step, metrics):
-        """Reports metrics at a step; returns the decision dict ``{"action": ..., "reason": ...}``."""
+        """Reports metrics at a step; returns the decision dict ``{"action": ..., "reason": ...}``.
+
+        A reporting mistake never ends the training: a step that is not a number >= 0 (a torch tensor is read as
+        its number) or a report the runner rejects is skipped with a warning on stderr, and training continues.
+        """
         decision = CONTINUE
+        step = _scalar(step)
+        if isinstance(step, bool) or not isinstance(step, (int, float)) or not math.isfinite(step) or step < 0:
+            _warn("report at step %r skipped: the step must be a number >= 0 (the training step or epoch)" % (step,))
+            return dict(decision)
         if self.rank == 0:
             body = self._send("report", {"step": step, "metrics": _encode(metrics)})
             if isinstance(body, dict) and isinstance(body.get("decision"), dict):
@@ -191,8 +219,13 @@ class Winnow:
                     text = res.read().decode("utf-8")
                     return json.loads(text) if text else None
             except urllib.error.HTTPError as e:
+                detail = e.read()[:200]
+                if e.code == 400 and kind in ("report", "checkpoint"):
+                    # A malformed report must not end hours of training; the runner has the rest of the curve.
+                    _warn("Winnow rejected the %s message (HTTP 400): %s; training goes on" % (kind, detail))
+                    return None
                 if e.code in (400, 401):
-                    raise RuntimeError("Winnow rejected the %s message (HTTP %d): %s" % (kind, e.code, e.read()[:200]))
+                    raise RuntimeError("Winnow rejected the %s message (HTTP %d): %s" % (kind, e.code, detail))
                 last = e
             except (urllib.error.URLError, OSError, ValueError) as e:
                 last = e

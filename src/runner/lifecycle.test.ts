@@ -64,6 +64,11 @@ describe('trial lifecycle', () => {
     assert.equal(t.systemAttrs.resourceUsed, 3 + 6)
     const cost = computeCost([t], { fullResource: 6 })
     assert.match(cost.message, /^Used 9 of 6 steps \(saved 0%\)/)
+    const warnings = events.flatMap((e) => (e.type === 'warning' ? [e.message] : []))
+    assert.deepEqual(
+      warnings.filter((w) => /without a checkpoint/.test(w)).map((w) => w.slice(0, 60)),
+      ['trial #0 paused at step 3 without a checkpoint: when promote'],
+    )
   })
 
   test('the trial budget is respected with concurrency', async () => {

@@ -256,6 +256,7 @@ export class Runner {
       )[out.state as 'COMPLETE']
       if (k !== undefined) this.counts[k]++
       this.failFast.record(out.state, out.reason, attempt.frozen.systemAttrs.infeasible === true, out.retried)
+      attempt.warnIfPausedWithoutCheckpoint(out.state)
       this.emit(finishedEvent(attempt, out))
     } catch (e) {
       this.emit({ type: 'warning', message: `could not record the end of trial #${attempt.number}: ${String(e)}` })

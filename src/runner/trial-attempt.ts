@@ -211,6 +211,18 @@ export class TrialAttempt {
     )
   }
 
+  /**
+   * Warns, once per trial, when it paused at a rung without ever sending a checkpoint: promoted, it can only train
+   * again from scratch, paying the rung's steps twice — the point of promotion mode is lost without a word.
+   */
+  warnIfPausedWithoutCheckpoint(state: string): void {
+    if (state !== 'PAUSED' || this.checkpoints.length > 0 || typeof this.frozen.systemAttrs.checkpoint === 'string')
+      return
+    this.ctx.warn(
+      `trial #${this.number} paused at step ${this.lastStep ?? '?'} without a checkpoint: when promoted it trains again from scratch. In promotion mode the script should save one and send it (client checkpoint(path, step)) before exiting on a pause, and resume from WINNOW_RESUME_FROM.`,
+    )
+  }
+
   /** Replaces this trial by a copy of a better one (PBT); true when it did, and this attempt is to stop. */
   private async exploit(e: Exploit, step: number): Promise<boolean> {
     const replacement = await this.ctx.exploit?.(this, e, step)

@@ -110,10 +110,18 @@ export async function printResult(result: RunResult): Promise<void> {
       console.log(
         `Nothing was run: the study already has ${trialsCounted(trials)} trials, which meets its trial budget (budget.trials and --trials count all the study's trials, not this run's). Pass --trials N with N > ${trialsCounted(trials)} to run more.`,
       )
-    const paused = trials.filter((t) => t.state === 'PAUSED').length
+    const pausedTrials = trials.filter((t) => t.state === 'PAUSED')
+    const paused = pausedTrials.length
+    const bare = pausedTrials.filter((t) => typeof t.systemAttrs.checkpoint !== 'string').length
+    const kept =
+      bare === 0
+        ? `with ${paused === 1 ? 'its checkpoint' : 'their checkpoints'}`
+        : bare === paused
+          ? `without a checkpoint (the trial script sent none: promoted, ${paused === 1 ? 'it trains' : 'they train'} again from scratch)`
+          : `(${bare} without a checkpoint: promoted, they train again from scratch)`
     if (paused > 0 && summary.stoppedBy !== 'aborted')
       console.log(
-        `${paused} trial${paused === 1 ? ' is' : 's are'} paused at a rung with ${paused === 1 ? 'its checkpoint' : 'their checkpoints'}: the best are resumed as more trials reach their rung. To go on, raise the trial budget (budget.trials, or --trials N with N > ${trialsCounted(trials)}) and run the same command again.`,
+        `${paused} trial${paused === 1 ? ' is' : 's are'} paused at a rung ${kept}: the best are resumed as more trials reach their rung. To go on, raise the trial budget (budget.trials, or --trials N with N > ${trialsCounted(trials)}) and run the same command again.`,
       )
     console.log(`Storage: ${result.storage.url}`)
   } finally {
