@@ -9,6 +9,7 @@ import { MedianScheduler } from '../schedulers/median-scheduler.ts'
 import { PatientScheduler } from '../schedulers/patient-scheduler.ts'
 import type { Scheduler } from '../schedulers/scheduler.ts'
 import { SuccessiveHalvingScheduler } from '../schedulers/successive-halving-scheduler.ts'
+import { reasonOf } from '../trial/frozen-trial.ts'
 import { Study } from './study.ts'
 import { TrialPruned } from './trial.ts'
 
@@ -346,6 +347,10 @@ describe('Study', () => {
     })
     const best = (await study.bestTrial())!
     assert.ok((best.params.x as number) <= 0.5, `best x ${best.params.x}`)
+    // A broken one says why, as the runner's constraints do (`winnow trials`, the report).
+    const broken = (await study.trials()).find((t) => (t.params.x as number) > 0.5)!
+    assert.equal(reasonOf(broken), `infeasible: constraint 1 is ${(broken.params.x as number) - 0.5} > 0`)
+    assert.equal(reasonOf(best), undefined)
     assert.ok(
       (await study.trials()).some((t) => (t.params.x as number) > 0.5),
       'some trials broke it',

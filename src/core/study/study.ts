@@ -167,7 +167,12 @@ export class Study implements TrialHost {
     if (trial instanceof Trial) await trial.flush()
     let state: FinishedState = opts.state ?? 'COMPLETE'
     const systemAttrs: Record<string, Json> = { ...opts.systemAttrs }
-    if (opts.constraints !== undefined) systemAttrs.constraints = [...opts.constraints]
+    if (opts.constraints !== undefined) {
+      systemAttrs.constraints = [...opts.constraints]
+      // In plain words for `winnow trials` and the report (the runner passes its own, naming the metrics).
+      const broken = brokenConstraints(opts.constraints)
+      if (broken !== undefined && systemAttrs.infeasibleReason === undefined) systemAttrs.infeasibleReason = broken
+    }
     let vals: number[] | undefined
     if (state === 'COMPLETE') {
       vals = values === undefined ? [] : typeof values === 'number' ? [values] : [...values]
@@ -293,6 +298,14 @@ export class Study implements TrialHost {
   async setUserAttrs(trial: TrialId, attrs: Readonly<Record<string, Json>>) {
     await this.storage.setTrialAttrs(trial, 'user', attrs)
   }
+}
+
+/** `constraint 1 is 0.5 > 0, constraint 3 is NaN (not checked)` for the broken ones; undefined when all hold. */
+function brokenConstraints(values: readonly number[]): string | undefined {
+  const broken = values.flatMap((v, i) =>
+    Number.isNaN(v) ? [`constraint ${i + 1} is NaN (not checked)`] : v > 0 ? [`constraint ${i + 1} is ${v} > 0`] : [],
+  )
+  return broken.length > 0 ? `infeasible: ${broken.join(', ')}` : undefined
 }
 
 /** Two queued configurations with the same parameters and values. */
