@@ -131,3 +131,24 @@ test('a constraint without a bound, or with min above max, is a located error an
     assert.ok(!existsSync(join(dir, 'winnow.db')), 'nothing may be written to storage')
   }
 })
+
+test('a baseline that breaks a constraint is flagged wherever the gain over it is shown', () => {
+  const dir = tempDir('winnow-constraints-')
+  // The baseline x = 0.5 uses mem 5 > 4.
+  writeFileSync(join(dir, 'study.yaml'), study('[{metric: mem, max: 4}]'))
+  const r = winnow(['tune', 'study.yaml', '-q'], dir)
+  assert.equal(r.code, 0, r.stderr)
+  const caveat =
+    /The baseline #0 breaks a constraint \(mem 5 > max 4\): the gain compares with a configuration you could not use\./
+  assert.match(winnow(['status', 'c'], dir).stdout, caveat)
+  assert.equal(winnow(['report', 'c', '--out', join(dir, 'r')], dir).code, 0)
+  // Markdown escapes # and > (\\#0 and &gt; render as #0 and >).
+  assert.match(
+    readFileSync(join(dir, 'r', 'c-report.md'), 'utf8'),
+    /The baseline \\#0 breaks a constraint \(mem 5 &gt; max 4\)/,
+  )
+  assert.match(
+    readFileSync(join(dir, 'r', 'c-report.html'), 'utf8'),
+    /The baseline #0 breaks a constraint \(mem 5 &gt; max 4\)/,
+  )
+})

@@ -1,4 +1,4 @@
-import { findBaseline, gainOver } from '../core/analysis/baseline.ts'
+import { baselineCaveat, findBaseline, gainOver } from '../core/analysis/baseline.ts'
 import { computeCost, totalUsage } from '../core/analysis/cost.ts'
 import { bestTrial, isInfeasibleResult, noBestReason, paretoFront } from '../core/analysis/pareto.ts'
 import { rankTransferToHighest } from '../core/analysis/rank-transfer.ts'
@@ -44,6 +44,8 @@ export function summarizeStudy(info: StudyInfo, trials: readonly FrozenTrial[]):
         `Baseline #${baseline.number}: ${metric} ${formatNumber(baseline.values[0])}${extra(baseline)}  (${formatParams(baseline.params)})`,
       )
     else if (baseline) lines.push(`Baseline #${baseline.number}: ${baseline.state}.`)
+    const caveat = baselineCaveat(baseline)
+    if (caveat !== undefined) lines.push(`  ${caveat}`)
     if (best) {
       const gain = baseline?.values ? gainOver(baseline.values[0], best.values![0], info.directions[0]) : undefined
       lines.push(

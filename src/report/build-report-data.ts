@@ -1,5 +1,5 @@
 import { parse as parseYaml } from 'yaml'
-import { findBaseline, gainOver } from '../core/analysis/baseline.ts'
+import { baselineCaveat, findBaseline, gainOver } from '../core/analysis/baseline.ts'
 import { computeCost, resourceUnit } from '../core/analysis/cost.ts'
 import { bestTrial, isInfeasibleResult, noBestReason, paretoFront } from '../core/analysis/pareto.ts'
 import { rungOccupancy } from '../core/analysis/rung-occupancy.ts'
@@ -68,6 +68,7 @@ export function buildReportData(
     },
     space: spaceRows(trials, baseline, bestOne),
     ...optional('baseline', baseline && brief(baseline)),
+    ...optional('baselineCaveat', baselineCaveat(baseline)),
     best: best.map(brief),
     ...optional('noBest', best.length === 0 ? noBestReason(trials) : undefined),
     comparison: bestOne && baseline ? compare(info, baseline, bestOne) : [],

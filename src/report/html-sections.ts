@@ -119,6 +119,7 @@ export function comparisonSection(d: ReportData): string {
     )
     body += `<p class="caption">Gain is the relative improvement in the objective's direction (positive is better). Other metrics are the last values each trial reported; their difference (best − baseline) is shown without judging its direction.</p>`
   }
+  if (d.baselineCaveat !== undefined) body += `<p class="note">${h(d.baselineCaveat)}</p>`
   return section('baseline-vs-best', 'Baseline vs best', body)
 }
 

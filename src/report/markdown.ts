@@ -86,6 +86,7 @@ export function renderReportMarkdown(d: ReportData): string {
       '',
     )
     out.push(`Best parameters: ${e(paramsText(d.best[0].params))}`, '')
+    if (d.baselineCaveat !== undefined) out.push(e(d.baselineCaveat), '')
   } else if (d.best.length > 1 || (d.study.directions.length > 1 && d.best.length > 0)) {
     out.push(`Pareto front: ${d.best.length} trial${d.best.length === 1 ? '' : 's'}.`, '')
     out.push(

@@ -34,6 +34,8 @@ export interface ReportData {
   }
   readonly space: readonly SpaceRow[]
   readonly baseline?: TrialBrief
+  /** What to know before trusting the gain over the baseline (see `baselineCaveat`). */
+  readonly baselineCaveat?: string
   /** Best trial (single objective) or the Pareto front (several). */
   readonly best: readonly TrialBrief[]
   /** Why `best` is empty: nothing completed, or nothing met the constraints (see `noBestReason`). */

@@ -1,4 +1,5 @@
-import type { Direction, FrozenTrial } from '../trial/frozen-trial.ts'
+import { type Direction, type FrozenTrial, reasonOf } from '../trial/frozen-trial.ts'
+import { isInfeasibleResult } from './pareto.ts'
 
 /** The study's baseline trial (enqueued first with `systemAttrs.baseline = true`), if any. */
 export function findBaseline(trials: readonly FrozenTrial[]): FrozenTrial | undefined {
@@ -16,4 +17,20 @@ export function gainOver(baseline: number, value: number, direction: Direction):
   if (baseline === 0 || !Number.isFinite(baseline) || !Number.isFinite(value)) return undefined
   const diff = direction === 'minimize' ? baseline - value : value - baseline
   return diff / Math.abs(baseline)
+}
+
+/**
+ * What a reader must know before trusting a gain over this baseline, in plain words; undefined when nothing. A
+ * baseline that broke a constraint is a configuration the user could not run (the gain flatters the best); one
+ * whose value is 0 has no relative gain at all.
+ */
+export function baselineCaveat(baseline: FrozenTrial | undefined): string | undefined {
+  if (baseline === undefined || baseline.state !== 'COMPLETE') return undefined
+  if (isInfeasibleResult(baseline)) {
+    const why = reasonOf(baseline)?.replace(/^infeasible: /, '')
+    return `The baseline #${baseline.number} breaks a constraint${why ? ` (${why})` : ''}: the gain compares with a configuration you could not use.`
+  }
+  if (baseline.values?.some((v) => v === 0))
+    return `The baseline #${baseline.number} has the value 0, so there is no relative gain to show.`
+  return undefined
 }
