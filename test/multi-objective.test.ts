@@ -1,5 +1,7 @@
 // A study with two objectives through the CLI: the summary shows the baseline and the Pareto front, as `best` does.
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { test } from 'node:test'
 import { tempDir, winnow, writeScriptStudy } from './cli-helpers.ts'
 
@@ -49,6 +51,13 @@ test('with constraints the Pareto front holds feasible trials only; none feasibl
   const best = JSON.parse(winnow(['best', 'feasible-half', '--json'], dir).stdout) as { params: { x: number } }[]
   assert.ok(best.length >= 1)
   for (const t of best) assert.ok(t.params.x <= 0.5, `x ${t.params.x} breaks cost <= 0.25`)
+  assert.equal(winnow(['report', 'feasible-half', '--out', dir], dir).code, 0)
+  const md = readFileSync(join(dir, 'feasible-half-report.md'), 'utf8')
+  const counts = /(\d+) of the (\d+) feasible complete trials are on the front \((\d+) more broke a constraint\)/.exec(
+    md,
+  )
+  assert.ok(counts, md.slice(md.indexOf('## Pareto front'), md.indexOf('## Pareto front') + 300))
+  assert.equal(Number(counts[2]) + Number(counts[3]), 8, 'all 8 completed: the feasible ones plus the rest')
   study('none-feasible', -1)
   assert.equal(winnow(['tune', 'study.yaml', '-q'], dir).code, 0)
   assert.match(

@@ -10,6 +10,7 @@ import {
   sliceChart,
 } from './html-charts.ts'
 import { htmlTable, section } from './html-sections.ts'
+import { frontSummary } from './pareto-data.ts'
 import type { ReportData } from './report-data.ts'
 import { rungTable } from './rung-table.ts'
 import { renderParallelChart } from './svg/parallel-chart.ts'
@@ -110,12 +111,11 @@ export function rankTransferSection(d: ReportData): string {
 export function paretoSection(d: ReportData): string {
   const p = d.pareto
   if (!p) return ''
-  const front = p.points.filter((x) => x.front).length
   const ref = p.objectives.map((o, i) => `${o.name} ${num(p.reference[i])}`).join(', ')
   return section(
     'pareto',
     'Pareto front',
-    `<p>${h(`${front} of ${p.points.length} complete trials are on the front. Hypervolume ${num(p.hypervolume)} (reference point: the worst value seen plus a tenth of the range, ${ref}).`)}</p><figure>${paretoChart(d)}</figure>${caption(
+    `<p>${h(`${frontSummary(p)}. Hypervolume ${num(p.hypervolume)} (reference point: the worst value seen plus a tenth of the range, ${ref}).`)}</p><figure>${paretoChart(d)}</figure>${caption(
       p.objectives.length > 2
         ? `The chart shows the first two of ${p.objectives.length} objectives; the front and the hypervolume use all of them.`
         : 'No trial on the front can improve one objective without worsening the other. The hypervolume grows as the front moves toward better values.',

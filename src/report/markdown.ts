@@ -1,6 +1,7 @@
 import { escapeMarkdown as e, escapeHtml } from './escape.ts'
 import { count, hoursText, num, pct } from './format.ts'
 import { earlierFileLabel } from './lineage.ts'
+import { frontSummary } from './pareto-data.ts'
 import type { ReportData } from './report-data.ts'
 import { rungTable } from './rung-table.ts'
 
@@ -138,7 +139,7 @@ export function renderReportMarkdown(d: ReportData): string {
       '## Pareto front',
       '',
       e(
-        `${p.points.filter((x) => x.front).length} of ${p.points.length} complete trials are on the front; hypervolume ${num(p.hypervolume)} (reference point: the worst value seen plus a tenth of the range, ${p.objectives.map((o, i) => `${o.name} ${num(p.reference[i])}`).join(', ')}).`,
+        `${frontSummary(p)}; hypervolume ${num(p.hypervolume)} (reference point: the worst value seen plus a tenth of the range, ${p.objectives.map((o, i) => `${o.name} ${num(p.reference[i])}`).join(', ')}).`,
       ),
       '',
     )

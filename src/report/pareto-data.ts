@@ -1,5 +1,5 @@
 import { hypervolumeOf } from '../core/analysis/hypervolume.ts'
-import { isFeasible, paretoFront } from '../core/analysis/pareto.ts'
+import { isFeasible, isInfeasibleResult, paretoFront } from '../core/analysis/pareto.ts'
 import type { Direction, FrozenTrial } from '../core/trial/frozen-trial.ts'
 import type { ParetoData } from './report-data.ts'
 
@@ -34,5 +34,13 @@ export function paretoOf(
     points: done.map((t) => ({ number: t.number, values: [...t.values!], front: front.has(t.number) })),
     reference,
     hypervolume: hypervolumeOf(frontValues, reference, directions),
+    infeasible: trials.filter(isInfeasibleResult).length,
   }
+}
+
+/** "4 of the 8 feasible complete trials are on the front (8 more broke a constraint)", for the report's texts. */
+export function frontSummary(p: ParetoData): string {
+  const front = p.points.filter((x) => x.front).length
+  if (p.infeasible === 0) return `${front} of ${p.points.length} complete trials are on the front`
+  return `${front} of the ${p.points.length} feasible complete trials are on the front (${p.infeasible} more broke a constraint)`
 }

@@ -104,6 +104,8 @@ export interface ParetoData {
   /** The hypervolume's reference point: the worst value seen per objective, a tenth of its range further. */
   readonly reference: readonly number[]
   readonly hypervolume: number
+  /** COMPLETE trials left out because they broke a constraint (never on the front). */
+  readonly infeasible: number
 }
 
 /** One axis of the parallel-coordinates chart. */
