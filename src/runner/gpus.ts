@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { WinnowError } from '../core/errors.ts'
+import { HostGpuLeases } from './host-gpu-leases.ts'
 
 /** One GPU of this machine. */
 export interface GpuDevice {
@@ -12,6 +13,8 @@ export interface GpuLease {
   readonly indices: readonly number[]
   /** GPUs held for cost accounting (0.5 when two trials share one GPU). */
   readonly gpus: number
+  /** The lease's share files in the host registry (see HostGpuLeases), released with it. */
+  readonly hostFiles?: readonly string[]
 }
 
 /** How trials use GPUs. */
@@ -58,6 +61,8 @@ export class GpuPool {
   constructor(
     readonly devices: readonly GpuDevice[],
     readonly perTrial: number,
+    /** Other Winnow processes' GPU leases on this host, to stay off their GPUs; none = this process only. */
+    private readonly host?: HostGpuLeases,
   ) {
     if (!(perTrial >= 0) || (perTrial > 1 && !Number.isInteger(perTrial)))
       throw new WinnowError(
@@ -74,11 +79,15 @@ export class GpuPool {
   }
 
   /** Builds a pool from options, detecting GPUs when `devices` is 'all'. */
-  static fromOptions(opts: GpuOptions | undefined, detect: () => GpuDevice[] = detectGpus): GpuPool {
+  static fromOptions(
+    opts: GpuOptions | undefined,
+    detect: () => GpuDevice[] = detectGpus,
+    host: HostGpuLeases = new HostGpuLeases(),
+  ): GpuPool {
     if (opts === undefined || opts.perTrial === 0) return new GpuPool([], 0)
     const found = opts.devices === 'all' || opts.devices === undefined ? detect() : undefined
     const devices = found ?? (opts.devices as readonly number[]).map((index) => ({ index }))
-    return new GpuPool(devices, opts.perTrial)
+    return new GpuPool(devices, opts.perTrial, host)
   }
 
   /** How many trials can hold a lease at once (Infinity for CPU trials). */
@@ -87,21 +96,36 @@ export class GpuPool {
     return this.perTrial < 1 ? this.devices.length * this.slotsPerGpu : Math.floor(this.devices.length / this.perTrial)
   }
 
-  /** A lease when enough GPUs are free, else undefined. */
+  /** A lease when enough GPUs are free (here and, with a host registry, in other Winnow processes), else undefined. */
   tryAcquire(): GpuLease | undefined {
     if (this.perTrial === 0) return { indices: [], gpus: 0 }
+    if (this.host === undefined) return this.take(new Map())
+    let lease: GpuLease | undefined
+    const fraction = Math.min(1, this.perTrial)
+    const files = this.host.claim((elsewhere) => {
+      lease = this.take(elsewhere)
+      return lease?.indices.map((index) => ({ index, fraction }))
+    })
+    return lease !== undefined && files !== undefined ? { ...lease, hostFiles: files } : undefined
+  }
+
+  /** Takes free GPUs, given the fractions other processes hold (`elsewhere`, by index). */
+  private take(elsewhere: ReadonlyMap<number, number>): GpuLease | undefined {
     if (this.perTrial < 1) {
       // Fill the most-used GPU that still has room, so whole GPUs stay free for as long as possible.
       let pick: number | undefined
       for (const d of this.devices) {
         const u = this.used.get(d.index) ?? 0
-        if (u < this.slotsPerGpu && (pick === undefined || u > (this.used.get(pick) ?? 0))) pick = d.index
+        const room = Math.min(this.slotsPerGpu, Math.floor((1 - (elsewhere.get(d.index) ?? 0)) / this.perTrial + 1e-9))
+        if (u < room && (pick === undefined || u > (this.used.get(pick) ?? 0))) pick = d.index
       }
       if (pick === undefined) return undefined
       this.used.set(pick, (this.used.get(pick) ?? 0) + 1)
       return { indices: [pick], gpus: this.perTrial }
     }
-    const free = this.devices.filter((d) => (this.used.get(d.index) ?? 0) === 0).slice(0, this.perTrial)
+    const free = this.devices
+      .filter((d) => (this.used.get(d.index) ?? 0) === 0 && (elsewhere.get(d.index) ?? 0) < 1e-9)
+      .slice(0, this.perTrial)
     if (free.length < this.perTrial) return undefined
     for (const d of free) this.used.set(d.index, 1)
     return { indices: free.map((d) => d.index), gpus: this.perTrial }
@@ -110,6 +134,7 @@ export class GpuPool {
   /** Gives a lease back. */
   release(lease: GpuLease): void {
     for (const i of lease.indices) this.used.set(i, Math.max(0, (this.used.get(i) ?? 0) - 1))
+    if (lease.hostFiles !== undefined) this.host?.release(lease.hostFiles)
   }
 }
 

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
@@ -9,11 +11,12 @@ import { EarlyStopTracker } from './early-stopping.ts'
 import type { RunnerEvent } from './events.ts'
 import { isOomLine, oomKillEvidence, oomReason } from './executor/oom.ts'
 import { detectGpus, GpuPool } from './gpus.ts'
+import { HostGpuLeases } from './host-gpu-leases.ts'
 import { createProgress, gainOverBaseline } from './progress.ts'
 import { parseWinnowLine } from './protocol/messages.ts'
 import { StdoutMetricParser } from './protocol/stdout-metrics.ts'
 import { ResultsElsewhere } from './results-elsewhere.ts'
-import { tmp } from './testing/harness.ts'
+import { TSX, tmp } from './testing/harness.ts'
 
 describe('gpus', () => {
   test('nvidia-smi output is parsed; a missing nvidia-smi means no GPUs', () => {
@@ -62,11 +65,47 @@ describe('gpus', () => {
   })
 
   test('configured subset, CPU trials, and a clear error without enough GPUs', () => {
-    const subset = GpuPool.fromOptions({ perTrial: 1, devices: [2, 5] }, () => [])
+    const subset = GpuPool.fromOptions({ perTrial: 1, devices: [2, 5] }, () => [], new HostGpuLeases(tmp('leases-')))
     assert.deepEqual(subset.tryAcquire()?.indices, [2])
     assert.deepEqual(GpuPool.fromOptions(undefined).tryAcquire(), { indices: [], gpus: 0 })
     assert.throws(() => GpuPool.fromOptions({ perTrial: 1 }, () => []), /needs 1 GPU\(s\) but 0 are available/)
     assert.throws(() => new GpuPool([{ index: 0 }], 1.5), /gpus_per_trial/)
+  })
+})
+
+describe('GPUs shared by several Winnow processes on one host', () => {
+  test("a GPU another live process holds is not handed out; a dead process's lease counts for nothing", async () => {
+    const dir = tmp('leases-')
+    // Another Winnow process holds GPU 0 whole and half of GPU 1 for a second, then exits.
+    const other = spawn(
+      process.execPath,
+      [
+        '--import',
+        TSX,
+        '-e',
+        `import { HostGpuLeases } from ${JSON.stringify(new URL('./host-gpu-leases.ts', import.meta.url).href)}
+new HostGpuLeases(${JSON.stringify(dir)}).claim(() => [{ index: 0, fraction: 1 }, { index: 1, fraction: 0.5 }])
+console.log('held'); setTimeout(() => {}, 1500)`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    await once(other.stdout!, 'data')
+    const devices = [{ index: 0 }, { index: 1 }, { index: 2 }]
+    const whole = new GpuPool(devices, 1, new HostGpuLeases(dir))
+    const a = whole.tryAcquire()
+    assert.deepEqual(a?.indices, [2], 'GPUs 0 and 1 are (partly) taken elsewhere')
+    assert.equal(whole.tryAcquire(), undefined)
+    whole.release(a!)
+    // Two trials per GPU: the free half of GPU 1, then GPU 2 twice; GPU 0 is held whole elsewhere.
+    const halves = new GpuPool(devices, 0.5, new HostGpuLeases(dir))
+    const taken = [halves.tryAcquire(), halves.tryAcquire(), halves.tryAcquire(), halves.tryAcquire()]
+    assert.deepEqual(
+      taken.map((l) => l?.indices[0]),
+      [1, 2, 2, undefined],
+    )
+    await once(other, 'exit')
+    assert.deepEqual(halves.tryAcquire()?.indices, [1], 'the exited process no longer holds half of GPU 1')
+    assert.deepEqual(halves.tryAcquire()?.indices, [0], 'nor GPU 0')
   })
 })
 
