@@ -156,6 +156,29 @@ describe('trial lifecycle', () => {
     assert.equal(trials[0].systemAttrs.infeasible, true)
   })
 
+  test("a retry resumes from the failed attempt's last checkpoint", async () => {
+    const study = await makeStudy()
+    const { runner } = testRunner(study, {
+      command: () => nodeArgv('node-trial.ts', '5', '20', 'fail-once'),
+      retries: 1,
+    })
+    await runner.run()
+    const [failed, retry] = await study.trials()
+    assert.equal(failed.state, 'FAIL')
+    assert.equal(retry.state, 'COMPLETE')
+    assert.equal(retry.systemAttrs.retryOf, failed.number)
+    // It went on from step 3: its steps are 4 and 5, and the state it saved carries the failed attempt's history.
+    assert.deepEqual(
+      retry.intermediate.map((iv) => iv.step),
+      [4, 5],
+    )
+    const state = JSON.parse(readFileSync(retry.systemAttrs.checkpoint as string, 'utf8')) as { history: number[] }
+    assert.deepEqual(state.history, [1, 2, 3, 4, 5])
+    // Steps trained: 3 by the failed trial, 2 by its retry.
+    assert.equal(failed.systemAttrs.resourceUsed, 3)
+    assert.equal(retry.systemAttrs.resourceUsed, 2)
+  })
+
   test('a SIGKILL from outside Winnow that was not the OOM killer is a plain failure, retried', async (t) => {
     if (oomKillCount() === undefined) return t.skip('this system does not count OOM kills (/proc/vmstat)')
     const study = await makeStudy()

@@ -148,12 +148,17 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
   const retryCount = num(prev.retryCount)
   // A retry would fail the same way: out of memory, or a script that does not report a readable objective.
   const retried = !NOT_RETRIED.has(String(failure.failure)) && retryCount < ctx.retries
+  // The retry resumes from the failed attempt's last checkpoint (a flaky NCCL error at hour 5 of 6 must not cost
+  // 5 hours again); it stays in the failed trial's folder, which the retry's own retention never deletes.
+  const resume = a.checkpoints.at(-1)
   if (retried)
     await ctx.study.enqueue(a.trial.suggested, {
       systemAttrs: {
         retryOf: a.trial.number,
         retryCount: retryCount + 1,
         ...(a.frozen.systemAttrs.baseline === true ? { baseline: true } : {}),
+        // The steps up to the checkpoint were the failed trial's: the retry pays only for what it trains.
+        ...(resume !== undefined ? { checkpoint: resume.path, checkpoints: [{ ...resume }], resourceUsed: 0 } : {}),
       },
     })
   return done('FAIL', { reason: String(failure.failReason), retried })
@@ -237,9 +242,9 @@ export function costsWithAttempt(
 /**
  * The resource (steps, epochs) a trial has trained over its attempts, with this one from `start` (its resume step,
  * 0 from scratch) to its last report `last`: a trial promoted without a checkpoint trains its first steps again and
- * pays for them again. What came before is at least the resume point (an attempt lost with its worker left its
- * progress in the checkpoint, not in the sum). Undefined while nothing was reported (the count then falls back to
- * the last report, see `computeCost`).
+ * pays for them again. Without a recorded sum (a trial from before it was kept), what came before is taken to be
+ * the resume point. Undefined while nothing was reported (the count then falls back to the last report, see
+ * `computeCost`). An attempt lost with its worker is added by recovery (`requeueOrphan`, to its last stored report).
  */
 export function resourceWithAttempt(
   prev: Readonly<Record<string, Json>>,
@@ -248,7 +253,7 @@ export function resourceWithAttempt(
 ): number | undefined {
   const recorded = typeof prev.resourceUsed === 'number' ? prev.resourceUsed : undefined
   if (last === undefined) return recorded
-  return Math.max(recorded ?? 0, start) + Math.max(0, last - start)
+  return (recorded ?? start) + Math.max(0, last - start)
 }
 
 function num(v: Json | undefined): number {

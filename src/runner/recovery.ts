@@ -71,8 +71,12 @@ async function requeueOrphan(
   // now, else until its last heartbeat.
   const end = left !== undefined && left.length > 0 ? Date.now() : lastSignOfLife(t)
   const lost = typeof w.attemptStartedAt === 'number' ? Math.max(0, end - w.attemptStartedAt) / 1000 : 0
+  // Its reports are stored: the steps it trained count up to the last of them.
+  const recorded = typeof t.systemAttrs.resourceUsed === 'number' ? t.systemAttrs.resourceUsed : undefined
+  const reached = t.intermediate.at(-1)?.step
   const systemAttrs = {
     ...costsWithAttempt(t.systemAttrs, lost, lost * (typeof w.gpus === 'number' ? w.gpus : 0)),
+    ...(reached !== undefined ? { resourceUsed: Math.max(recorded ?? 0, reached) } : {}),
     interrupted: `its worker (pid ${w.pid} on ${w.host}) died`,
   }
   try {
