@@ -14,6 +14,7 @@ import { registerReportCommand } from './commands/report-command.ts'
 import { registerStudyCommands } from './commands/study-commands.ts'
 import { registerTuneCommands } from './commands/tune-commands.ts'
 import { stopActiveRuns } from './run-study.ts'
+import { studyFileArgument } from './study-file-argument.ts'
 
 /**
  * The `winnow` command line: the one composition root. It parses flags, builds storage, samplers,
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
     .option('--debug', 'show stack traces of unexpected errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
+    .hook('preAction', (_program, command) => studyFileArgument(command))
   registerDemoCommand(program)
   registerInitCommand(program)
   registerMemoryCommand(program)
