@@ -4,9 +4,12 @@ import { dirname, join } from 'node:path'
 import { applySpace, renderArgv, type StudyConfig, spaceDistributions } from '../config/index.ts'
 import { findBaseline } from '../core/analysis/baseline.ts'
 import { bestTrial, isFeasible } from '../core/analysis/pareto.ts'
-import type { Storage } from '../core/storage.ts'
+import type { Json } from '../core/json.ts'
+import type { Storage, StudyInfo } from '../core/storage.ts'
 import { Study } from '../core/study/study.ts'
 import type { Direction, FrozenTrial } from '../core/trial/frozen-trial.ts'
+import { runRecord } from '../report/reproducibility.ts'
+import { runsOf } from '../report/run-records.ts'
 import { createProgress, detectGpus, Runner, type RunnerOptions, type RunSummary } from '../runner/index.ts'
 import { createMemoryGate } from '../runner/memory-gate.ts'
 import { openStorage } from '../storage/open-storage.ts'
@@ -92,6 +95,7 @@ export async function runStudyFile(config: StudyConfig, o: RunOverrides = {}): P
       ...(config.baseline !== undefined ? { baseline: config.baseline } : {}),
       systemAttrs: joining ? {} : studyRecord(config, strategies.description, inputHashes),
     })
+    await recordRun(storage, study.info, dirname(config.file), stored.length)
     // Only the user's own `tune` (who fixed the setup) re-queues; workers joining the study leave it to that run.
     if (existing !== undefined && !joining && config.baseline !== undefined)
       await requeueFailedBaseline(study, stored, config.baseline)
@@ -211,6 +215,19 @@ function runnerOptions(
     onEvent,
     signal,
   }
+}
+
+/** Most run records a study keeps: the first and the latest (a study continued every night for a year stays small). */
+const MAX_RUN_RECORDS = 50
+
+/**
+ * Appends this run's record (host, versions, the git state of the study file's folder, the first trial it may run)
+ * to the study, so the report says what code and machine produced the trials — not the state at report time.
+ */
+async function recordRun(storage: Storage, info: StudyInfo, dir: string, firstTrial: number): Promise<void> {
+  const all = [...runsOf(info), await runRecord(dir, firstTrial)]
+  const kept = all.length > MAX_RUN_RECORDS ? [all[0], ...all.slice(-(MAX_RUN_RECORDS - 1))] : all
+  await storage.setStudyAttrs(info.id, 'system', { runs: kept as unknown as Json })
 }
 
 /** The setup record of a study (see `studyRecord`). */

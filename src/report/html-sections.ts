@@ -2,6 +2,7 @@ import { escapeHtml as h } from './escape.ts'
 import { num, pct, quoteArg } from './format.ts'
 import { earlierFileLabel, type Lineage } from './lineage.ts'
 import type { ReportData, TrialBrief } from './report-data.ts'
+import { describeGit, describeRun, runsShown } from './run-records.ts'
 
 /** A `<section>` with an id (for the table of contents), a heading and a body. */
 export function section(id: string, title: string, body: string): string {
@@ -166,19 +167,14 @@ export function reproSection(d: ReportData): string {
   if (r.command) rows.push(['trial command', { html: `<code>${h(r.command.map(quoteArg).join(' '))}</code>` }])
   if (d.setup.studyFile)
     rows.push(['re-run', { html: `<code>${h(`winnow tune ${quoteArg(d.setup.studyFile)}`)}</code>` }])
-  if (r.git)
-    rows.push([
-      'git commit',
-      {
-        html: `<code>${h(r.git.commit)}</code>${r.git.dirty ? ' <span class="bad">(uncommitted changes)</span>' : ' (clean)'} in <code>${h(r.git.dir)}</code>`,
-      },
-    ])
+  for (const { label, run } of runsShown(r.runs ?? [])) rows.push([label, describeRun(run)])
+  if (r.git) rows.push([r.runs ? 'git now (at this report)' : 'git commit', `${describeGit(r.git)} in ${r.git.dir}`])
   else if (r.gitNote) rows.push(['git commit', r.gitNote])
   rows.push(['Winnow version', r.winnowVersion])
   for (const s of r.seeds) rows.push([s.label, s.value])
   rows.push(['host', `${r.host.hostname} — ${r.host.cpu} × ${r.host.cpus}, ${r.host.platform}`])
   rows.push(['Node.js', r.host.node])
   for (const x of r.hashes) rows.push([x.label, { html: `<code>${h(x.value)}</code>` }])
-  const note = '<p class="caption">Host and versions are those of the machine that generated this report.</p>'
+  const note = `<p class="caption">${h(r.runs ? 'Each run row is what `winnow tune` / `worker` recorded when that run started; the host and versions below are those of the machine that generated this report.' : 'Host and versions are those of the machine that generated this report (this study recorded no runs: it predates run records, or was filled through the library).')}</p>`
   return section('reproducibility', 'Reproducibility record', htmlTable(['item', 'value'], rows) + note)
 }

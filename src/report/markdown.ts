@@ -3,6 +3,7 @@ import { count, hoursText, num, pct } from './format.ts'
 import { earlierFileLabel } from './lineage.ts'
 import { frontSummary } from './pareto-data.ts'
 import type { ReportData } from './report-data.ts'
+import { describeGit, describeRun, runsShown } from './run-records.ts'
 import { rungTable } from './rung-table.ts'
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -184,11 +185,9 @@ export function renderReportMarkdown(d: ReportData): string {
   const rp = d.repro
   const rows: string[][] = []
   if (rp.command) rows.push(['trial command', rp.command.join(' ')])
+  for (const { label, run } of runsShown(rp.runs ?? [])) rows.push([label, describeRun(run)])
   if (rp.git)
-    rows.push([
-      'git commit',
-      `${rp.git.commit}${rp.git.dirty ? ' (uncommitted changes)' : ' (clean)'} in ${rp.git.dir}`,
-    ])
+    rows.push([rp.runs ? 'git now (at this report)' : 'git commit', `${describeGit(rp.git)} in ${rp.git.dir}`])
   else if (rp.gitNote) rows.push(['git commit', rp.gitNote])
   rows.push(['Winnow version', rp.winnowVersion])
   for (const s of rp.seeds) rows.push([s.label, s.value])

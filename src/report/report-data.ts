@@ -5,6 +5,7 @@ import type { ParamValues } from '../core/distributions/distribution.ts'
 import type { Direction } from '../core/trial/frozen-trial.ts'
 import type { TrialState } from '../core/trial/trial-state.ts'
 import type { Lineage } from './lineage.ts'
+import type { GitState, RunRecord } from './run-records.ts'
 
 /**
  * Everything a report shows, gathered once from a study and its environment. Plain data (JSON-serialisable),
@@ -212,7 +213,10 @@ export interface CostData extends CostSummary {
 /** What is needed to reproduce or audit the study. */
 export interface Reproducibility {
   readonly command?: readonly string[]
-  readonly git?: { readonly dir: string; readonly commit: string; readonly dirty: boolean }
+  /** What each `winnow tune` / `worker` run recorded when it started: its host, versions and git state. */
+  readonly runs?: readonly RunRecord[]
+  /** The git state of the study file's directory when the report was made. */
+  readonly git?: GitState
   readonly gitNote?: string
   readonly winnowVersion: string
   readonly seeds: readonly { readonly label: string; readonly value: string }[]

@@ -6,19 +6,38 @@ import { promisify } from 'node:util'
 import type { Json } from '../core/json.ts'
 import type { StudyInfo } from '../core/storage.ts'
 import type { Reproducibility } from './report-data.ts'
+import { type GitState, type RunRecord, runsOf } from './run-records.ts'
 
 const run = promisify(execFile)
 
-/** The git commit of a directory: `HEAD` and whether tracked files differ from it; undefined outside a repo. */
-export async function gitState(dir: string): Promise<{ dir: string; commit: string; dirty: boolean } | undefined> {
+/**
+ * The git state of a directory (`HEAD`, uncommitted changes to tracked files, untracked files: a study file or
+ * training script never committed is not in the commit either); undefined outside a repository.
+ */
+export async function gitState(dir: string): Promise<GitState | undefined> {
   try {
     // execFile, never a shell: the directory comes from the study record.
     const opts = { cwd: dir, timeout: 10_000, windowsHide: true }
     const head = await run('git', ['rev-parse', 'HEAD'], opts)
-    const status = await run('git', ['status', '--porcelain', '--untracked-files=no'], opts)
-    return { dir, commit: head.stdout.trim(), dirty: status.stdout.trim().length > 0 }
+    const status = await run('git', ['status', '--porcelain', '--untracked-files=normal'], opts)
+    const lines = status.stdout.split('\n').filter((l) => l.trim() !== '')
+    const untracked = lines.filter((l) => l.startsWith('??')).length
+    return { dir, commit: head.stdout.trim(), dirty: lines.length > untracked, untracked }
   } catch {
     return undefined
+  }
+}
+
+/** The run record of this process, for a study whose study file lies in `dir` (undefined: no study file). */
+export async function runRecord(dir: string | undefined, firstTrial: number): Promise<RunRecord> {
+  const git = dir === undefined ? undefined : await gitState(dir)
+  return {
+    at: new Date().toISOString(),
+    host: hostname(),
+    winnowVersion: winnowVersion(),
+    node: process.version,
+    firstTrial,
+    ...(git ? { git } : {}),
   }
 }
 
@@ -64,8 +83,10 @@ export async function reproducibilityOf(info: StudyInfo): Promise<Reproducibilit
       if (files !== null && typeof files === 'object' && !Array.isArray(files))
         for (const [path, h] of Object.entries(files)) hashes.push({ label: `${kind} ${path}`, value: String(h) })
   for (const key of ['data_hashes', 'config_hashes']) hashes.push(...flattenHashes(key, info.userAttrs[key]))
+  const runs = runsOf(info)
   return {
     ...(Array.isArray(attrs.command) ? { command: attrs.command.map(String) } : {}),
+    ...(runs.length > 0 ? { runs } : {}),
     ...(git ? { git } : {}),
     ...(gitNote ? { gitNote } : {}),
     winnowVersion: winnowVersion(),
