@@ -21,3 +21,16 @@ test('the stored tail keeps the last lines, each cut to a bounded length; the lo
   assert.equal(lines[0], long, 'parsing sees the whole line')
   assert.ok(readFileSync(file, 'utf8').startsWith(`${long}\n`))
 })
+
+test('the log file stops growing at its cap, with a note; later output is still parsed and kept in the tail', async () => {
+  const file = join(tmp('winnow-log-'), 'trial.log')
+  const lines: string[] = []
+  const log = new LogCapture(file, (line) => lines.push(line), 100)
+  for (let i = 0; i < 50; i++) log.write('stdout', Buffer.from(`step ${i} loss=0.5\n`))
+  await log.close()
+  const text = readFileSync(file, 'utf8')
+  assert.ok(text.length < 400, `${text.length} characters written`)
+  assert.match(text, /\[winnow\] log cut at 100 bytes: later output is still read for metrics/)
+  assert.equal(lines.length, 50, 'every line parsed')
+  assert.equal(log.lastLines().at(-1), 'step 49 loss=0.5')
+})

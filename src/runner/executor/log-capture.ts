@@ -8,6 +8,11 @@ export const LOG_TAIL_LINES = 50
 export const TAIL_LINE_CHARS = 1000
 /** Lines longer than this are cut before parsing (a progress bar without newlines must not eat memory). */
 const MAX_LINE = 64 * 1024
+/**
+ * Bytes of an attempt's output written to its log file; past that, output is still parsed for metrics and kept in
+ * the tail, but no longer written (a progress bar redrawn without newlines filled 300 MB in minutes).
+ */
+export const MAX_LOG_BYTES = 64 * 1024 * 1024
 
 /**
  * Appends a trial's stdout and stderr to its log file and splits them into lines for parsing, keeping the
@@ -19,9 +24,12 @@ export class LogCapture {
   private readonly partial = { stdout: '', stderr: '' }
   private readonly decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') }
 
+  private written = 0
+
   constructor(
     path: string,
     private readonly onLine: (line: string, stream: 'stdout' | 'stderr') => void,
+    private readonly maxBytes = MAX_LOG_BYTES,
   ) {
     mkdirSync(dirname(path), { recursive: true })
     this.file = createWriteStream(path, { flags: 'a' })
@@ -31,7 +39,15 @@ export class LogCapture {
 
   /** Feeds a chunk of one stream. */
   write(stream: 'stdout' | 'stderr', chunk: Buffer): void {
-    this.file.write(chunk)
+    if (this.written < this.maxBytes) {
+      const room = this.maxBytes - this.written
+      this.file.write(chunk.length <= room ? chunk : chunk.subarray(0, room))
+      this.written += chunk.length
+      if (this.written >= this.maxBytes)
+        this.file.write(
+          `\n[winnow] log cut at ${this.maxBytes >= 1 << 20 ? `${Math.round(this.maxBytes / (1 << 20))} MiB` : `${this.maxBytes} bytes`}: later output is still read for metrics, and its last lines are kept with the trial (winnow trials <study> --logs)\n`,
+        )
+    }
     let text = this.partial[stream] + this.decoders[stream].write(chunk)
     let nl = text.indexOf('\n')
     while (nl >= 0) {
