@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process'
 import { WinnowError } from '../core/errors.ts'
-import { HostGpuLeases } from './host-gpu-leases.ts'
+import { type HeldElsewhere, HostGpuLeases } from './host-gpu-leases.ts'
 
 /** One GPU of this machine. */
 export interface GpuDevice {
   readonly index: number
+  /** nvidia-smi's GPU UUID: the same card under every index a container or job may see it as. */
+  readonly uuid?: string
   readonly memoryMiB?: number
 }
 
@@ -26,21 +28,27 @@ export interface GpuOptions {
 }
 
 /**
- * Lists the GPUs with `nvidia-smi --query-gpu=index,memory.total --format=csv,noheader`; an empty list when
+ * Lists the GPUs with `nvidia-smi --query-gpu=index,uuid,memory.total --format=csv,noheader`; an empty list when
  * nvidia-smi is missing or fails (a CPU-only machine).
  */
 export function detectGpus(run: (cmd: string, args: string[]) => string = defaultRun): GpuDevice[] {
   let out: string
   try {
-    out = run('nvidia-smi', ['--query-gpu=index,memory.total', '--format=csv,noheader'])
+    out = run('nvidia-smi', ['--query-gpu=index,uuid,memory.total', '--format=csv,noheader'])
   } catch {
     return []
   }
   const devices: GpuDevice[] = []
   for (const line of out.split('\n')) {
-    const m = /^\s*(\d+)\s*,\s*(\d+)\s*MiB/i.exec(line)
-    if (m !== null) devices.push({ index: Number(m[1]), memoryMiB: Number(m[2]) })
-    else if (/^\s*\d+\s*$/.test(line)) devices.push({ index: Number(line.trim()) })
+    const fields = line.split(',').map((f) => f.trim())
+    if (!/^\d+$/.test(fields[0] ?? '')) continue
+    const uuid = fields.find((f) => /^(GPU|MIG)-/.test(f))
+    const mem = fields.map((f) => /^(\d+)\s*MiB$/i.exec(f)).find((m) => m !== null)
+    devices.push({
+      index: Number(fields[0]),
+      ...(uuid !== undefined ? { uuid } : {}),
+      ...(mem ? { memoryMiB: Number(mem[1]) } : {}),
+    })
   }
   return devices
 }
@@ -96,39 +104,58 @@ export class GpuPool {
     return this.perTrial < 1 ? this.devices.length * this.slotsPerGpu : Math.floor(this.devices.length / this.perTrial)
   }
 
+  /**
+   * Pids of other Winnow processes on this host whose GPUs the last refused `tryAcquire` waited for (it would have
+   * had room but for them); empty when it was this run's own trials, or when the last call succeeded.
+   */
+  waitingFor: ReadonlySet<number> = new Set()
+
   /** A lease when enough GPUs are free (here and, with a host registry, in other Winnow processes), else undefined. */
   tryAcquire(): GpuLease | undefined {
     if (this.perTrial === 0) return { indices: [], gpus: 0 }
-    if (this.host === undefined) return this.take(new Map())
+    const alone: HeldElsewhere = { fractions: new Map(), pids: new Set() }
+    if (this.host === undefined) return this.take(alone)
     let lease: GpuLease | undefined
+    let blockedBy: ReadonlySet<number> = new Set()
     const fraction = Math.min(1, this.perTrial)
     const files = this.host.claim((elsewhere) => {
       lease = this.take(elsewhere)
-      return lease?.indices.map((index) => ({ index, fraction }))
+      if (lease === undefined && elsewhere.pids.size > 0 && this.pick(alone) !== undefined) blockedBy = elsewhere.pids
+      return lease?.indices.map((index) => ({ key: this.keyOf(index), fraction }))
     })
+    this.waitingFor = blockedBy
     return lease !== undefined && files !== undefined ? { ...lease, hostFiles: files } : undefined
   }
 
-  /** Takes free GPUs, given the fractions other processes hold (`elsewhere`, by index). */
-  private take(elsewhere: ReadonlyMap<number, number>): GpuLease | undefined {
+  private keyOf(index: number): string {
+    return this.devices.find((d) => d.index === index)?.uuid ?? String(index)
+  }
+
+  /** Takes free GPUs, given what other processes hold. */
+  private take(elsewhere: HeldElsewhere): GpuLease | undefined {
+    const indices = this.pick(elsewhere)
+    if (indices === undefined) return undefined
+    for (const i of indices) this.used.set(i, (this.used.get(i) ?? 0) + 1)
+    return { indices, gpus: this.perTrial }
+  }
+
+  /** The GPUs a lease would get now (nothing is taken), or undefined when none are free. */
+  private pick(elsewhere: HeldElsewhere): number[] | undefined {
+    const held = (d: GpuDevice) => elsewhere.fractions.get(d.uuid ?? String(d.index)) ?? 0
     if (this.perTrial < 1) {
       // Fill the most-used GPU that still has room, so whole GPUs stay free for as long as possible.
       let pick: number | undefined
       for (const d of this.devices) {
         const u = this.used.get(d.index) ?? 0
-        const room = Math.min(this.slotsPerGpu, Math.floor((1 - (elsewhere.get(d.index) ?? 0)) / this.perTrial + 1e-9))
+        const room = Math.min(this.slotsPerGpu, Math.floor((1 - held(d)) / this.perTrial + 1e-9))
         if (u < room && (pick === undefined || u > (this.used.get(pick) ?? 0))) pick = d.index
       }
-      if (pick === undefined) return undefined
-      this.used.set(pick, (this.used.get(pick) ?? 0) + 1)
-      return { indices: [pick], gpus: this.perTrial }
+      return pick === undefined ? undefined : [pick]
     }
     const free = this.devices
-      .filter((d) => (this.used.get(d.index) ?? 0) === 0 && (elsewhere.get(d.index) ?? 0) < 1e-9)
+      .filter((d) => (this.used.get(d.index) ?? 0) === 0 && held(d) < 1e-9)
       .slice(0, this.perTrial)
-    if (free.length < this.perTrial) return undefined
-    for (const d of free) this.used.set(d.index, 1)
-    return { indices: free.map((d) => d.index), gpus: this.perTrial }
+    return free.length < this.perTrial ? undefined : free.map((d) => d.index)
   }
 
   /** Gives a lease back. */

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
@@ -7,7 +9,8 @@ import type { Scheduler } from '../core/schedulers/scheduler.ts'
 import type { RunnerEvent } from './events.ts'
 import { oomKillCount } from './executor/oom.ts'
 import { GpuPool } from './gpus.ts'
-import { FIXTURES, makeStudy, nodeArgv, PYTHON, testRunner, tmp } from './testing/harness.ts'
+import { HostGpuLeases } from './host-gpu-leases.ts'
+import { FIXTURES, makeStudy, nodeArgv, PYTHON, TSX, testRunner, tmp } from './testing/harness.ts'
 
 const finishedStates = (events: RunnerEvent[]) =>
   events.flatMap((e) => (e.type === 'trial-finished' ? [`${e.number}:${e.state}`] : []))
@@ -69,6 +72,34 @@ describe('trial lifecycle', () => {
       warnings.filter((w) => /without a checkpoint/.test(w)).map((w) => w.slice(0, 60)),
       ['trial #0 paused at step 3 without a checkpoint: when promote'],
     )
+  })
+
+  test('a run without a trial budget waits for GPUs another Winnow process holds, instead of stopping', async () => {
+    const dir = tmp('leases-')
+    const other = spawn(
+      process.execPath,
+      [
+        '--import',
+        TSX,
+        '-e',
+        `import { HostGpuLeases } from ${JSON.stringify(new URL('./host-gpu-leases.ts', import.meta.url).href)}
+new HostGpuLeases(${JSON.stringify(dir)}).claim(() => [{ key: '0', fraction: 1 }])
+console.log('held'); setTimeout(() => {}, 1000)`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    await once(other.stdout!, 'data')
+    const study = await makeStudy()
+    const { runner, events } = testRunner(study, {
+      command: () => [join(FIXTURES, 'winnow-lines.sh')],
+      gpus: new GpuPool([{ index: 0 }], 1, new HostGpuLeases(dir)),
+      budget: { wallTimeSeconds: 2.5 },
+    })
+    const s = await runner.run()
+    assert.equal(s.stoppedBy, 'wall_time')
+    assert.ok(s.completed >= 1, 'trials ran once the other process let go of the GPU')
+    const warning = events.find((e) => e.type === 'warning' && /waiting for a GPU/.test(e.message))
+    assert.ok(warning, 'it said what it waits for')
   })
 
   test('the trial budget is respected with concurrency', async () => {

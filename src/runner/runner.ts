@@ -60,6 +60,7 @@ export class Runner {
   }
   private lastStaleCheck = 0
   private readonly failFast = new FailFast()
+  private saidWaitingForGpus = false
 
   constructor(private readonly o: RunnerOptions) {
     this.study = o.study
@@ -172,6 +173,17 @@ export class Runner {
 
   /** Why an idle runner (nothing running here) stops, or undefined to keep waiting. */
   private async idleReason(): Promise<StopReason | undefined> {
+    // Another Winnow run on this machine holds the GPUs: wait for them, whatever the budget says.
+    const holders = this.gpus.waitingFor
+    if (holders.size > 0) {
+      if (!this.saidWaitingForGpus)
+        this.emit({
+          type: 'warning',
+          message: `waiting for a GPU: other Winnow runs on this machine hold them (pid ${[...holders].join(', ')})`,
+        })
+      this.saidWaitingForGpus = true
+      return undefined
+    }
     const trials = await this.study.trials()
     // Another worker's trials (or a dead worker's, until they go stale) may still pause, fail or finish.
     if (trials.some((t) => t.state === 'RUNNING')) return undefined

@@ -27,6 +27,14 @@ describe('gpus', () => {
         { index: 1, memoryMiB: 81559 },
       ],
     )
+    // With UUIDs (what the query asks for): leases are keyed by them, the same card under any index.
+    assert.deepEqual(
+      detectGpus(() => '0, GPU-7f3a-11, 81559 MiB\n1, MIG-2c9e, 40192 MiB\n'),
+      [
+        { index: 0, uuid: 'GPU-7f3a-11', memoryMiB: 81559 },
+        { index: 1, uuid: 'MIG-2c9e', memoryMiB: 40192 },
+      ],
+    )
     assert.deepEqual(
       detectGpus(() => {
         throw new Error('ENOENT')
@@ -84,7 +92,7 @@ describe('GPUs shared by several Winnow processes on one host', () => {
         TSX,
         '-e',
         `import { HostGpuLeases } from ${JSON.stringify(new URL('./host-gpu-leases.ts', import.meta.url).href)}
-new HostGpuLeases(${JSON.stringify(dir)}).claim(() => [{ index: 0, fraction: 1 }, { index: 1, fraction: 0.5 }])
+new HostGpuLeases(${JSON.stringify(dir)}).claim(() => [{ key: '0', fraction: 1 }, { key: '1', fraction: 0.5 }])
 console.log('held'); setTimeout(() => {}, 1500)`,
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
@@ -95,6 +103,7 @@ console.log('held'); setTimeout(() => {}, 1500)`,
     const a = whole.tryAcquire()
     assert.deepEqual(a?.indices, [2], 'GPUs 0 and 1 are (partly) taken elsewhere')
     assert.equal(whole.tryAcquire(), undefined)
+    assert.deepEqual([...whole.waitingFor], [other.pid], 'it waits for the other process, not for its own trials')
     whole.release(a!)
     // Two trials per GPU: the free half of GPU 1, then GPU 2 twice; GPU 0 is held whole elsewhere.
     const halves = new GpuPool(devices, 0.5, new HostGpuLeases(dir))
@@ -106,6 +115,18 @@ console.log('held'); setTimeout(() => {}, 1500)`,
     await once(other, 'exit')
     assert.deepEqual(halves.tryAcquire()?.indices, [1], 'the exited process no longer holds half of GPU 1')
     assert.deepEqual(halves.tryAcquire()?.indices, [0], 'nor GPU 0')
+    assert.equal(halves.waitingFor.size, 0)
+  })
+
+  test('without a usable lease folder a run keeps to its own bookkeeping', () => {
+    const file = join(tmp('leases-'), 'a-file')
+    writeFileSync(file, '')
+    const pool = new GpuPool([{ index: 0 }], 1, new HostGpuLeases(join(file, 'leases')))
+    const lease = pool.tryAcquire()
+    assert.deepEqual(lease?.indices, [0])
+    assert.equal(pool.tryAcquire(), undefined)
+    pool.release(lease!)
+    assert.deepEqual(pool.tryAcquire()?.indices, [0])
   })
 })
 
