@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { Study } from '../core/study/study.ts'
 import type { Trial } from '../core/study/trial.ts'
 import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
-import { trialCheckpointDir } from './checkpoints.ts'
+import { resumeStep, trialCheckpointDir } from './checkpoints.ts'
 import type { RunnerEvent } from './events.ts'
 import type { Executor } from './executor/executor.ts'
 import { cudaVisibleDevices, type GpuLease } from './gpus.ts'
@@ -50,7 +50,14 @@ export async function launchAttempt(c: LaunchContext, trial: Trial, lease: GpuLe
   // Who runs this attempt since when, on how many GPUs: a later run that finds the worker dead charges the lost
   // attempt's time to the trial (recovery.ts).
   const attemptKey = randomBytes(12).toString('hex')
-  const worker = { ...workerIdentity(), attemptStartedAt: Date.now(), gpus: lease.gpus, attemptKey }
+  // With the step it resumes from, so a lost attempt's training is counted from there (recovery.ts).
+  const worker = {
+    ...workerIdentity(),
+    attemptStartedAt: Date.now(),
+    gpus: lease.gpus,
+    attemptKey,
+    resumeStep: resumeStep(frozen),
+  }
   await study.storage.setTrialAttrs(trial.id, 'system', {
     worker,
     ...(target !== undefined ? { target } : {}),

@@ -210,6 +210,23 @@ console.log('held'); setTimeout(() => {}, 1000)`,
     assert.equal(retry.systemAttrs.resourceUsed, 2)
   })
 
+  test('a promoted trial that crashes is retried from its checkpoint up to its promotion target, not the first rung', async () => {
+    const study = await makeStudy({ scheduler: rungScheduler })
+    const { runner } = testRunner(study, {
+      command: (_p, i) => nodeArgv('node-trial.ts', String(i.target), '20', 'fail-once-at-5'),
+      retries: 1,
+    })
+    await runner.run()
+    const [failed, retry] = await study.trials()
+    assert.equal(failed.state, 'FAIL')
+    assert.equal(retry.state, 'COMPLETE')
+    assert.equal(retry.systemAttrs.target, 6)
+    assert.deepEqual(
+      retry.intermediate.map((iv) => iv.step),
+      [6],
+    )
+  })
+
   test('a SIGKILL from outside Winnow that was not the OOM killer is a plain failure, retried', async (t) => {
     if (oomKillCount() === undefined) return t.skip('this system does not count OOM kills (/proc/vmstat)')
     const study = await makeStudy()

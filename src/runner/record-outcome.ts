@@ -1,7 +1,8 @@
+import { dirname } from 'node:path'
 import type { Json } from '../core/json.ts'
 import type { Study } from '../core/study/study.ts'
 import type { TrialState } from '../core/trial/trial-state.ts'
-import { removeTrialCheckpoints, resumeStep } from './checkpoints.ts'
+import { removeTrialCheckpoints, resumeStep, trialCheckpointDir } from './checkpoints.ts'
 import type { RunnerEvent } from './events.ts'
 import type { ExitInfo } from './executor/executor.ts'
 import { oomReason } from './executor/oom.ts'
@@ -96,7 +97,13 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
       state: 'PRUNED',
       systemAttrs: { ...costs, pruneReason: reason, ...replacedBy },
     })
-    if (ctx.deleteOnPrune) await removeTrialCheckpoints(a.checkpointDir).catch(() => {})
+    if (ctx.deleteOnPrune) {
+      await removeTrialCheckpoints(a.checkpointDir).catch(() => {})
+      // A retry resumed from the failed trial's folder: that training ends here too.
+      const retryOf = a.frozen.systemAttrs.retryOf
+      if (typeof retryOf === 'number')
+        await removeTrialCheckpoints(trialCheckpointDir(dirname(a.checkpointDir), retryOf)).catch(() => {})
+    }
     return done('PRUNED', { reason })
   }
   if (a.stop?.kind === 'plateau') {
@@ -157,8 +164,17 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
         retryOf: a.trial.number,
         retryCount: retryCount + 1,
         ...(a.frozen.systemAttrs.baseline === true ? { baseline: true } : {}),
-        // The steps up to the checkpoint were the failed trial's: the retry pays only for what it trains.
-        ...(resume !== undefined ? { checkpoint: resume.path, checkpoints: [{ ...resume }], resourceUsed: 0 } : {}),
+        // The steps up to the checkpoint were the failed trial's: the retry pays only for what it trains. It goes on
+        // to the failed attempt's target (a promoted trial's, past the first rung), at its rung.
+        ...(resume !== undefined
+          ? {
+              checkpoint: resume.path,
+              checkpoints: [{ ...resume }],
+              resourceUsed: 0,
+              ...(typeof a.frozen.systemAttrs.target === 'number' ? { target: a.frozen.systemAttrs.target } : {}),
+              ...(typeof a.frozen.systemAttrs.rung === 'number' ? { rung: a.frozen.systemAttrs.rung } : {}),
+            }
+          : {}),
       },
     })
   return done('FAIL', { reason: String(failure.failReason), retried })
@@ -244,7 +260,7 @@ export function costsWithAttempt(
  * 0 from scratch) to its last report `last`: a trial promoted without a checkpoint trains its first steps again and
  * pays for them again. Without a recorded sum (a trial from before it was kept), what came before is taken to be
  * the resume point. Undefined while nothing was reported (the count then falls back to the last report, see
- * `computeCost`). An attempt lost with its worker is added by recovery (`requeueOrphan`, to its last stored report).
+ * `computeCost`). An attempt lost with its worker is added by recovery (`requeueOrphan`), to its last stored report.
  */
 export function resourceWithAttempt(
   prev: Readonly<Record<string, Json>>,

@@ -3,7 +3,7 @@ import { hostname } from 'node:os'
 import { TrialStateError } from '../core/errors.ts'
 import type { Study } from '../core/study/study.ts'
 import { type FrozenTrial, lastSignOfLife } from '../core/trial/frozen-trial.ts'
-import { costsWithAttempt } from './record-outcome.ts'
+import { costsWithAttempt, resourceWithAttempt } from './record-outcome.ts'
 
 /** Who runs a trial, stored with it (`systemAttrs.worker`) so a dead worker's trials can be recognised. */
 export function workerIdentity(): { host: string; pid: number } {
@@ -19,6 +19,8 @@ interface StoredWorker {
   /** When the attempt started (epoch ms), and the GPUs it held: what a lost attempt cost. */
   readonly attemptStartedAt?: number
   readonly gpus?: number
+  /** The step the attempt resumed from (0 from scratch): where its training is counted from. */
+  readonly resumeStep?: number
 }
 
 /**
@@ -71,12 +73,12 @@ async function requeueOrphan(
   // now, else until its last heartbeat.
   const end = left !== undefined && left.length > 0 ? Date.now() : lastSignOfLife(t)
   const lost = typeof w.attemptStartedAt === 'number' ? Math.max(0, end - w.attemptStartedAt) / 1000 : 0
-  // Its reports are stored: the steps it trained count up to the last of them.
-  const recorded = typeof t.systemAttrs.resourceUsed === 'number' ? t.systemAttrs.resourceUsed : undefined
+  // Its reports are stored: the steps it trained count from where it started up to the last of them.
   const reached = t.intermediate.at(-1)?.step
+  const resourceUsed = resourceWithAttempt(t.systemAttrs, typeof w.resumeStep === 'number' ? w.resumeStep : 0, reached)
   const systemAttrs = {
     ...costsWithAttempt(t.systemAttrs, lost, lost * (typeof w.gpus === 'number' ? w.gpus : 0)),
-    ...(reached !== undefined ? { resourceUsed: Math.max(recorded ?? 0, reached) } : {}),
+    ...(resourceUsed !== undefined ? { resourceUsed } : {}),
     interrupted: `its worker (pid ${w.pid} on ${w.host}) died`,
   }
   try {

@@ -241,7 +241,10 @@ export class Runner {
       },
       trial,
       lease,
-    )
+    ).catch((e: unknown) => {
+      this.gpus.release(lease) // other Winnow processes on this host may wait for its GPUs
+      throw e
+    })
     this.counts.attempts++
     const done = this.finish(attempt, key)
     this.running.set(trial.id, { attempt, done })

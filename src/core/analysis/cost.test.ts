@@ -103,6 +103,10 @@ describe('computeCost', () => {
     assert.ok(Math.abs(c.wallSeconds!.overheadPerAttempt - 5) < 1e-9)
     // 3 trials × 15 s; scaling whole trials by full / used would claim 60 + 20 + 15 = 95 s.
     assert.ok(Math.abs(c.wallSeconds!.fullEstimate - 45) < 1e-9, String(c.wallSeconds!.fullEstimate))
+    // A trial that crashed a moment after its first report is no sample of the overhead.
+    const crash = fixtureTrial({ number: 3, state: 'FAIL', curve: [[1, 9]], systemAttrs: { wallSeconds: 0.2 } })
+    const withCrash = computeCost([...trials, crash], { fullResource: 100 })
+    assert.ok(Math.abs(withCrash.wallSeconds!.overheadPerAttempt - 5) < 1e-9)
     // Trials whose time does not grow with the resource at all (all start-up): nothing saved in time.
     const flat = [10, 50, 100].map((steps, i) =>
       fixtureTrial({ number: i, state: 'PRUNED', curve: [[steps, 1]], systemAttrs: { wallSeconds: 0.83 } }),
@@ -114,6 +118,27 @@ describe('computeCost', () => {
       fixtureTrial({ number: i, state: 'PRUNED', curve: [[10, 1]], systemAttrs: { wallSeconds: 2 } }),
     )
     assert.equal(computeCost(same, { fullResource: 100 }).wallSeconds!.fullEstimate, 40)
+  })
+})
+
+describe('computeCost with continued trainings', () => {
+  test('a retry that resumed a failed trial adds what it trained, not a second full training to compare with', () => {
+    const failed = fixtureTrial({
+      number: 0,
+      state: 'FAIL',
+      curve: [[3, 2]],
+      systemAttrs: { resourceUsed: 3, wallSeconds: 3 },
+    })
+    const retry = fixtureTrial({
+      number: 1,
+      state: 'COMPLETE',
+      curve: [[5, 1]],
+      systemAttrs: { resourceUsed: 2, retryOf: 0, wallSeconds: 2 },
+    })
+    const c = computeCost([failed, retry], { fullResource: 5 })
+    assert.match(c.message, /^Used 5 of 5 steps \(saved 0%\)/)
+    // The failed attempt's configuration went on in the retry: nothing of it is extrapolated.
+    assert.equal(c.wallSeconds!.fullEstimate, 5)
   })
 })
 

@@ -70,6 +70,10 @@ export function computeCost(trials: readonly FrozenTrial[], opts: CostOptions): 
   const wall = measure()
   const tokens = measure()
   let running = 0
+  // Trials whose configuration went on in another trial (a retry resuming it): not extrapolated to full fidelity,
+  // the continuation is.
+  const continued = new Set<number>()
+  for (const t of trials) if (typeof t.systemAttrs.retryOf === 'number') continued.add(t.systemAttrs.retryOf)
   for (const t of trials) {
     // A running trial has not been stopped early (yet), and a waiting one with reports is queued to go on (an
     // interrupted run's, re-queued): counting either at full fidelity would claim savings it may never make, so it
@@ -81,34 +85,51 @@ export function computeCost(trials: readonly FrozenTrial[], opts: CostOptions): 
     const r = resourceOf(t, full, kind)
     if (r === undefined) continue
     // A trial that reported nothing (failed at start) saved nothing either: its GPU-hours count, but counting its
-    // full resource in "what all trials at full fidelity would cost" would claim savings.
+    // full resource in "what all trials at full fidelity would cost" would claim savings. A retry or a PBT child
+    // continues a training already counted: what it trains is used, but it adds no training of its own to the
+    // full-fidelity count.
     if (r > 0) {
-      n++
       used += r
+      if (typeof t.systemAttrs.retryOf !== 'number' && t.systemAttrs.pbt === undefined) n++
     }
-    const attempts = typeof t.systemAttrs.attempts === 'number' ? Math.max(1, t.systemAttrs.attempts) : 1
-    gpu.add(t.systemAttrs.gpuSeconds, r, attempts)
-    wall.add(t.systemAttrs.wallSeconds, r, attempts)
-    tokens.add(t.systemAttrs.tokens, r, attempts)
+    const point = {
+      resource: r,
+      attempts: typeof t.systemAttrs.attempts === 'number' ? Math.max(1, t.systemAttrs.attempts) : 1,
+      // How far it got (not what it trained: a restart from scratch trains more than its last step).
+      remaining: continued.has(t.number) || r === 0 ? 0 : Math.max(0, full - reached(t, full)),
+      // A crash is no sample of what training costs (it may die a moment after its first report).
+      fits: t.state !== 'FAIL',
+    }
+    gpu.add(t.systemAttrs.gpuSeconds, point)
+    wall.add(t.systemAttrs.wallSeconds, point)
+    tokens.add(t.systemAttrs.tokens, point)
   }
   const resourceFull = n * full
   const savedFraction = resourceFull > 0 ? Math.max(0, 1 - used / resourceFull) : 0
   const parts = [`Used ${num(used)} of ${num(resourceFull)} ${unit} (saved ${Math.round(savedFraction * 100)}%)`]
+  const gpuCost = gpu.trials > 0 ? gpu.result() : undefined
+  const wallCost = wall.trials > 0 ? wall.result() : undefined
+  const tokenCost = tokens.trials > 0 ? tokens.result() : undefined
   // CPU-only studies record 0 GPU-seconds; saying "0.00 of 0.00 GPU-hours" would be noise.
-  const gpuCost = gpu.result(full)
-  const tokenCost = tokens.result(full)
-  if (gpu.trials > 0 && gpu.used > 0) parts.push(`${hours(gpuCost.used)} of ${hours(gpuCost.fullEstimate)} GPU-hours`)
-  if (tokens.trials > 0) parts.push(`${num(tokenCost.used)} of ${num(Math.round(tokenCost.fullEstimate))} tokens`)
+  if (gpuCost !== undefined && gpuCost.used > 0)
+    parts.push(`${hours(gpuCost.used)} of ${hours(gpuCost.fullEstimate)} GPU-hours`)
+  if (tokenCost !== undefined) parts.push(`${num(tokenCost.used)} of ${num(Math.round(tokenCost.fullEstimate))} tokens`)
   return {
     trials: n,
     resourceUsed: used,
     resourceFull,
     savedFraction,
-    ...(gpu.trials > 0 ? { gpuSeconds: gpu.result(full) } : {}),
-    ...(wall.trials > 0 ? { wallSeconds: wall.result(full) } : {}),
-    ...(tokens.trials > 0 ? { tokens: tokens.result(full) } : {}),
+    ...(gpuCost ? { gpuSeconds: gpuCost } : {}),
+    ...(wallCost ? { wallSeconds: wallCost } : {}),
+    ...(tokenCost ? { tokens: tokenCost } : {}),
     message: `${parts.join('; ')}${running > 0 ? ` (${running} unfinished trial${running === 1 ? '' : 's'} not counted yet)` : ''}.`,
   }
+}
+
+/** How far a trial got: its furthest report (a COMPLETE trial without reports went all the way). */
+function reached(t: FrozenTrial, full: number): number {
+  if (t.intermediate.length === 0) return t.state === 'COMPLETE' ? full : 0
+  return Math.max(...t.intermediate.map((p) => p.step))
 }
 
 /** What the trials consumed, summed over those that recorded it (any state): the study's bill without savings. */
@@ -158,40 +179,37 @@ function resourceOf(t: FrozenTrial, full: number, kind: string): number | undefi
   return 0
 }
 
-/** One trial's cost: its figure, the resource it trained, its attempts. */
+/** One trial as the cost estimate sees it. */
 interface CostPoint {
-  readonly x: number
+  /** The resource it trained (over all its attempts). */
   readonly resource: number
   readonly attempts: number
+  /** The resource still to go to full fidelity from where it stopped (0: it got there, or went on elsewhere). */
+  readonly remaining: number
+  /** Whether it is a sample for the overhead fit (not a crash). */
+  readonly fits: boolean
 }
 
 /** Collects one cost over the trials and estimates it at full fidelity (see `CostMeasure`). */
 function measure() {
-  const points: CostPoint[] = []
+  const points: (CostPoint & { x: number })[] = []
   let used = 0
   return {
     get trials() {
       return points.length
     },
-    get used() {
-      return used
-    },
-    add(x: Json | undefined, resource: number, attempts: number) {
+    add(x: Json | undefined, p: CostPoint) {
       if (typeof x !== 'number' || !Number.isFinite(x)) return
-      points.push({ x, resource, attempts })
+      points.push({ ...p, x })
       used += x
     },
-    result(full: number): CostMeasure {
-      const overhead = overheadPerAttempt(points)
+    result(): CostMeasure {
+      const overhead = overheadPerAttempt(points.filter((p) => p.fits))
       let fullEstimate = 0
       for (const p of points) {
-        // A trial at (or past) full fidelity, or stopped before any resource, has nothing to extrapolate.
-        if (!(p.resource > 0) || p.resource >= full) {
-          fullEstimate += p.x
-          continue
-        }
-        const rate = Math.max(0, p.x - overhead * p.attempts) / p.resource
-        fullEstimate += p.x + rate * (full - p.resource)
+        // The rest at the trial's own rate: its cost above the fixed per-attempt part, per unit it trained.
+        const rate = p.resource > 0 ? Math.max(0, p.x - overhead * p.attempts) / p.resource : 0
+        fullEstimate += p.x + rate * p.remaining
       }
       return { used, fullEstimate, trials: points.length, overheadPerAttempt: overhead }
     },
@@ -200,17 +218,16 @@ function measure() {
 
 /**
  * The fixed cost per attempt `a` in cost ≈ a·attempts + b·resource, fitted by least squares over the trials that
- * trained something; 0 when the fit has no footing (every trial at one resource and one attempt: overhead and rate
- * cannot be told apart, so the cost is taken as proportional). Clamped to [0, the smallest cost per attempt]: no
- * trial is left with a negative rate.
+ * trained something; 0 when the fit has no footing — the resources barely vary (overhead and rate cannot be told
+ * apart, so the cost is taken as proportional), or the cost does not grow with the resource at all as far as the
+ * trials show (then all of it is overhead). Never negative.
  */
-export function overheadPerAttempt(points: readonly CostPoint[]): number {
+export function overheadPerAttempt(points: readonly { x: number; resource: number; attempts: number }[]): number {
   let kk = 0
   let kr = 0
   let rr = 0
   let kx = 0
   let rx = 0
-  let ceiling = Number.POSITIVE_INFINITY
   for (const p of points) {
     if (!(p.resource > 0)) continue
     kk += p.attempts * p.attempts
@@ -218,15 +235,14 @@ export function overheadPerAttempt(points: readonly CostPoint[]): number {
     rr += p.resource * p.resource
     kx += p.attempts * p.x
     rx += p.resource * p.x
-    ceiling = Math.min(ceiling, p.x / p.attempts)
   }
   const det = kk * rr - kr * kr
-  if (!(ceiling < Number.POSITIVE_INFINITY) || !(det > 1e-9 * kk * rr)) return 0
-  let a = (rr * kx - kr * rx) / det
+  // det / (kk·rr) = 1 − cos²(attempts, resource): below 1 % the resources are too alike (steps 98, 99, 100) for the
+  // intercept to mean anything.
+  if (!(kk > 0) || !(det > 0.01 * kk * rr)) return 0
   const b = (kk * rx - kr * kx) / det
-  // Cost that does not grow with the resource at all: all of it is overhead (as far as these trials show).
-  if (b < 0) a = kx / kk
-  return Math.min(ceiling, Math.max(0, a))
+  const a = b < 0 ? kx / kk : (rr * kx - kr * rx) / det
+  return Math.max(0, a)
 }
 
 function num(x: number): string {
