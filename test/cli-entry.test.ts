@@ -1,35 +1,43 @@
-// bin/winnow.js runs the compiled CLI only while it is current: an edited checkout must never run stale code.
+// bin/winnow.js runs the compiled CLI only while it was built from the sources as they are: an edited, synced or
+// partly deleted checkout must never run stale code.
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 // @ts-expect-error: plain JavaScript without declarations (it runs before any TypeScript loader).
-import { compiledIsCurrent } from '../bin/entry.js'
+import { compiledIsCurrent, sourceHash } from '../bin/entry.js'
 
-const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds))
-
-function tree(): { root: string; main: string; source: string } {
+function tree(): { root: string; source: string } {
   const root = mkdtempSync(join(tmpdir(), 'winnow-entry-'))
   mkdirSync(join(root, 'dist', 'cli'), { recursive: true })
   mkdirSync(join(root, 'src', 'core', 'deep'), { recursive: true })
-  const main = join(root, 'dist', 'cli', 'main.js')
+  writeFileSync(join(root, 'dist', 'cli', 'main.js'), '')
   const source = join(root, 'src', 'core', 'deep', 'a.ts')
-  writeFileSync(main, '')
-  writeFileSync(source, '')
-  return { root, main, source }
+  writeFileSync(source, 'export const a = 1\n')
+  writeFileSync(join(root, 'src', 'b.ts'), 'export const b = 2\n')
+  writeFileSync(join(root, 'dist', '.src-hash'), sourceHash(root))
+  return { root, source }
 }
 
-test('the compiled CLI is used when no source is newer, the sources when one is (at any depth) or dist is missing', () => {
-  const { root, main, source } = tree()
-  utimesSync(source, at(0), at(0))
-  utimesSync(main, at(10), at(10))
+test('the compiled CLI is used while its sources are unchanged, the sources once one changes or goes', () => {
+  const { root, source } = tree()
   assert.equal(compiledIsCurrent(root), true)
-  // An installed package: npm gives every file one time.
-  utimesSync(source, at(10), at(10))
+  // Times do not matter (rsync -a, cp -p, npm's fixed package times): content does.
+  utimesSync(source, new Date(0), new Date(0))
   assert.equal(compiledIsCurrent(root), true)
-  utimesSync(source, at(20), at(20))
+  writeFileSync(source, 'export const a = 2\n')
+  assert.equal(compiledIsCurrent(root), false)
+  writeFileSync(source, 'export const a = 1\n')
+  assert.equal(compiledIsCurrent(root), true)
+  rmSync(join(root, 'src', 'b.ts'))
+  assert.equal(compiledIsCurrent(root), false, 'a deleted source')
+})
+
+test('no stamp (a build that failed or predates it) or no compiled CLI: the sources run', () => {
+  const { root } = tree()
+  rmSync(join(root, 'dist', '.src-hash'))
   assert.equal(compiledIsCurrent(root), false)
   assert.equal(compiledIsCurrent(mkdtempSync(join(tmpdir(), 'winnow-entry-'))), false)
 })
