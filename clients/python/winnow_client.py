@@ -168,7 +168,8 @@ class Winnow:
         decision = CONTINUE
         step = _scalar(step)
         if isinstance(step, bool) or not isinstance(step, (int, float)) or not math.isfinite(step) or step < 0:
-            _warn("report at step %r skipped: the step must be a number >= 0 (the training step or epoch)" % (step,))
+            if self.rank == 0:
+                _warn("report at step %r skipped: the step must be a number >= 0 (the training step or epoch)" % (step,))
             return dict(decision)
         if self.rank == 0:
             body = self._send("report", {"step": step, "metrics": _encode(metrics)})

@@ -256,7 +256,9 @@ function randomSeed(): number {
 /** The best and the baseline trial a continued study already has, and its completed values, for the live progress. */
 function earlierResults(trials: readonly FrozenTrial[], direction: Direction) {
   const result = (t: FrozenTrial | undefined) =>
-    t?.state === 'COMPLETE' && t.values !== null ? { number: t.number, value: t.values[0] } : undefined
+    t?.state === 'COMPLETE' && t.values !== null
+      ? { number: t.number, value: t.values[0], ...(isFeasible(t) ? {} : { infeasible: true }) }
+      : undefined
   const points = trials.flatMap((t) =>
     t.state === 'COMPLETE' && t.values !== null && isFeasible(t) ? [[...t.values]] : [],
   )

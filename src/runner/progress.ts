@@ -1,5 +1,6 @@
 import { createLogUpdate } from 'log-update'
 import pc from 'picocolors'
+import { gainOver } from '../core/analysis/baseline.ts'
 import { dominates } from '../core/analysis/pareto.ts'
 import type { Direction } from '../core/trial/frozen-trial.ts'
 import type { RunnerEvent } from './events.ts'
@@ -16,7 +17,7 @@ export interface ProgressState {
   paused: number
   requeued: number
   best?: { number: number; value: number }
-  baseline?: { number: number; value: number }
+  baseline?: TrialValue
   /**
    * Several objectives (shown instead of a best): the Pareto front of the completed trials' values, kept as
    * trials finish so a redraw costs nothing, and how many completed trials it was drawn from.
@@ -45,10 +46,11 @@ export interface ProgressOptions {
   readonly directions?: readonly Direction[]
 }
 
-/** A trial's number and its (first objective's) value. */
+/** A trial's number and its (first objective's) value; `infeasible` when it broke a constraint. */
 export interface TrialValue {
   readonly number: number
   readonly value: number
+  readonly infeasible?: boolean
 }
 
 /** A live progress view of a run: feed it the runner's events (`onEvent: progress.onEvent`). */
@@ -152,7 +154,8 @@ export function applyEvent(s: ProgressState, e: RunnerEvent, direction: Directio
           (s.best === undefined || (direction === 'minimize' ? v < s.best.value : v > s.best.value))
         )
           s.best = { number: e.number, value: v }
-        if (e.baseline && v !== undefined) s.baseline = { number: e.number, value: v }
+        if (e.baseline && v !== undefined)
+          s.baseline = { number: e.number, value: v, ...(e.infeasible ? { infeasible: true } : {}) }
       } else if (e.state === 'PRUNED') s.pruned++
       else if (e.state === 'FAIL') s.failed++
       else if (e.state === 'PAUSED') s.paused++
@@ -167,7 +170,7 @@ export function applyEvent(s: ProgressState, e: RunnerEvent, direction: Directio
     case 'finished-elsewhere': {
       for (const t of e.trials) {
         const v = t.values[0]
-        if (t.baseline) s.baseline = { number: t.number, value: v }
+        if (t.baseline) s.baseline = { number: t.number, value: v, ...(t.infeasible ? { infeasible: true } : {}) }
         if (t.infeasible) continue
         if (s.front !== undefined) addToFront(s.front, t.values)
         if (s.best === undefined || (direction === 'minimize' ? v < s.best.value : v > s.best.value))
@@ -198,13 +201,6 @@ export function renderProgress(s: ProgressState, direction: Direction, now: numb
   return lines
 }
 
-/** Relative gain of the best over the baseline, as a signed percentage (positive = better). */
-export function gainOverBaseline(best: number, baseline: number, direction: Direction): number | undefined {
-  if (baseline === 0) return undefined
-  const g = (baseline - best) / Math.abs(baseline)
-  return 100 * (direction === 'minimize' ? g : -g)
-}
-
 function summaryLine(s: ProgressState, direction: Direction, now: number): string {
   return `finished ${s.done} running ${s.running.size} pruned ${s.pruned} failed ${s.failed} ${bestText(s, direction)} eta ${eta(s, now)}`
 }
@@ -215,8 +211,10 @@ function bestText(s: ProgressState, direction: Direction): string {
   if (s.best === undefined) return 'best -'
   let text = `best ${fmt(s.best.value)} (#${s.best.number})`
   if (s.baseline !== undefined) {
-    const g = gainOverBaseline(s.best.value, s.baseline.value, direction)
-    if (g !== undefined) text += ` ${g >= 0 ? '+' : ''}${g.toFixed(1)}% vs baseline ${fmt(s.baseline.value)}`
+    const g = gainOver(s.baseline.value, s.best.value, direction)
+    // A baseline that broke a constraint is a configuration the user could not run: the gain says so.
+    if (g !== undefined)
+      text += ` ${g >= 0 ? '+' : ''}${(100 * g).toFixed(1)}% vs baseline ${fmt(s.baseline.value)}${s.baseline.infeasible ? ' (infeasible)' : ''}`
   }
   return text
 }

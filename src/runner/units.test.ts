@@ -12,7 +12,7 @@ import type { RunnerEvent } from './events.ts'
 import { isOomLine, oomKillEvidence, oomReason } from './executor/oom.ts'
 import { detectGpus, GpuPool } from './gpus.ts'
 import { HostGpuLeases } from './host-gpu-leases.ts'
-import { createProgress, gainOverBaseline } from './progress.ts'
+import { createProgress } from './progress.ts'
 import { parseWinnowLine } from './protocol/messages.ts'
 import { StdoutMetricParser } from './protocol/stdout-metrics.ts'
 import { ResultsElsewhere } from './results-elsewhere.ts'
@@ -328,7 +328,6 @@ describe('progress', () => {
     assert.match(lines[2], /trial #1 COMPLETE 1\.5 \| finished 2 .* best 1\.5 \(#1\) \+25\.0% vs baseline 2/)
     assert.match(lines[3], /trial #2 PRUNED \(median\)/)
     assert.equal(text.includes('\u001b['), false)
-    assert.equal(gainOverBaseline(0.9, 0.8, 'maximize')?.toFixed(1), '12.5')
   })
 
   /** A COMPLETE trial's `trial-finished` event. */
@@ -371,6 +370,13 @@ describe('progress', () => {
     const lines = text().trim().split('\n')
     assert.match(lines[2], /trial #1 COMPLETE 0\.1 \(infeasible: mem 45 > max 40\) \| .* best 0\.5 \(#0\)/)
     assert.match(mo.text(), /Pareto front - /, 'no feasible trial yet')
+    // An infeasible baseline: the gain over it says so.
+    const b = plainProgress({})
+    b.p.onEvent({ type: 'run-started', study: 's', budget: { trials: 2 }, concurrency: 1, finishedBefore: 0 })
+    b.p.onEvent({ ...completed(0, [2], { infeasible: true }), baseline: true } as RunnerEvent)
+    b.p.onEvent(completed(1, [1.5]))
+    b.p.close()
+    assert.match(b.text(), /best 1\.5 \(#1\) \+25\.0% vs baseline 2 \(infeasible\)/)
   })
 
   test("a continued study's progress starts from the study's best and baseline, not this run's", () => {

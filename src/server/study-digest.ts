@@ -1,4 +1,4 @@
-import { findBaseline, gainOver } from '../core/analysis/baseline.ts'
+import { baselineCaveat, findBaseline, gainOver } from '../core/analysis/baseline.ts'
 import { bestTrial, isInfeasibleResult, paretoFront } from '../core/analysis/pareto.ts'
 import type { StudyInfo } from '../core/storage.ts'
 import type { Direction, FrozenTrial } from '../core/trial/frozen-trial.ts'
@@ -31,6 +31,8 @@ export interface StudyDigest {
   readonly baseline: TrialRef | null
   /** Relative improvement of the best over the baseline in the objective's direction (0.1 = 10 % better). */
   readonly gain: number | null
+  /** What to know before trusting that gain (a baseline that broke a constraint; see `baselineCaveat`), else null. */
+  readonly baselineCaveat: string | null
   /** Epoch ms of the latest trial event (created, started, heartbeat, finished); null without trials. */
   readonly lastActivity: number | null
 }
@@ -65,6 +67,7 @@ export function digestStudy(info: StudyInfo, trials: readonly FrozenTrial[], ver
     paretoSize: single ? null : paretoFront(trials, info.directions).length,
     baseline: baseline ? ref(baseline) : null,
     gain: gain ?? null,
+    baselineCaveat: baselineCaveat(baseline) ?? null,
     lastActivity,
   }
 }

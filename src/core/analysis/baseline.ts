@@ -30,7 +30,8 @@ export function baselineCaveat(baseline: FrozenTrial | undefined): string | unde
     const why = reasonOf(baseline)?.replace(/^infeasible: /, '')
     return `The baseline #${baseline.number} breaks a constraint${why ? ` (${why})` : ''}: the gain compares with a configuration you could not use.`
   }
-  if (baseline.values?.some((v) => v === 0))
+  // Several objectives show no single gain.
+  if (baseline.values?.length === 1 && baseline.values[0] === 0)
     return `The baseline #${baseline.number} has the value 0, so there is no relative gain to show.`
   return undefined
 }

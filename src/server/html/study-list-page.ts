@@ -38,7 +38,7 @@ export function renderStudyListFragment(storageUrl: string, studies: readonly St
     const gainCls = s.gain === null ? '' : s.gain > 0 ? 'good' : s.gain < 0 ? 'bad' : ''
     return `<tr><td><a href="${h(studyHref(s.name))}">${h(s.name)}</a></td><td>${h(objective)}</td>
 <td>${s.total}: ${c.COMPLETE} complete${s.infeasible > 0 ? ` (${s.infeasible} infeasible)` : ''}, ${c.RUNNING} running, ${c.PRUNED} pruned, ${c.PAUSED} paused, ${c.FAIL} failed${c.WAITING > 0 ? `, ${c.WAITING} waiting` : ''}</td>
-<td>${best}</td><td class="${gainCls}">${h(s.gain === null ? '–' : pct(s.gain))}</td>
+<td>${best}</td><td class="${gainCls}"${s.baselineCaveat !== null ? ` title="${h(s.baselineCaveat)}"` : ''}>${h(s.gain === null ? '–' : `${pct(s.gain)}${s.baselineCaveat !== null ? ' (infeasible baseline)' : ''}`)}</td>
 <td title="${h(timeText(s.lastActivity))}">${h(agoText(s.lastActivity, now))}</td></tr>`
   })
   const table =

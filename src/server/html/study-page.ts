@@ -44,7 +44,12 @@ export function renderStudyFragment(v: StudyView): string {
     cards.push([`baseline #${s.baseline.number}`, s.baseline.values ? num(s.baseline.values[0]) : s.baseline.state])
   if (s.best) cards.push([`best #${s.best.number}`, num(s.best.values?.[0])])
   if (s.paretoSize !== null) cards.push(['Pareto front', `${s.paretoSize} trials`])
-  if (s.gain !== null) cards.push(['gain vs baseline', pct(s.gain), s.gain > 0 ? 'good' : s.gain < 0 ? 'bad' : ''])
+  if (s.gain !== null)
+    cards.push([
+      s.baselineCaveat !== null ? 'gain vs an infeasible baseline' : 'gain vs baseline',
+      pct(s.gain),
+      s.gain > 0 ? 'good' : s.gain < 0 ? 'bad' : '',
+    ])
   if (d.cost) cards.push(['compute saved', `${Math.round(d.cost.savedFraction * 100)} %`])
   const cardsHtml = cards
     .map(
