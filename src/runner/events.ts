@@ -86,5 +86,10 @@ export type RunnerEvent =
       }[]
     }
   | { readonly type: 'budget-exhausted'; readonly which: StopReason }
-  | { readonly type: 'warning'; readonly message: string }
+  | {
+      readonly type: 'warning'
+      readonly message: string
+      /** A kind said once per run: later warnings of the same kind are dropped (one per trial would flood a study). */
+      readonly once?: string
+    }
   | { readonly type: 'run-finished'; readonly summary: RunSummary }

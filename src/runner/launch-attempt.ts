@@ -64,7 +64,8 @@ export async function launchAttempt(c: LaunchContext, trial: Trial, lease: GpuLe
     ...(lease.indices.length > 0 ? { gpus: [...lease.indices] } : {}),
   })
   const params = trial.suggested
-  const warn = (m: string) => c.emit({ type: 'warning', message: m })
+  const warn = (message: string, once?: string) =>
+    c.emit({ type: 'warning', message, ...(once !== undefined ? { once } : {}) })
   const actx: AttemptContext = {
     study,
     metricNames: c.metricNames,

@@ -60,7 +60,8 @@ export class Runner {
   }
   private lastStaleCheck = 0
   private readonly failFast = new FailFast()
-  private saidWaitingForGpus = false
+  /** Kinds of warnings said once per run (see the `once` of a warning event). */
+  private readonly saidOnce = new Set<string>()
 
   constructor(private readonly o: RunnerOptions) {
     this.study = o.study
@@ -176,12 +177,11 @@ export class Runner {
     // Another Winnow run on this machine holds the GPUs: wait for them, whatever the budget says.
     const holders = this.gpus.waitingFor
     if (holders.size > 0) {
-      if (!this.saidWaitingForGpus)
-        this.emit({
-          type: 'warning',
-          message: `waiting for a GPU: other Winnow runs on this machine hold them (pid ${[...holders].join(', ')})`,
-        })
-      this.saidWaitingForGpus = true
+      this.emit({
+        type: 'warning',
+        message: `waiting for a GPU: other Winnow runs on this machine hold them (pid ${[...holders].join(', ')})`,
+        once: 'waiting-for-gpus',
+      })
       return undefined
     }
     const trials = await this.study.trials()
@@ -325,6 +325,10 @@ export class Runner {
   }
 
   private emit(e: RunnerEvent): void {
+    if (e.type === 'warning' && e.once !== undefined) {
+      if (this.saidOnce.has(e.once)) return
+      this.saidOnce.add(e.once)
+    }
     try {
       this.o.onEvent?.(e)
     } catch {

@@ -22,7 +22,8 @@ export interface AttemptContext {
   readonly graceSeconds: number
   readonly cwd: string
   readonly emit: (e: RunnerEvent) => void
-  readonly warn: (message: string) => void
+  /** Says a warning; with `once`, only the first of that kind in the run. */
+  readonly warn: (message: string, once?: string) => void
   /** Acts on PBT's exploit decision (see `exploitTrial`); undefined = treat it as a plain continue. */
   readonly exploit?: (attempt: TrialAttempt, exploit: Exploit, step: number) => Promise<Replacement | undefined>
 }
@@ -207,7 +208,8 @@ export class TrialAttempt {
     if (this.ctx.study.scheduler === noScheduler && this.ctx.earlyStopping.patience === undefined) return
     this.warnedNoObjective = true
     this.ctx.warn(
-      `trial #${this.number} sent ${this.reports} report${this.reports === 1 ? '' : 's'} without ${this.ctx.metricNames[0]}, the study's metric${this.otherMetricsNote()}: the scheduler and early stopping cannot judge it. Report ${this.ctx.metricNames[0]}, or name the metric the trial reports in the study file.`,
+      `trial #${this.number} sent ${this.reports} report${this.reports === 1 ? '' : 's'} without ${this.ctx.metricNames[0]}, the study's metric${this.otherMetricsNote()}: the scheduler and early stopping cannot judge it. Report ${this.ctx.metricNames[0]}, or name the metric the trial reports in the study file. (Said once per run.)`,
+      'objective-missing',
     )
   }
 
@@ -219,7 +221,8 @@ export class TrialAttempt {
     if (state !== 'PAUSED' || this.checkpoints.length > 0 || typeof this.frozen.systemAttrs.checkpoint === 'string')
       return
     this.ctx.warn(
-      `trial #${this.number} paused at step ${this.lastStep ?? '?'} without a checkpoint: when promoted it trains again from scratch. In promotion mode the script should save one and send it (client checkpoint(path, step)) before exiting on a pause, and resume from WINNOW_RESUME_FROM.`,
+      `trial #${this.number} paused at step ${this.lastStep ?? '?'} without a checkpoint: when promoted it trains again from scratch. In promotion mode the script should save one and send it (client checkpoint(path, step)) before exiting on a pause, and resume from WINNOW_RESUME_FROM. (Said once per run; the closing summary counts them.)`,
+      'paused-without-checkpoint',
     )
   }
 
