@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
@@ -10,7 +8,7 @@ import type { RunnerEvent } from './events.ts'
 import { oomKillCount } from './executor/oom.ts'
 import { GpuPool } from './gpus.ts'
 import { HostGpuLeases } from './host-gpu-leases.ts'
-import { FIXTURES, makeStudy, nodeArgv, PYTHON, TSX, testRunner, tmp } from './testing/harness.ts'
+import { FIXTURES, holdGpusElsewhere, makeStudy, nodeArgv, PYTHON, testRunner, tmp } from './testing/harness.ts'
 
 const finishedStates = (events: RunnerEvent[]) =>
   events.flatMap((e) => (e.type === 'trial-finished' ? [`${e.number}:${e.state}`] : []))
@@ -76,19 +74,7 @@ describe('trial lifecycle', () => {
 
   test('a run without a trial budget waits for GPUs another Winnow process holds, instead of stopping', async () => {
     const dir = tmp('leases-')
-    const other = spawn(
-      process.execPath,
-      [
-        '--import',
-        TSX,
-        '-e',
-        `import { HostGpuLeases } from ${JSON.stringify(new URL('./host-gpu-leases.ts', import.meta.url).href)}
-new HostGpuLeases(${JSON.stringify(dir)}).claim(() => [{ key: '0', fraction: 1 }])
-console.log('held'); setTimeout(() => {}, 1000)`,
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    )
-    await once(other.stdout!, 'data')
+    const _other = await holdGpusElsewhere(dir, [{ key: '0', fraction: 1 }], 1000)
     const study = await makeStudy()
     const { runner, events } = testRunner(study, {
       command: () => [join(FIXTURES, 'winnow-lines.sh')],

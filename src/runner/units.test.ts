@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -16,7 +15,7 @@ import { createProgress } from './progress.ts'
 import { parseWinnowLine } from './protocol/messages.ts'
 import { StdoutMetricParser } from './protocol/stdout-metrics.ts'
 import { ResultsElsewhere } from './results-elsewhere.ts'
-import { TSX, tmp } from './testing/harness.ts'
+import { holdGpusElsewhere, tmp } from './testing/harness.ts'
 
 describe('gpus', () => {
   test('nvidia-smi output is parsed; a missing nvidia-smi means no GPUs', () => {
@@ -85,19 +84,14 @@ describe('GPUs shared by several Winnow processes on one host', () => {
   test("a GPU another live process holds is not handed out; a dead process's lease counts for nothing", async () => {
     const dir = tmp('leases-')
     // Another Winnow process holds GPU 0 whole and half of GPU 1 for a second, then exits.
-    const other = spawn(
-      process.execPath,
+    const other = await holdGpusElsewhere(
+      dir,
       [
-        '--import',
-        TSX,
-        '-e',
-        `import { HostGpuLeases } from ${JSON.stringify(new URL('./host-gpu-leases.ts', import.meta.url).href)}
-new HostGpuLeases(${JSON.stringify(dir)}).claim(() => [{ key: '0', fraction: 1 }, { key: '1', fraction: 0.5 }])
-console.log('held'); setTimeout(() => {}, 1500)`,
+        { key: '0', fraction: 1 },
+        { key: '1', fraction: 0.5 },
       ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+      1500,
     )
-    await once(other.stdout!, 'data')
     const devices = [{ index: 0 }, { index: 1 }, { index: 2 }]
     const whole = new GpuPool(devices, 1, new HostGpuLeases(dir))
     const a = whole.tryAcquire()

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -88,4 +89,30 @@ export function isLive(pid: number): boolean {
   } catch {
     return false
   }
+}
+
+/**
+ * Another Winnow process on this host holding GPU shares in the lease folder `dir` for `ms`, then exiting: a real
+ * second process, since a process never counts its own leases as held elsewhere. Resolves once it holds them.
+ */
+export async function holdGpusElsewhere(
+  dir: string,
+  shares: readonly { key: string; fraction: number }[],
+  ms: number,
+): Promise<ChildProcess> {
+  const module = new URL('../host-gpu-leases.ts', import.meta.url).href
+  const other = spawn(
+    process.execPath,
+    [
+      '--import',
+      TSX,
+      '-e',
+      `import { HostGpuLeases } from ${JSON.stringify(module)}
+new HostGpuLeases(${JSON.stringify(dir)}).claim(() => ${JSON.stringify(shares)})
+console.log('held'); setTimeout(() => {}, ${ms})`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  )
+  await once(other.stdout!, 'data')
+  return other
 }
