@@ -121,6 +121,11 @@ describe('computeCost', () => {
   })
 })
 
+test('small GPU-hour figures keep two significant digits', () => {
+  const t = fixtureTrial({ number: 0, state: 'PRUNED', curve: [[10, 1]], systemAttrs: { gpuSeconds: 15 } })
+  assert.match(computeCost([t], { fullResource: 100 }).message, /; 0\.0042 of 0\.042 GPU-hours\.$/)
+})
+
 describe('computeCost with continued trainings', () => {
   test('a retry that resumed a failed trial adds what it trained, not a second full training to compare with', () => {
     const failed = fixtureTrial({

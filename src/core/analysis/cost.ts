@@ -249,6 +249,8 @@ function num(x: number): string {
   return Number.isInteger(x) ? x.toLocaleString('en-US') : x.toLocaleString('en-US', { maximumFractionDigits: 2 })
 }
 
+/** GPU-hours to two significant digits below 1 h (a short CPU-scale study used 0.0042, not "0.00"), else one decimal. */
 function hours(seconds: number): string {
-  return (seconds / 3600).toFixed(seconds < 360 ? 2 : 1)
+  const h = seconds / 3600
+  return h >= 1 ? h.toFixed(1) : h > 0 ? String(Number(h.toPrecision(2))) : '0'
 }

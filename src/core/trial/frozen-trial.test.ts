@@ -29,4 +29,10 @@ test('reasonOf explains the present state only, not what an earlier attempt left
   assert.equal(reasonOf(trial('PRUNED', { ...interrupted, pruneReason: 'rung 1' })), 'rung 1')
   assert.equal(reasonOf(trial('FAIL', { failure: 'oom', failReason: 'out of memory' })), 'out of memory')
   assert.equal(reasonOf(trial('FAIL', { failure: 'spawn' })), 'spawn')
+  // A paused trial says where it waits, and why the runner had to end it when it did not stop by itself.
+  assert.equal(reasonOf(trial('PAUSED', { rung: 1 })), 'paused at rung 1')
+  assert.equal(
+    reasonOf(trial('PAUSED', { rung: 0, exit: { killedBecause: 'did not exit within 30s of its pause decision' } })),
+    'paused at rung 0 (did not exit within 30s of its pause decision)',
+  )
 })

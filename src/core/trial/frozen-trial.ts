@@ -83,6 +83,12 @@ export function reasonOf(t: FrozenTrial): string | undefined {
       return text('failReason') ?? text('failure') ?? text('interrupted')
     case 'WAITING':
       return text('interrupted')
+    case 'PAUSED': {
+      // Its stop: the rung it waits at for a promotion (and, if the runner had to end it, why).
+      const rung = typeof a.rung === 'number' ? `paused at rung ${a.rung}` : 'paused'
+      const exit = a.exit as { killedBecause?: unknown } | undefined
+      return typeof exit?.killedBecause === 'string' ? `${rung} (${exit.killedBecause})` : rung
+    }
     default:
       return undefined
   }
