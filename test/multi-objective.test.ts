@@ -58,6 +58,12 @@ test('with constraints the Pareto front holds feasible trials only; none feasibl
   )
   assert.ok(counts, md.slice(md.indexOf('## Pareto front'), md.indexOf('## Pareto front') + 300))
   assert.equal(Number(counts[2]) + Number(counts[3]), 8, 'all 8 completed: the feasible ones plus the rest')
+  // The baseline x = 0.5 costs 0.25 <= 0.25: feasible. With a tighter bound it breaks it, and status says so.
+  study('tight', 0.2)
+  assert.equal(winnow(['tune', 'study.yaml', '-q'], dir).code, 0)
+  const tight = winnow(['status', 'tight'], dir).stdout
+  assert.match(tight, /The baseline #0 breaks a constraint \(cost 0\.25 > max 0\.2\): comparing with it compares/)
+  assert.match(tight, /Pareto front: \d+ trials? no other feasible trial beats on every objective/)
   study('none-feasible', -1)
   assert.equal(winnow(['tune', 'study.yaml', '-q'], dir).code, 0)
   assert.match(

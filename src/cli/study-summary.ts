@@ -94,10 +94,13 @@ function paretoLines(info: StudyInfo, trials: readonly FrozenTrial[], baseline: 
   const lines: string[] = []
   if (baseline?.values) lines.push(`Baseline #${baseline.number}: ${values(baseline)}`)
   else if (baseline) lines.push(`Baseline #${baseline.number}: ${baseline.state}.`)
+  const caveat = baselineCaveat(baseline)
+  if (caveat !== undefined) lines.push(`  ${caveat}`)
   const front = paretoFront(trials, info.directions)
   if (front.length === 0) return [...lines, noBestReason(trials, whyHint(info))]
+  const constrained = trials.some(isInfeasibleResult)
   lines.push(
-    `Pareto front: ${front.length} trial${front.length === 1 ? '' : 's'} no other trial beats on every objective`,
+    `Pareto front: ${front.length} trial${front.length === 1 ? '' : 's'} no other ${constrained ? 'feasible ' : ''}trial beats on every objective`,
   )
   for (const t of front.slice(0, 10)) lines.push(`  #${t.number}: ${values(t)}`)
   if (front.length > 10) lines.push(`  … ${front.length - 10} more: winnow best ${info.name}`)

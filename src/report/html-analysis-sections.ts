@@ -176,7 +176,7 @@ export function costSection(d: ReportData): string {
   if (c.tokens)
     rows.push([
       'tokens',
-      count(c.tokens.used),
+      count(Math.round(c.tokens.used)),
       count(Math.round(c.tokens.fullEstimate)),
       saved(c.tokens.used, c.tokens.fullEstimate),
     ])
@@ -186,7 +186,7 @@ export function costSection(d: ReportData): string {
     'compute',
     'Compute used and saved',
     `<p>${h(c.message)}</p>${htmlTable(['measure', 'used', `all ${c.trials} trials at full fidelity (${num(c.fullResource)} ${c.fullResource === 1 ? c.unit.replace(/s$/, '') : c.unit} each)`, 'saved'], rows)}${caption(
-      `Full-fidelity figures scale each trial's cost by full / used resource.${cpuOnly}`,
+      `Full-fidelity time is fitted across the trials: each trial once to full fidelity costs the per-attempt overhead${c.wallSeconds ? ` (${hoursText(c.wallSeconds.overheadPerAttempt)} wall clock)` : ''} plus a rate per ${c.unit.replace(/s$/, '')} times ${num(c.fullResource)}; a crash counts what it cost, a retry or PBT child nothing of its own.${cpuOnly}`,
     )}`,
   )
 }

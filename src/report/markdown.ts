@@ -91,6 +91,7 @@ export function renderReportMarkdown(d: ReportData): string {
     if (d.baselineCaveat !== undefined) out.push(e(d.baselineCaveat), '')
   } else if (d.best.length > 1 || (d.study.directions.length > 1 && d.best.length > 0)) {
     out.push(`Pareto front: ${d.best.length} trial${d.best.length === 1 ? '' : 's'}.`, '')
+    if (d.baselineCaveat !== undefined) out.push(e(d.baselineCaveat), '')
     out.push(
       table(
         ['trial', ...d.study.metricNames],
@@ -177,7 +178,8 @@ export function renderReportMarkdown(d: ReportData): string {
       rows.push(['GPU time', hoursText(cost.gpuSeconds.used), hoursText(cost.gpuSeconds.fullEstimate)])
     if (cost.wallSeconds)
       rows.push(['trial wall-clock time', hoursText(cost.wallSeconds.used), hoursText(cost.wallSeconds.fullEstimate)])
-    if (cost.tokens) rows.push(['tokens', count(cost.tokens.used), count(Math.round(cost.tokens.fullEstimate))])
+    if (cost.tokens)
+      rows.push(['tokens', count(Math.round(cost.tokens.used)), count(Math.round(cost.tokens.fullEstimate))])
     out.push(e(cost.message), '', table(['measure', 'used', 'at full fidelity'], rows), '')
   } else out.push('No trial recorded a resource yet.', '')
 

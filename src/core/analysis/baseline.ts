@@ -28,7 +28,8 @@ export function baselineCaveat(baseline: FrozenTrial | undefined): string | unde
   if (baseline === undefined || baseline.state !== 'COMPLETE') return undefined
   if (isInfeasibleResult(baseline)) {
     const why = reasonOf(baseline)?.replace(/^infeasible: /, '')
-    return `The baseline #${baseline.number} breaks a constraint${why ? ` (${why})` : ''}: the gain compares with a configuration you could not use.`
+    const what = (baseline.values?.length ?? 1) > 1 ? 'comparing with it compares' : 'the gain compares'
+    return `The baseline #${baseline.number} breaks a constraint${why ? ` (${why})` : ''}: ${what} with a configuration you could not use.`
   }
   // Several objectives show no single gain.
   if (baseline.values?.length === 1 && baseline.values[0] === 0)

@@ -24,8 +24,8 @@ describe('computeCost', () => {
     assert.equal(c.resourceUsed, 125)
     assert.equal(c.resourceFull, 300)
     assert.ok(Math.abs(c.savedFraction - 175 / 300) < 1e-12)
-    assert.deepEqual(c.gpuSeconds, { used: 120, fullEstimate: 200, trials: 2, overheadPerAttempt: 0 })
-    assert.deepEqual(c.tokens, { used: 1000, fullEstimate: 1000, trials: 1, overheadPerAttempt: 0 })
+    assert.deepEqual(c.gpuSeconds, { used: 120, fullEstimate: 200, trials: 2, overheadPerAttempt: 0, ratePerUnit: 1 })
+    assert.deepEqual(c.tokens, { used: 1000, fullEstimate: 1000, trials: 1, overheadPerAttempt: 0, ratePerUnit: 0 })
     assert.equal(c.wallSeconds, undefined)
     assert.match(c.message, /^Used 125 of 300 steps \(saved 58%\)/)
   })
@@ -50,7 +50,7 @@ describe('computeCost', () => {
     assert.deepEqual([c.trials, c.resourceUsed, c.resourceFull, c.savedFraction], [0, 0, 0, 0])
     assert.deepEqual(
       c.gpuSeconds,
-      { used: 3 * 3600, fullEstimate: 3 * 3600, trials: 3, overheadPerAttempt: 0 },
+      { used: 3 * 3600, fullEstimate: 3 * 3600, trials: 3, overheadPerAttempt: 0, ratePerUnit: 0 },
       'their GPU time still counts',
     )
     const one = computeCost([...failed, fixtureTrial({ number: 3, state: 'PRUNED', curve: [[300, 2]] })], {
@@ -144,6 +144,56 @@ describe('computeCost with continued trainings', () => {
     assert.match(c.message, /^Used 5 of 5 steps \(saved 0%\)/)
     // The failed attempt's configuration went on in the retry: nothing of it is extrapolated.
     assert.equal(c.wallSeconds!.fullEstimate, 5)
+  })
+})
+
+describe('computeCost counts tokens once per token trained', () => {
+  test('a subset ladder, a restart from scratch and a resumed retry agree with the steps line', () => {
+    // A ladder's count adds its trainings (100 + 300 + 1,000 tokens); a trial pruned after 10 % trained 100.
+    const ladder = fixtureTrial({
+      number: 0,
+      state: 'COMPLETE',
+      curve: [
+        [0.1, 3],
+        [0.3, 2],
+        [1, 1],
+      ],
+      systemAttrs: { tokens: 1400 },
+    })
+    const cut = fixtureTrial({ number: 1, state: 'PRUNED', curve: [[0.1, 4]], systemAttrs: { tokens: 100 } })
+    const d = computeCost([ladder, cut], { fullResource: 1, kind: 'data_fraction' })
+    assert.match(d.message, /^Used 1\.5 of 2 full-data trainings \(saved 25%\); 1,500 of 2,000 tokens\.$/)
+    // Paused at 40 without a checkpoint, restarted from 0 to 90: it trained 130 steps; its count restarted too.
+    const restarted = fixtureTrial({
+      number: 0,
+      state: 'COMPLETE',
+      curve: [[90, 1]],
+      systemAttrs: { resourceUsed: 130, tokens: 90_000 },
+    })
+    assert.match(computeCost([restarted], { fullResource: 90 }).message, /; 130,000 of 90,000 tokens\.$/)
+    // A retry resumed at step 3 and counted on from the failed trial's 300 tokens.
+    const failed = fixtureTrial({
+      number: 0,
+      state: 'FAIL',
+      curve: [[3, 2]],
+      systemAttrs: { resourceUsed: 3, tokens: 300 },
+    })
+    const retry = fixtureTrial({
+      number: 1,
+      state: 'COMPLETE',
+      curve: [[5, 1]],
+      systemAttrs: { resourceUsed: 2, retryOf: 0, tokens: 500 },
+    })
+    assert.match(
+      computeCost([failed, retry], { fullResource: 5 }).message,
+      /^Used 5 of 5 steps \(saved 0%\); 500 of 500 tokens\.$/,
+    )
+  })
+
+  test('a crash is no saving: it would have crashed at full fidelity too', () => {
+    const crashed = fixtureTrial({ number: 0, state: 'FAIL', curve: [[10, 2]] })
+    const done = fixtureTrial({ number: 1, state: 'COMPLETE', curve: [[100, 1]] })
+    assert.match(computeCost([crashed, done], { fullResource: 100 }).message, /^Used 110 of 110 steps \(saved 0%\)/)
   })
 })
 

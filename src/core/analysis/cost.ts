@@ -5,14 +5,17 @@ import type { FrozenTrial } from '../trial/frozen-trial.ts'
 export interface CostMeasure {
   readonly used: number
   /**
-   * What every trial would have cost at full fidelity: what it used plus the rest of the resource at its own rate,
-   * the per-attempt overhead (process start, model load: the fitted `overheadPerAttempt`) not scaled up.
+   * What running every trial once to full fidelity would have cost: per trial, the fitted cost of one attempt
+   * (`overheadPerAttempt`) plus `ratePerUnit` × the full resource; a crash counts what it cost (it would have
+   * crashed at full fidelity too), a retry or PBT child nothing of its own (its configuration is counted once).
    */
   readonly fullEstimate: number
   /** How many trials recorded this cost. */
   readonly trials: number
-  /** The fixed cost per attempt fitted across trials (0 when the trials show none, or too few to tell). */
+  /** The fixed cost per attempt (process start, model load, evaluation) fitted across trials; 0 when none shows. */
   readonly overheadPerAttempt: number
+  /** The cost per unit of resource (per step, epoch or full-data training) fitted across trials. */
+  readonly ratePerUnit: number
 }
 
 /** Compute used by a study against running every started trial to full fidelity (running trials once they end). */
@@ -53,12 +56,14 @@ export interface CostOptions {
 }
 
 /**
- * Sums what the trials consumed and what every one of them would have consumed at full fidelity ("saved N%").
- * A trial's resource (see `resourceOf`) is what its attempts trained, a restart from scratch paying again.
- * GPU-seconds, wall seconds and tokens come from `systemAttrs.gpuSeconds`, `wallSeconds` and `tokens` where
- * present; their full-fidelity estimate (see `CostMeasure.fullEstimate`) extrapolates only the part that grows
- * with the resource: scaling a whole 10-second trial that spent 9 s loading its model by full / used claimed
- * savings the study never made.
+ * Sums what the trials consumed and what running every one of them once to full fidelity would have consumed
+ * ("saved N%"). A trial's resource (see `resourceOf`) is what its attempts trained, a restart from scratch paying
+ * again; its counterfactual (see `counterfactualOf`) is one full training, or what it cost for a crash, or nothing
+ * for a retry or PBT child. GPU-seconds and wall seconds come from `systemAttrs.gpuSeconds` / `wallSeconds`: their
+ * full-fidelity estimate is fitted across trials (cost ≈ overhead × attempts + rate × resource) — scaling a whole
+ * 10-second trial that spent 9 s loading its model by full / used claimed savings the study never made. Tokens
+ * (`systemAttrs.tokens`, the trial's count so far) are turned into a per-unit rate per trial, so a retry that
+ * continues a count and a restart that begins one again are both counted once per token trained.
  */
 export function computeCost(trials: readonly FrozenTrial[], opts: CostOptions): CostSummary {
   const full = opts.fullResource
@@ -66,12 +71,12 @@ export function computeCost(trials: readonly FrozenTrial[], opts: CostOptions): 
   const unit = resourceUnit(kind)
   let n = 0
   let used = 0
-  const gpu = measure()
-  const wall = measure()
-  const tokens = measure()
+  let resourceFull = 0
+  const gpu = timeMeasure()
+  const wall = timeMeasure()
+  const tokens = { used: 0, full: 0, trials: 0 }
   let running = 0
-  // Trials whose configuration went on in another trial (a retry resuming it): not extrapolated to full fidelity,
-  // the continuation is.
+  // Trials whose configuration went on in another trial (a retry resuming it).
   const continued = new Set<number>()
   for (const t of trials) if (typeof t.systemAttrs.retryOf === 'number') continued.add(t.systemAttrs.retryOf)
   for (const t of trials) {
@@ -84,36 +89,46 @@ export function computeCost(trials: readonly FrozenTrial[], opts: CostOptions): 
     }
     const r = resourceOf(t, full, kind)
     if (r === undefined) continue
-    // A trial that reported nothing (failed at start) saved nothing either: its GPU-hours count, but counting its
-    // full resource in "what all trials at full fidelity would cost" would claim savings. A retry or a PBT child
-    // continues a training already counted: what it trains is used, but it adds no training of its own to the
-    // full-fidelity count.
-    if (r > 0) {
-      used += r
-      if (typeof t.systemAttrs.retryOf !== 'number' && t.systemAttrs.pbt === undefined) n++
-    }
+    const role = counterfactualOf(t, r, continued)
+    used += r
+    if (role === 'full') {
+      n++
+      resourceFull += full
+    } else if (role === 'own') resourceFull += r
     const point = {
       resource: r,
       attempts: typeof t.systemAttrs.attempts === 'number' ? Math.max(1, t.systemAttrs.attempts) : 1,
-      // How far it got (not what it trained: a restart from scratch trains more than its last step).
-      remaining: continued.has(t.number) || r === 0 ? 0 : Math.max(0, full - reached(t, full)),
+      role,
       // A crash is no sample of what training costs (it may die a moment after its first report).
       fits: t.state !== 'FAIL',
     }
     gpu.add(t.systemAttrs.gpuSeconds, point)
     wall.add(t.systemAttrs.wallSeconds, point)
-    tokens.add(t.systemAttrs.tokens, point)
+    const tok = t.systemAttrs.tokens
+    if (typeof tok === 'number' && Number.isFinite(tok)) {
+      // Tokens per unit of resource from the trial's own count: per fraction trained for a subset ladder (its count
+      // adds every training), else per step reached (a resumed count includes what came before the resume).
+      const per = kind === 'data_fraction' ? r : reached(t, full)
+      const rho = per > 0 ? tok / per : 0
+      const u = per > 0 ? rho * r : tok
+      tokens.trials++
+      tokens.used += u
+      tokens.full += role === 'full' ? rho * full : role === 'own' ? u : 0
+    }
   }
-  const resourceFull = n * full
   const savedFraction = resourceFull > 0 ? Math.max(0, 1 - used / resourceFull) : 0
   const parts = [`Used ${num(used)} of ${num(resourceFull)} ${unit} (saved ${Math.round(savedFraction * 100)}%)`]
-  const gpuCost = gpu.trials > 0 ? gpu.result() : undefined
-  const wallCost = wall.trials > 0 ? wall.result() : undefined
-  const tokenCost = tokens.trials > 0 ? tokens.result() : undefined
-  // CPU-only studies record 0 GPU-seconds; saying "0.00 of 0.00 GPU-hours" would be noise.
+  const gpuCost = gpu.trials > 0 ? gpu.result(full) : undefined
+  const wallCost = wall.trials > 0 ? wall.result(full) : undefined
+  const tokenCost =
+    tokens.trials > 0
+      ? { used: tokens.used, fullEstimate: tokens.full, trials: tokens.trials, overheadPerAttempt: 0, ratePerUnit: 0 }
+      : undefined
+  // CPU-only studies record 0 GPU-seconds; saying "0 of 0 GPU-hours" would be noise.
   if (gpuCost !== undefined && gpuCost.used > 0)
     parts.push(`${hours(gpuCost.used)} of ${hours(gpuCost.fullEstimate)} GPU-hours`)
-  if (tokenCost !== undefined) parts.push(`${num(tokenCost.used)} of ${num(Math.round(tokenCost.fullEstimate))} tokens`)
+  if (tokenCost !== undefined)
+    parts.push(`${num(Math.round(tokenCost.used))} of ${num(Math.round(tokenCost.fullEstimate))} tokens`)
   return {
     trials: n,
     resourceUsed: used,
@@ -124,6 +139,20 @@ export function computeCost(trials: readonly FrozenTrial[], opts: CostOptions): 
     ...(tokenCost ? { tokens: tokenCost } : {}),
     message: `${parts.join('; ')}${running > 0 ? ` (${running} unfinished trial${running === 1 ? '' : 's'} not counted yet)` : ''}.`,
   }
+}
+
+/** What a trial stands for in "every trial once at full fidelity". */
+type Counterfactual = 'full' | 'own' | 'none'
+
+/**
+ * `full`: one training to full fidelity. `own`: what it cost — it failed (and no retry took it on: it would have
+ * failed at full fidelity too) or never trained. `none`: it continues a training counted elsewhere (a retry, a PBT
+ * child), so it adds nothing of its own.
+ */
+function counterfactualOf(t: FrozenTrial, resource: number, continued: ReadonlySet<number>): Counterfactual {
+  if (typeof t.systemAttrs.retryOf === 'number' || t.systemAttrs.pbt !== undefined) return 'none'
+  if (resource === 0 || (t.state === 'FAIL' && !continued.has(t.number))) return 'own'
+  return 'full'
 }
 
 /** How far a trial got: its furthest report (a COMPLETE trial without reports went all the way). */
@@ -179,19 +208,18 @@ function resourceOf(t: FrozenTrial, full: number, kind: string): number | undefi
   return 0
 }
 
-/** One trial as the cost estimate sees it. */
+/** One trial as a time estimate sees it. */
 interface CostPoint {
   /** The resource it trained (over all its attempts). */
   readonly resource: number
   readonly attempts: number
-  /** The resource still to go to full fidelity from where it stopped (0: it got there, or went on elsewhere). */
-  readonly remaining: number
-  /** Whether it is a sample for the overhead fit (not a crash). */
+  readonly role: Counterfactual
+  /** Whether it is a sample for the fit (not a crash). */
   readonly fits: boolean
 }
 
-/** Collects one cost over the trials and estimates it at full fidelity (see `CostMeasure`). */
-function measure() {
+/** Collects one time cost (wall or GPU seconds) over the trials and estimates it at full fidelity (`CostMeasure`). */
+function timeMeasure() {
   const points: (CostPoint & { x: number })[] = []
   let used = 0
   return {
@@ -203,26 +231,24 @@ function measure() {
       points.push({ ...p, x })
       used += x
     },
-    result(): CostMeasure {
-      const overhead = overheadPerAttempt(points.filter((p) => p.fits))
+    result(full: number): CostMeasure {
+      const { overhead, rate } = fitCost(points.filter((p) => p.fits))
       let fullEstimate = 0
-      for (const p of points) {
-        // The rest at the trial's own rate: its cost above the fixed per-attempt part, per unit it trained.
-        const rate = p.resource > 0 ? Math.max(0, p.x - overhead * p.attempts) / p.resource : 0
-        fullEstimate += p.x + rate * p.remaining
-      }
-      return { used, fullEstimate, trials: points.length, overheadPerAttempt: overhead }
+      for (const p of points) fullEstimate += p.role === 'full' ? overhead + rate * full : p.role === 'own' ? p.x : 0
+      return { used, fullEstimate, trials: points.length, overheadPerAttempt: overhead, ratePerUnit: rate }
     },
   }
 }
 
 /**
- * The fixed cost per attempt `a` in cost ≈ a·attempts + b·resource, fitted by least squares over the trials that
- * trained something; 0 when the fit has no footing — the resources barely vary (overhead and rate cannot be told
- * apart, so the cost is taken as proportional), or the cost does not grow with the resource at all as far as the
- * trials show (then all of it is overhead). Never negative.
+ * cost ≈ overhead × attempts + rate × resource, fitted by least squares over the trials that trained something,
+ * both never negative. When the resources barely vary (overhead and rate cannot be told apart) the cost is taken as
+ * proportional (overhead 0); when it does not grow with the resource at all, it is all overhead (rate 0).
  */
-export function overheadPerAttempt(points: readonly { x: number; resource: number; attempts: number }[]): number {
+export function fitCost(points: readonly { x: number; resource: number; attempts: number }[]): {
+  overhead: number
+  rate: number
+} {
   let kk = 0
   let kr = 0
   let rr = 0
@@ -236,13 +262,17 @@ export function overheadPerAttempt(points: readonly { x: number; resource: numbe
     kx += p.attempts * p.x
     rx += p.resource * p.x
   }
+  if (!(kk > 0)) return { overhead: 0, rate: 0 }
+  const proportional = { overhead: 0, rate: Math.max(0, rx / rr) }
   const det = kk * rr - kr * kr
   // det / (kk·rr) = 1 − cos²(attempts, resource): below 1 % the resources are too alike (steps 98, 99, 100) for the
   // intercept to mean anything.
-  if (!(kk > 0) || !(det > 0.01 * kk * rr)) return 0
-  const b = (kk * rx - kr * kx) / det
-  const a = b < 0 ? kx / kk : (rr * kx - kr * rx) / det
-  return Math.max(0, a)
+  if (!(det > 0.01 * kk * rr)) return proportional
+  const overhead = (rr * kx - kr * rx) / det
+  const rate = (kk * rx - kr * kx) / det
+  if (rate < 0) return { overhead: Math.max(0, kx / kk), rate: 0 }
+  if (overhead < 0) return proportional
+  return { overhead, rate }
 }
 
 function num(x: number): string {
