@@ -78,6 +78,18 @@ console.log('loss=' + x)`
   assert.match(r.stdout, /3 complete/)
 })
 
+test('with retries, a failure a retry reproduced word for word is not retried again: a broken setup stops soon', () => {
+  const dir = tempDir('winnow-failed-')
+  const script = 'console.error("ModuleNotFoundError: No module named peft"); process.exit(1)'
+  writeScriptStudy(dir, { name: 'broken', script, fields: 'budget: {trials: 10}\nretries: 2' })
+  const r = winnow(['tune', 'study.yaml', '-q', '-j', '1'], dir)
+  assert.equal(r.code, 1, r.stderr)
+  assert.match(r.stderr, /failed the same way, .*No module named peft/)
+  // The baseline, its one retry (which reproduced the failure), then two trials not retried: 4 attempts, not 9.
+  const rows = winnow(['trials', 'broken'], dir).stdout.trim().split('\n').slice(1)
+  assert.equal(rows.length, 4, rows.join('\n'))
+})
+
 test('trials says why each failed and --logs prints the output; a run where every trial failed exits 1', () => {
   const dir = tempDir('winnow-failed-')
   // Each trial fails differently (its exit code and message depend on x), so the fail-fast stop does not apply.

@@ -28,6 +28,11 @@ export interface OutcomeContext {
   readonly study: Study
   readonly metricNames: readonly string[]
   readonly retries: number
+  /**
+   * Failure reasons a retry reproduced word for word in this run: not transient, so later failures with them are
+   * not retried (a broken setup would otherwise run every trial retries + 1 times before the fail-fast stop).
+   */
+  readonly reproducedFailures?: Set<string>
   readonly deleteOnPrune: boolean
   /** Bounds on reported metrics, checked when a trial completes (see metric-constraints.ts). */
   readonly constraints?: readonly MetricConstraint[]
@@ -153,8 +158,12 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
   }
   await ctx.study.tell(a.trial, undefined, { state: 'FAIL', systemAttrs: { ...costs, ...failure } })
   const retryCount = num(prev.retryCount)
-  // A retry would fail the same way: out of memory, or a script that does not report a readable objective.
-  const retried = !NOT_RETRIED.has(String(failure.failure)) && retryCount < ctx.retries
+  const reason = String(failure.failReason)
+  if (prev.retryOf !== undefined && prev.retryReason === reason) ctx.reproducedFailures?.add(reason)
+  // A retry would fail the same way: out of memory, a script that does not report a readable objective, or a
+  // failure a retry already reproduced.
+  const retried =
+    !NOT_RETRIED.has(String(failure.failure)) && retryCount < ctx.retries && !ctx.reproducedFailures?.has(reason)
   // The retry resumes from the failed attempt's last checkpoint (a flaky NCCL error at hour 5 of 6 must not cost
   // 5 hours again); it stays in the failed trial's folder, which the retry's own retention never deletes.
   const resume = a.checkpoints.at(-1)
@@ -163,6 +172,7 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
       systemAttrs: {
         retryOf: a.trial.number,
         retryCount: retryCount + 1,
+        retryReason: reason,
         ...(a.frozen.systemAttrs.baseline === true ? { baseline: true } : {}),
         // The steps up to the checkpoint were the failed trial's: the retry pays only for what it trains. It goes on
         // to the failed attempt's target (a promoted trial's, past the first rung), at its rung.
@@ -177,7 +187,7 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
           : {}),
       },
     })
-  return done('FAIL', { reason: String(failure.failReason), retried })
+  return done('FAIL', { reason, retried })
 }
 
 /** The `trial-finished` event of a recorded attempt. */

@@ -60,6 +60,8 @@ export class Runner {
   }
   private lastStaleCheck = 0
   private readonly failFast = new FailFast()
+  /** Failure reasons a retry reproduced (see `OutcomeContext.reproducedFailures`). */
+  private readonly reproducedFailures = new Set<string>()
   /** Kinds of warnings said once per run (see the `once` of a warning event). */
   private readonly saidOnce = new Set<string>()
 
@@ -262,6 +264,7 @@ export class Runner {
         study: this.study,
         metricNames: this.metricNames,
         retries: this.o.retries ?? 0,
+        reproducedFailures: this.reproducedFailures,
         deleteOnPrune: this.o.checkpoints?.deleteOnPrune ?? false,
         constraints: this.o.constraints,
       })
