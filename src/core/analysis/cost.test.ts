@@ -126,21 +126,22 @@ test('small GPU-hour figures keep two significant digits', () => {
   assert.match(computeCost([t], { fullResource: 100 }).message, /; 0\.0042 of 0\.042 GPU-hours\.$/)
 })
 
-describe('computeCost with continued trainings', () => {
-  test('a retry that resumed a failed trial adds what it trained, not a second full training to compare with', () => {
-    const failed = fixtureTrial({
-      number: 0,
-      state: 'FAIL',
-      curve: [[3, 2]],
-      systemAttrs: { resourceUsed: 3, wallSeconds: 3 },
-    })
-    const retry = fixtureTrial({
+/** A trial that failed after 3 of 5 steps and its retry, which resumed at step 3 and finished (2 steps). */
+function failedThenRetried(failedAttrs: Record<string, number>, retryAttrs: Record<string, number>) {
+  return [
+    fixtureTrial({ number: 0, state: 'FAIL', curve: [[3, 2]], systemAttrs: { resourceUsed: 3, ...failedAttrs } }),
+    fixtureTrial({
       number: 1,
       state: 'COMPLETE',
       curve: [[5, 1]],
-      systemAttrs: { resourceUsed: 2, retryOf: 0, wallSeconds: 2 },
-    })
-    const c = computeCost([failed, retry], { fullResource: 5 })
+      systemAttrs: { resourceUsed: 2, retryOf: 0, ...retryAttrs },
+    }),
+  ]
+}
+
+describe('computeCost with continued trainings', () => {
+  test('a retry that resumed a failed trial adds what it trained, not a second full training to compare with', () => {
+    const c = computeCost(failedThenRetried({ wallSeconds: 3 }, { wallSeconds: 2 }), { fullResource: 5 })
     assert.match(c.message, /^Used 5 of 5 steps \(saved 0%\)/)
     // The failed attempt's configuration went on in the retry: nothing of it is extrapolated.
     assert.equal(c.wallSeconds!.fullEstimate, 5)
@@ -172,20 +173,8 @@ describe('computeCost counts tokens once per token trained', () => {
     })
     assert.match(computeCost([restarted], { fullResource: 90 }).message, /; 130,000 of 90,000 tokens\.$/)
     // A retry resumed at step 3 and counted on from the failed trial's 300 tokens.
-    const failed = fixtureTrial({
-      number: 0,
-      state: 'FAIL',
-      curve: [[3, 2]],
-      systemAttrs: { resourceUsed: 3, tokens: 300 },
-    })
-    const retry = fixtureTrial({
-      number: 1,
-      state: 'COMPLETE',
-      curve: [[5, 1]],
-      systemAttrs: { resourceUsed: 2, retryOf: 0, tokens: 500 },
-    })
     assert.match(
-      computeCost([failed, retry], { fullResource: 5 }).message,
+      computeCost(failedThenRetried({ tokens: 300 }, { tokens: 500 }), { fullResource: 5 }).message,
       /^Used 5 of 5 steps \(saved 0%\); 500 of 500 tokens\.$/,
     )
   })
