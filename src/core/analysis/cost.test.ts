@@ -74,15 +74,7 @@ describe('computeCost', () => {
     const c = computeCost(trials, { fullResource: 1, kind: 'data_fraction' })
     assert.match(c.message, /^Used 1\.4 of 3 full-data trainings \(saved 53%\)/)
     // A subset ladder retrains on 10 %, 30 % and all of the data: 1.4 trainings, not the last fraction's 1.
-    const ladder = fixtureTrial({
-      number: 0,
-      state: 'COMPLETE',
-      curve: [
-        [0.1, 3],
-        [0.3, 2],
-        [1, 1],
-      ],
-    })
+    const ladder = subsetLadder({})
     const twice = fixtureTrial({ number: 1, state: 'PRUNED', curve: [[0.1, 4]] })
     const l = computeCost([ladder, twice], { fullResource: 1, kind: 'data_fraction' })
     assert.ok(Math.abs(l.resourceUsed - 1.5) < 1e-12)
@@ -126,6 +118,16 @@ test('small GPU-hour figures keep two significant digits', () => {
   assert.match(computeCost([t], { fullResource: 100 }).message, /; 0\.0042 of 0\.042 GPU-hours\.$/)
 })
 
+/** Trial #0 trained on 10 %, then 30 %, then all of the data (each a training of its own), and completed. */
+function subsetLadder(systemAttrs: Record<string, number>) {
+  const curve: [number, number][] = [
+    [0.1, 3],
+    [0.3, 2],
+    [1, 1],
+  ]
+  return fixtureTrial({ number: 0, state: 'COMPLETE', curve, systemAttrs })
+}
+
 /** A trial that failed after 3 of 5 steps and its retry, which resumed at step 3 and finished (2 steps). */
 function failedThenRetried(failedAttrs: Record<string, number>, retryAttrs: Record<string, number>) {
   return [
@@ -151,16 +153,7 @@ describe('computeCost with continued trainings', () => {
 describe('computeCost counts tokens once per token trained', () => {
   test('a subset ladder, a restart from scratch and a resumed retry agree with the steps line', () => {
     // A ladder's count adds its trainings (100 + 300 + 1,000 tokens); a trial pruned after 10 % trained 100.
-    const ladder = fixtureTrial({
-      number: 0,
-      state: 'COMPLETE',
-      curve: [
-        [0.1, 3],
-        [0.3, 2],
-        [1, 1],
-      ],
-      systemAttrs: { tokens: 1400 },
-    })
+    const ladder = subsetLadder({ tokens: 1400 })
     const cut = fixtureTrial({ number: 1, state: 'PRUNED', curve: [[0.1, 4]], systemAttrs: { tokens: 100 } })
     const d = computeCost([ladder, cut], { fullResource: 1, kind: 'data_fraction' })
     assert.match(d.message, /^Used 1\.5 of 2 full-data trainings \(saved 25%\); 1,500 of 2,000 tokens\.$/)
