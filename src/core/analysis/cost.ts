@@ -20,11 +20,11 @@ export interface CostMeasure {
 
 /** Compute used by a study against running every started trial to full fidelity (running trials once they end). */
 export interface CostSummary {
-  /** Trials that used some of the resource (reported, or COMPLETE); their sum and full-fidelity cost are below. */
+  /** Trials counted as one full training each (they trained something; not a crash, not a retry or PBT child). */
   readonly trials: number
   /** Resource consumed, summed over trials (steps, epochs or data fraction). */
   readonly resourceUsed: number
-  /** trials × full resource. */
+  /** `trials` × the full resource, plus what crashes (that no retry took on) used: every trial once at full fidelity. */
   readonly resourceFull: number
   /** 1 − used / full (0 when nothing ran). */
   readonly savedFraction: number
