@@ -159,11 +159,14 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
   await ctx.study.tell(a.trial, undefined, { state: 'FAIL', systemAttrs: { ...costs, ...failure } })
   const retryCount = num(prev.retryCount)
   const reason = String(failure.failReason)
-  if (prev.retryOf !== undefined && prev.retryReason === reason) ctx.reproducedFailures?.add(reason)
+  const key = failureKey(String(failure.failure), reason)
+  if (key !== undefined && prev.retryOf !== undefined && prev.retryReason === key) ctx.reproducedFailures?.add(key)
   // A retry would fail the same way: out of memory, a script that does not report a readable objective, or a
   // failure a retry already reproduced.
   const retried =
-    !NOT_RETRIED.has(String(failure.failure)) && retryCount < ctx.retries && !ctx.reproducedFailures?.has(reason)
+    !NOT_RETRIED.has(String(failure.failure)) &&
+    retryCount < ctx.retries &&
+    !(key !== undefined && ctx.reproducedFailures?.has(key))
   // The retry resumes from the failed attempt's last checkpoint (a flaky NCCL error at hour 5 of 6 must not cost
   // 5 hours again); it stays in the failed trial's folder, which the retry's own retention never deletes.
   const resume = a.checkpoints.at(-1)
@@ -172,7 +175,7 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
       systemAttrs: {
         retryOf: a.trial.number,
         retryCount: retryCount + 1,
-        retryReason: reason,
+        ...(key !== undefined ? { retryReason: key } : {}),
         ...(a.frozen.systemAttrs.baseline === true ? { baseline: true } : {}),
         // The steps up to the checkpoint were the failed trial's: the retry pays only for what it trains. It goes on
         // to the failed attempt's target (a promoted trial's, past the first rung), at its rung.
@@ -280,6 +283,21 @@ export function resourceWithAttempt(
   const recorded = typeof prev.resourceUsed === 'number' ? prev.resourceUsed : undefined
   if (last === undefined) return recorded
   return (recorded ?? start) + Math.max(0, last - start)
+}
+
+/**
+ * What two failures must share to be "the same" for the reproduced-failure rule: an exit with the last line of its
+ * output, digits and paths made alike (a trial's own checkpoint folder, pids, timestamps differ from one trial to
+ * the next). Undefined — never taken as reproduced — for what may well be transient: a timeout, a signal without
+ * output (a preemption), an output ending in a separator or progress line (torchrun's `====` banner ends every
+ * failure alike, whatever the cause).
+ */
+export function failureKey(kind: string, reason: string): string | undefined {
+  if (kind !== 'error' && kind !== 'reported') return undefined
+  const line = kind === 'error' ? /^trial exited with [^:]+: (.*)$/s.exec(reason)?.[1] : reason
+  if (line === undefined || !/[A-Za-z]{3}/.test(line) || /^[\s=*#~_.|-]+$/.test(line) || /\d+%\|/.test(line))
+    return undefined
+  return `${kind}: ${line.replace(/\S*\/\S*/g, '<path>').replace(/\d+/g, 'N')}`
 }
 
 function num(v: Json | undefined): number {

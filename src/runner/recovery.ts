@@ -3,6 +3,7 @@ import { hostname } from 'node:os'
 import { TrialStateError } from '../core/errors.ts'
 import type { Study } from '../core/study/study.ts'
 import { type FrozenTrial, lastSignOfLife } from '../core/trial/frozen-trial.ts'
+import { resumeStep } from './checkpoints.ts'
 import { costsWithAttempt, resourceWithAttempt } from './record-outcome.ts'
 
 /** Who runs a trial, stored with it (`systemAttrs.worker`) so a dead worker's trials can be recognised. */
@@ -75,7 +76,9 @@ async function requeueOrphan(
   const lost = typeof w.attemptStartedAt === 'number' ? Math.max(0, end - w.attemptStartedAt) / 1000 : 0
   // Its reports are stored: the steps it trained count from where it started up to the last of them.
   const reached = t.intermediate.at(-1)?.step
-  const resourceUsed = resourceWithAttempt(t.systemAttrs, typeof w.resumeStep === 'number' ? w.resumeStep : 0, reached)
+  // A worker recorded before resume steps were kept: its attempt started from the trial's checkpoint, if any.
+  const start = typeof w.resumeStep === 'number' ? w.resumeStep : resumeStep(t)
+  const resourceUsed = resourceWithAttempt(t.systemAttrs, start, reached)
   const systemAttrs = {
     ...costsWithAttempt(t.systemAttrs, lost, lost * (typeof w.gpus === 'number' ? w.gpus : 0)),
     ...(resourceUsed !== undefined ? { resourceUsed } : {}),

@@ -14,6 +14,7 @@ import { HostGpuLeases } from './host-gpu-leases.ts'
 import { createProgress } from './progress.ts'
 import { parseWinnowLine } from './protocol/messages.ts'
 import { StdoutMetricParser } from './protocol/stdout-metrics.ts'
+import { failureKey } from './record-outcome.ts'
 import { ResultsElsewhere } from './results-elsewhere.ts'
 import { holdGpusElsewhere, tmp } from './testing/harness.ts'
 
@@ -121,6 +122,29 @@ describe('GPUs shared by several Winnow processes on one host', () => {
     assert.equal(pool.tryAcquire(), undefined)
     pool.release(lease!)
     assert.deepEqual(pool.tryAcquire()?.indices, [0])
+  })
+})
+
+describe('failures a retry may reproduce', () => {
+  test('a failure is keyed by its last output line with digits and paths made alike; transient-looking ones have no key', () => {
+    const a = failureKey(
+      'error',
+      'trial exited with exit code 1: OSError: /ckpt/trial-0007/step-30.pt: corrupt (pid 4411)',
+    )
+    const b = failureKey(
+      'error',
+      'trial exited with exit code 1: OSError: /ckpt/trial-0012/step-10.pt: corrupt (pid 87)',
+    )
+    assert.ok(a !== undefined && a === b, `${a} vs ${b}`)
+    assert.notEqual(a, failureKey('error', 'trial exited with exit code 1: ModuleNotFoundError: No module named peft'))
+    for (const [kind, reason] of [
+      ['error', 'trial exited with signal SIGKILL'],
+      ['error', 'trial exited with exit code 1: ============================================================'],
+      ['error', 'trial exited with exit code 1:  45%|████▌     | 45/100 [00:10<00:12]'],
+      ['timeout', 'trial timed out'],
+      ['oom', 'out of memory'],
+    ])
+      assert.equal(failureKey(kind, reason), undefined, reason)
   })
 })
 

@@ -150,6 +150,38 @@ describe('computeCost with continued trainings', () => {
   })
 })
 
+describe('computeCost over retry chains', () => {
+  test('a crash before any report, then a retry that finished: one full training, not none (the crash is extra)', () => {
+    const crashed = fixtureTrial({ number: 0, state: 'FAIL', systemAttrs: { gpuSeconds: 30 } })
+    const retry = fixtureTrial({
+      number: 1,
+      state: 'COMPLETE',
+      curve: [[100, 1]],
+      systemAttrs: { retryOf: 0, gpuSeconds: 1000, tokens: 100_000 },
+    })
+    const c = computeCost([crashed, retry], { fullResource: 100 })
+    assert.match(
+      c.message,
+      /^Used 100 of 100 steps \(saved 0%\); 0\.29 of 0\.28 GPU-hours; 100,000 of 100,000 tokens\.$/,
+    )
+  })
+
+  test('a chain of retries that all failed is no saving; a retry not yet run keeps its chain out', () => {
+    const failing = (number: number, retryOf?: number) =>
+      fixtureTrial({
+        number,
+        state: 'FAIL',
+        curve: [[5, 9]],
+        systemAttrs: { gpuSeconds: 60, ...(retryOf !== undefined ? { retryOf } : {}) },
+      })
+    const broken = computeCost([failing(0), failing(1, 0), failing(2), failing(3)], { fullResource: 1000 })
+    assert.match(broken.message, /^Used 20 of 20 steps \(saved 0%\); 0\.067 of 0\.067 GPU-hours\.$/)
+    const queued = fixtureTrial({ number: 1, state: 'WAITING', systemAttrs: { retryOf: 0, resourceUsed: 0 } })
+    const waiting = computeCost([failing(0), queued], { fullResource: 1000 })
+    assert.equal(waiting.message, 'Used 0 of 0 steps (saved 0%) (1 unfinished trial not counted yet).')
+  })
+})
+
 describe('computeCost counts tokens once per token trained', () => {
   test('a subset ladder, a restart from scratch and a resumed retry agree with the steps line', () => {
     // A ladder's count adds its trainings (100 + 300 + 1,000 tokens); a trial pruned after 10 % trained 100.

@@ -76,20 +76,21 @@ export function computeCost(trials: readonly FrozenTrial[], opts: CostOptions): 
   const wall = timeMeasure()
   const tokens = { used: 0, full: 0, trials: 0 }
   let running = 0
-  // Trials whose configuration went on in another trial (a retry resuming it).
-  const continued = new Set<number>()
-  for (const t of trials) if (typeof t.systemAttrs.retryOf === 'number') continued.add(t.systemAttrs.retryOf)
+  const chains = retryChains(trials)
+  // Tokens of each chain's trials that reported none (their share comes from a later trial's rate).
+  const tokenless = new Set<number>()
   for (const t of trials) {
+    const chain = chains.get(t.number)
     // A running trial has not been stopped early (yet), and a waiting one with reports is queued to go on (an
-    // interrupted run's, re-queued): counting either at full fidelity would claim savings it may never make, so it
-    // is left out until it ends.
-    if (t.state === 'RUNNING' || (t.state === 'WAITING' && t.intermediate.length > 0)) {
-      running++
+    // interrupted run's, re-queued), as is a failed trial whose retry has not ended: counting any of them at full
+    // fidelity would claim savings they may never make, so they are left out until they end.
+    if (chain?.unfinished || t.state === 'RUNNING' || (t.state === 'WAITING' && t.intermediate.length > 0)) {
+      if (chain?.last === t.number || chain === undefined) running++
       continue
     }
     const r = resourceOf(t, full, kind)
     if (r === undefined) continue
-    const role = counterfactualOf(t, r, continued)
+    const role = counterfactualOf(t, r, chain)
     used += r
     if (role === 'full') {
       n++
@@ -113,8 +114,11 @@ export function computeCost(trials: readonly FrozenTrial[], opts: CostOptions): 
       const u = per > 0 ? rho * r : tok
       tokens.trials++
       tokens.used += u
-      tokens.full += role === 'full' ? rho * full : role === 'own' ? u : 0
-    }
+      // A retry whose chain began without a token count carries the chain's full training.
+      const carries = role === 'none' && chain !== undefined && tokenless.has(chain.root)
+      tokens.full += role === 'full' || carries ? rho * full : role === 'own' ? u : 0
+      if (carries && chain !== undefined) tokenless.delete(chain.root)
+    } else if (role === 'full') tokenless.add(t.number)
   }
   const savedFraction = resourceFull > 0 ? Math.max(0, 1 - used / resourceFull) : 0
   const parts = [`Used ${num(used)} of ${num(resourceFull)} ${unit} (saved ${Math.round(savedFraction * 100)}%)`]
@@ -145,14 +149,49 @@ export function computeCost(trials: readonly FrozenTrial[], opts: CostOptions): 
 type Counterfactual = 'full' | 'own' | 'none'
 
 /**
- * `full`: one training to full fidelity. `own`: what it cost — it failed (and no retry took it on: it would have
- * failed at full fidelity too) or never trained. `none`: it continues a training counted elsewhere (a retry, a PBT
- * child), so it adds nothing of its own.
+ * `full`: one training to full fidelity. `own`: what it cost — it failed, and so did every retry of it (it would have
+ * failed at full fidelity too), or it never trained. `none`: it continues a training counted elsewhere (a retry
+ * whose chain did not end in a failure, a PBT child), so it adds nothing of its own.
  */
-function counterfactualOf(t: FrozenTrial, resource: number, continued: ReadonlySet<number>): Counterfactual {
-  if (typeof t.systemAttrs.retryOf === 'number' || t.systemAttrs.pbt !== undefined) return 'none'
-  if (resource === 0 || (t.state === 'FAIL' && !continued.has(t.number))) return 'own'
-  return 'full'
+function counterfactualOf(t: FrozenTrial, resource: number, chain: RetryChain | undefined): Counterfactual {
+  if (t.systemAttrs.pbt !== undefined) return 'none'
+  if (chain !== undefined) {
+    if (chain.failed) return 'own'
+    return chain.root === t.number ? 'full' : 'none'
+  }
+  return resource === 0 || t.state === 'FAIL' ? 'own' : 'full'
+}
+
+/** A trial and its retries (`systemAttrs.retryOf`), first to last, and how the last one ended. */
+interface RetryChain {
+  readonly root: number
+  readonly last: number
+  /** The last one failed too: the configuration never trained past its crashes. */
+  readonly failed: boolean
+  /** The last one has not ended (queued or running). */
+  readonly unfinished: boolean
+}
+
+/** The retry chain of every trial that has retries or is one, by trial number. */
+function retryChains(trials: readonly FrozenTrial[]): Map<number, RetryChain> {
+  const byNumber = new Map(trials.map((t) => [t.number, t]))
+  const next = new Map<number, number>()
+  for (const t of trials) if (typeof t.systemAttrs.retryOf === 'number') next.set(t.systemAttrs.retryOf, t.number)
+  const chains = new Map<number, RetryChain>()
+  for (const t of trials) {
+    if (typeof t.systemAttrs.retryOf === 'number' || !next.has(t.number)) continue
+    const members = [t.number]
+    for (let n = next.get(t.number); n !== undefined && !members.includes(n); n = next.get(n)) members.push(n)
+    const last = byNumber.get(members[members.length - 1])
+    const chain: RetryChain = {
+      root: t.number,
+      last: last?.number ?? t.number,
+      failed: last?.state === 'FAIL',
+      unfinished: last?.state === 'WAITING' || last?.state === 'RUNNING',
+    }
+    for (const m of members) chains.set(m, chain)
+  }
+  return chains
 }
 
 /** How far a trial got: its furthest report (a COMPLETE trial without reports went all the way). */
@@ -232,9 +271,15 @@ function timeMeasure() {
       used += x
     },
     result(full: number): CostMeasure {
-      const { overhead, rate } = fitCost(points.filter((p) => p.fits))
+      // Only crashes trained something: they are the only samples there are.
+      const samples = points.filter((p) => p.fits && p.resource > 0)
+      const { overhead, rate } = fitCost(samples.length > 0 ? samples : points)
       let fullEstimate = 0
-      for (const p of points) fullEstimate += p.role === 'full' ? overhead + rate * full : p.role === 'own' ? p.x : 0
+      for (const p of points) {
+        // Nothing to fit at all (no trial trained anything): a full training is taken to cost what this one did.
+        const one = overhead > 0 || rate > 0 ? overhead + rate * full : p.x
+        fullEstimate += p.role === 'full' ? one : p.role === 'own' ? p.x : 0
+      }
       return { used, fullEstimate, trials: points.length, overheadPerAttempt: overhead, ratePerUnit: rate }
     },
   }
