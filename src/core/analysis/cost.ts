@@ -1,22 +1,9 @@
 import type { Json } from '../json.ts'
 import type { FrozenTrial } from '../trial/frozen-trial.ts'
+import { type CostMeasure, timeMeasure } from './cost-fit.ts'
+import { type RetryChain, retryChains } from './retry-chains.ts'
 
-/** A cost measured on the trials that recorded it, and what running them all to full fidelity would have cost. */
-export interface CostMeasure {
-  readonly used: number
-  /**
-   * What running every trial once to full fidelity would have cost: per trial, the fitted cost of one attempt
-   * (`overheadPerAttempt`) plus `ratePerUnit` × the full resource; a crash counts what it cost (it would have
-   * crashed at full fidelity too), a retry or PBT child nothing of its own (its configuration is counted once).
-   */
-  readonly fullEstimate: number
-  /** How many trials recorded this cost. */
-  readonly trials: number
-  /** The fixed cost per attempt (process start, model load, evaluation) fitted across trials; 0 when none shows. */
-  readonly overheadPerAttempt: number
-  /** The cost per unit of resource (per step, epoch or full-data training) fitted across trials. */
-  readonly ratePerUnit: number
-}
+export type { CostMeasure } from './cost-fit.ts'
 
 /** Compute used by a study against running every started trial to full fidelity (running trials once they end). */
 export interface CostSummary {
@@ -146,7 +133,7 @@ export function computeCost(trials: readonly FrozenTrial[], opts: CostOptions): 
 }
 
 /** What a trial stands for in "every trial once at full fidelity". */
-type Counterfactual = 'full' | 'own' | 'none'
+export type Counterfactual = 'full' | 'own' | 'none'
 
 /**
  * `full`: one training to full fidelity. `own`: what it cost — it failed, and so did every retry of it (it would have
@@ -160,38 +147,6 @@ function counterfactualOf(t: FrozenTrial, resource: number, chain: RetryChain | 
     return chain.root === t.number ? 'full' : 'none'
   }
   return resource === 0 || t.state === 'FAIL' ? 'own' : 'full'
-}
-
-/** A trial and its retries (`systemAttrs.retryOf`), first to last, and how the last one ended. */
-interface RetryChain {
-  readonly root: number
-  readonly last: number
-  /** The last one failed too: the configuration never trained past its crashes. */
-  readonly failed: boolean
-  /** The last one has not ended (queued or running). */
-  readonly unfinished: boolean
-}
-
-/** The retry chain of every trial that has retries or is one, by trial number. */
-function retryChains(trials: readonly FrozenTrial[]): Map<number, RetryChain> {
-  const byNumber = new Map(trials.map((t) => [t.number, t]))
-  const next = new Map<number, number>()
-  for (const t of trials) if (typeof t.systemAttrs.retryOf === 'number') next.set(t.systemAttrs.retryOf, t.number)
-  const chains = new Map<number, RetryChain>()
-  for (const t of trials) {
-    if (typeof t.systemAttrs.retryOf === 'number' || !next.has(t.number)) continue
-    const members = [t.number]
-    for (let n = next.get(t.number); n !== undefined && !members.includes(n); n = next.get(n)) members.push(n)
-    const last = byNumber.get(members[members.length - 1])
-    const chain: RetryChain = {
-      root: t.number,
-      last: last?.number ?? t.number,
-      failed: last?.state === 'FAIL',
-      unfinished: last?.state === 'WAITING' || last?.state === 'RUNNING',
-    }
-    for (const m of members) chains.set(m, chain)
-  }
-  return chains
 }
 
 /** How far a trial got: its furthest report (a COMPLETE trial without reports went all the way). */
@@ -245,79 +200,6 @@ function resourceOf(t: FrozenTrial, full: number, kind: string): number | undefi
   if (t.state === 'COMPLETE') return full
   if (t.state === 'WAITING') return undefined
   return 0
-}
-
-/** One trial as a time estimate sees it. */
-interface CostPoint {
-  /** The resource it trained (over all its attempts). */
-  readonly resource: number
-  readonly attempts: number
-  readonly role: Counterfactual
-  /** Whether it is a sample for the fit (not a crash). */
-  readonly fits: boolean
-}
-
-/** Collects one time cost (wall or GPU seconds) over the trials and estimates it at full fidelity (`CostMeasure`). */
-function timeMeasure() {
-  const points: (CostPoint & { x: number })[] = []
-  let used = 0
-  return {
-    get trials() {
-      return points.length
-    },
-    add(x: Json | undefined, p: CostPoint) {
-      if (typeof x !== 'number' || !Number.isFinite(x)) return
-      points.push({ ...p, x })
-      used += x
-    },
-    result(full: number): CostMeasure {
-      // Only crashes trained something: they are the only samples there are.
-      const samples = points.filter((p) => p.fits && p.resource > 0)
-      const { overhead, rate } = fitCost(samples.length > 0 ? samples : points)
-      let fullEstimate = 0
-      for (const p of points) {
-        // Nothing to fit at all (no trial trained anything): a full training is taken to cost what this one did.
-        const one = overhead > 0 || rate > 0 ? overhead + rate * full : p.x
-        fullEstimate += p.role === 'full' ? one : p.role === 'own' ? p.x : 0
-      }
-      return { used, fullEstimate, trials: points.length, overheadPerAttempt: overhead, ratePerUnit: rate }
-    },
-  }
-}
-
-/**
- * cost ≈ overhead × attempts + rate × resource, fitted by least squares over the trials that trained something,
- * both never negative. When the resources barely vary (overhead and rate cannot be told apart) the cost is taken as
- * proportional (overhead 0); when it does not grow with the resource at all, it is all overhead (rate 0).
- */
-export function fitCost(points: readonly { x: number; resource: number; attempts: number }[]): {
-  overhead: number
-  rate: number
-} {
-  let kk = 0
-  let kr = 0
-  let rr = 0
-  let kx = 0
-  let rx = 0
-  for (const p of points) {
-    if (!(p.resource > 0)) continue
-    kk += p.attempts * p.attempts
-    kr += p.attempts * p.resource
-    rr += p.resource * p.resource
-    kx += p.attempts * p.x
-    rx += p.resource * p.x
-  }
-  if (!(kk > 0)) return { overhead: 0, rate: 0 }
-  const proportional = { overhead: 0, rate: Math.max(0, rx / rr) }
-  const det = kk * rr - kr * kr
-  // det / (kk·rr) = 1 − cos²(attempts, resource): below 1 % the resources are too alike (steps 98, 99, 100) for the
-  // intercept to mean anything.
-  if (!(det > 0.01 * kk * rr)) return proportional
-  const overhead = (rr * kx - kr * rx) / det
-  const rate = (kk * rx - kr * kx) / det
-  if (rate < 0) return { overhead: Math.max(0, kx / kk), rate: 0 }
-  if (overhead < 0) return proportional
-  return { overhead, rate }
 }
 
 function num(x: number): string {
