@@ -10,6 +10,7 @@ const FIXED_COLUMNS = [
   'started_at',
   'finished_at',
   'duration_s',
+  'attempts',
   'wall_seconds',
   'gpu_seconds',
   'tokens',
@@ -46,7 +47,10 @@ export function trialRecords(
       baseline: t.systemAttrs.baseline === true ? 1 : 0,
       started_at: t.startedAt === null ? null : new Date(t.startedAt).toISOString(),
       finished_at: t.finishedAt === null ? null : new Date(t.finishedAt).toISOString(),
+      // started_at / duration_s are the LAST attempt's (a paused-then-promoted or retried trial ran several);
+      // wall_seconds / gpu_seconds add up every attempt.
       duration_s: t.startedAt !== null && t.finishedAt !== null ? (t.finishedAt - t.startedAt) / 1000 : null,
+      attempts: typeof t.systemAttrs.attempts === 'number' ? t.systemAttrs.attempts : t.startedAt === null ? 0 : 1,
       wall_seconds: num(t.systemAttrs.wallSeconds),
       gpu_seconds: num(t.systemAttrs.gpuSeconds),
       tokens: num(t.systemAttrs.tokens),

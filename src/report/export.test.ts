@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { fixtureContext, fixtureTrial } from '../core/schedulers/scheduler-fixtures.ts'
+import { trialRecords, trialsToCsv } from './export.ts'
+
+const study = fixtureContext([]).study
+
+test('a trial run in several attempts: attempts counted, wall time summed, duration the last attempt', () => {
+  const promoted = {
+    ...fixtureTrial({
+      number: 0,
+      state: 'COMPLETE',
+      curve: [
+        [10, 2],
+        [40, 1.5],
+      ],
+      systemAttrs: { attempts: 2, wallSeconds: 30 },
+      params: { lr: 0.01, sched: 'cosine' },
+    }),
+    startedAt: Date.UTC(2026, 0, 1, 0, 0, 0),
+    finishedAt: Date.UTC(2026, 0, 1, 0, 0, 20),
+  }
+  const waiting = { ...fixtureTrial({ number: 1, state: 'WAITING', params: { lr: 0.1 } }), startedAt: null }
+  const { columns, rows } = trialRecords(study, [promoted, waiting])
+  assert.deepEqual(columns.slice(0, 11), [
+    'number',
+    'state',
+    'baseline',
+    'started_at',
+    'finished_at',
+    'duration_s',
+    'attempts',
+    'wall_seconds',
+    'gpu_seconds',
+    'tokens',
+    'steps',
+  ])
+  assert.deepEqual(columns.slice(11), ['value_value', 'param_lr', 'param_sched', 'step_10', 'step_40'])
+  assert.equal(rows[0].duration_s, 20)
+  assert.equal(rows[0].attempts, 2)
+  assert.equal(rows[0].wall_seconds, 30)
+  assert.equal(rows[0].steps, 40)
+  assert.equal(rows[1].attempts, 0)
+  assert.equal(rows[1].param_sched, null)
+})
+
+test('CSV quotes cells with commas, quotes and newlines (RFC 4180)', () => {
+  const t = fixtureTrial({ number: 0, state: 'COMPLETE', value: 1, params: { prompt: 'say "hi", then\nstop' } })
+  const csv = trialsToCsv(study, [t])
+  assert.match(csv, /,"say ""hi"", then\nstop"/)
+})
