@@ -158,6 +158,7 @@ describe('trial lifecycle', () => {
     assert.match((first.systemAttrs.exit as { logTail: string }).logTail, /transient error/)
     assert.equal(retry.state, 'COMPLETE')
     assert.equal(retry.systemAttrs.retryOf, 0)
+    assert.equal(retry.systemAttrs.retryRoot, 0, 'a Hyperband bracket follows the chain')
     assert.deepEqual(retry.params, first.params)
     assert.deepEqual(finishedStates(events), ['0:FAIL', '1:COMPLETE'])
   })

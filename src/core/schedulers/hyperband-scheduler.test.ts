@@ -69,6 +69,30 @@ describe('HyperbandScheduler', () => {
     assert.equal(hb.decide(fixtureContext([...history, o]), o).action, 'continue')
   })
 
+  test('a retry stays in the bracket of the trial it retries (retryRoot, else retryOf)', () => {
+    const hb = new HyperbandScheduler({ resource: { min: 5, max: 100, reductionFactor: 3 }, mode: 'promotion' })
+    const numbers = Array.from({ length: 60 }, (_, n) => n)
+    const b2 = numbers.find((n) => hb.bracketOf(n) === 2)!
+    const later = numbers.find((n) => n > b2 && hb.bracketOf(n) === 0)!
+    const retry = fixtureTrial({ number: later, state: 'WAITING', systemAttrs: { retryOf: b2, retryRoot: b2 } })
+    assert.equal(hb.bracketOfTrial(retry), 2)
+    assert.equal(hb.initialTarget(fixtureContext([]), retry), 45)
+    const secondRetry = fixtureTrial({ number: later + 1, systemAttrs: { retryOf: later, retryRoot: b2 } })
+    assert.equal(hb.bracketOfTrial(secondRetry), 2)
+    // Stored before retryRoot existed: one level back.
+    assert.equal(hb.bracketOfTrial(fixtureTrial({ number: later, systemAttrs: { retryOf: b2 } })), 2)
+    // Paused at bracket 0's first rung, the retry competes with bracket 0's trials, not with its number's bracket.
+    const b0 = numbers.filter((n) => hb.bracketOf(n) === 0 && n !== later)
+    const paused = [1, 2].map((v, i) => fixtureTrial({ number: b0[i], state: 'PAUSED', curve: [[5, v]] }))
+    const pausedRetry = fixtureTrial({
+      number: numbers.find((n) => n > later && hb.bracketOf(n) === 2)!,
+      state: 'PAUSED',
+      curve: [[5, 0.5]],
+      systemAttrs: { retryOf: b0[2], retryRoot: b0[2] },
+    })
+    assert.deepEqual(hb.promotions(fixtureContext([...paused, pausedRetry])), [{ trialId: pausedRetry.id, target: 15 }])
+  })
+
   test('promotion mode: first targets per bracket, promotions from each bracket', () => {
     const hb = new HyperbandScheduler({ resource: { min: 5, max: 100, reductionFactor: 3 }, mode: 'promotion' })
     const b0 = Array.from({ length: 60 }, (_, n) => n).filter((n) => hb.bracketOf(n) === 0)

@@ -35,7 +35,8 @@ const OPTION_NAMES = {
  * receives trials in proportion to Li et al.'s bracket sizes n_b = ceil((s_max + 1) / (s_max − b + 1) · η^(s_max − b)).
  *
  * A trial's bracket depends only on its number (`bracketOf`), spread by a smooth weighted round-robin so that
- * every window of Σn_b consecutive trials holds exactly n_b of bracket b. Trials compete only within their bracket.
+ * every window of Σn_b consecutive trials holds exactly n_b of bracket b; a retry stays in the bracket of the trial it
+ * retries. Trials compete only within their bracket.
  *
  * @example
  * const hb = new HyperbandScheduler({ resource: { min: 5, max: 100, reductionFactor: 3 } })
@@ -86,8 +87,17 @@ export class HyperbandScheduler implements Scheduler {
     return this.brackets[0].rungResources()
   }
 
+  /**
+   * The bracket a trial runs in: its own number's, or for a retry (`systemAttrs.retryRoot`, set by the runner) the
+   * bracket of the trial it continues, whose checkpoint, rung and target it carries.
+   */
+  bracketOfTrial(trial: FrozenTrial): number {
+    const root = trial.systemAttrs.retryRoot ?? trial.systemAttrs.retryOf
+    return this.bracketOf(typeof root === 'number' && Number.isInteger(root) && root >= 0 ? root : trial.number)
+  }
+
   decide(ctx: SchedulingContext, trial: FrozenTrial): Decision {
-    const b = this.bracketOf(trial.number)
+    const b = this.bracketOfTrial(trial)
     return this.brackets[b].decide(this.inBracket(ctx, b), trial)
   }
 
@@ -101,11 +111,11 @@ export class HyperbandScheduler implements Scheduler {
   }
 
   initialTarget(_ctx: SchedulingContext, trial: FrozenTrial): number | undefined {
-    return this.brackets[this.bracketOf(trial.number)].initialTarget()
+    return this.brackets[this.bracketOfTrial(trial)].initialTarget()
   }
 
   private inBracket(ctx: SchedulingContext, b: number): SchedulingContext {
-    return { study: ctx.study, history: ctx.history.filter((t) => this.bracketOf(t.number) === b) }
+    return { study: ctx.study, history: ctx.history.filter((t) => this.bracketOfTrial(t) === b) }
   }
 }
 
