@@ -18,6 +18,7 @@ import { memoryGateOptions } from './commands/memory-command.ts'
 import { checkContinuation, recordChangedSetup } from './continue-study.ts'
 import { hashRecordedInputs, type InputHashes } from './input-hashes.ts'
 import { buildStrategies } from './strategies.ts'
+import { withdrawQueuedOutsideSpace } from './withdraw-queued.ts'
 
 /** Command-line overrides of a study file. */
 export interface RunOverrides {
@@ -122,6 +123,14 @@ export async function runStudyFile(config: StudyConfig, o: RunOverrides = {}): P
       ...(existing !== undefined ? { earlier: earlierResults(stored, study.directions[0]) } : {}),
     })
     try {
+      if (existing !== undefined && !joining) {
+        const withdrawn = await withdrawQueuedOutsideSpace(study, spaceDistributions(config.space))
+        if (withdrawn.length > 0)
+          progress.onEvent({
+            type: 'warning',
+            message: `withdrew ${withdrawn.length} queued trial(s) the study's current space no longer allows (${withdrawn.map((t) => `#${t.number}`).join(', ')}); they are recorded as pruned, not run (see \`winnow trials --state pruned\`)`,
+          })
+      }
       const runner = new Runner(runnerOptions(config, study, o, progress.onEvent, controller.signal))
       const summary = await runner.run()
       const stoppedBy = controller.signal.aborted ? (controller.signal.reason as StopCause) : undefined

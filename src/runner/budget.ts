@@ -4,7 +4,8 @@ import type { Budget } from './options.ts'
 /**
  * Checks a run against its budget. Trials count every trial of the study except retries (a retry re-runs a
  * failure, it is not a new configuration), PBT's replacements (a population member goes on under new
- * parameters; the trial budget is the population size) and queued trials that never started; GPU-hours add
+ * parameters; the trial budget is the population size) and queued trials that never started (or were withdrawn
+ * unrun, `notRun`); GPU-hours add
  * up the stored `gpuSeconds` of every trial plus what running attempts have used so far; wall time is this
  * run's.
  */
@@ -14,6 +15,7 @@ export function trialsCounted(trials: readonly FrozenTrial[]): number {
     (t) =>
       t.systemAttrs.retryOf === undefined &&
       t.systemAttrs.pbt === undefined &&
+      t.systemAttrs.notRun !== true &&
       (t.state !== 'WAITING' || t.startedAt !== null),
   ).length
 }

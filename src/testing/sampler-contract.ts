@@ -253,7 +253,7 @@ export function describeSamplerContract(name: string, opts: SamplerContractOptio
 function describeFinite(opts: SamplerContractOptions): void {
   test('hands out every point once, inside the space, then is exhausted', async () => {
     const sampler = opts.create(1)
-    const size = sampler.initialQueue?.().length ?? 0
+    const size = sampler.pointsToQueue?.([]).length ?? 0
     assert.ok(size > 0, 'a finite sampler must queue its points')
     const study = await newStudy(sampler, 1)
     await study.optimize(
@@ -272,7 +272,7 @@ function describeFinite(opts: SamplerContractOptions): void {
 
   test('parallel workers never get the same point, and FAIL trials count as handed out', async () => {
     const sampler = opts.create(2)
-    const size = sampler.initialQueue?.().length ?? 0
+    const size = sampler.pointsToQueue?.([]).length ?? 0
     const study = await newStudy(sampler, 2, ['minimize', 'maximize'])
     await study.optimize(
       async (t) => {

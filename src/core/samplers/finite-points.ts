@@ -1,26 +1,28 @@
 import type { Distribution, ParamValue, ParamValues, SearchSpace } from '../distributions/distribution.ts'
+import { tidy } from '../distributions/levels.ts'
 import type { FrozenTrial } from '../trial/frozen-trial.ts'
 import type { Sampler, SamplingContext } from './sampler.ts'
 
 /**
- * Whether every point of a finite sampler (grid, one-at-a-time sweep) has been handed out: each point is queued
- * once when the study is created and claimed by exactly one worker, so a point is "seen" once any trial carries
- * it (as queued `fixedParams` or as its parameters). Points compare on `names` only.
+ * The points no trial carries yet (as queued `fixedParams` or as its parameters). Points compare on `names` only,
+ * numbers to 12 significant digits, so a grid value with floating noise still matches the baseline it equals.
  */
-export function allPointsHandedOut(
+export function pointsNotHandedOut(
   points: readonly ParamValues[],
   names: readonly string[],
   history: readonly FrozenTrial[],
-): boolean {
-  const key = (p: ParamValues) => JSON.stringify(names.map((n) => p[n] ?? null))
+): ParamValues[] {
+  const key = (p: ParamValues) =>
+    JSON.stringify(names.map((n) => (typeof p[n] === 'number' ? tidy(p[n] as number) : (p[n] ?? null))))
   const seen = new Set(history.map((t) => key((t.systemAttrs.fixedParams as ParamValues | undefined) ?? t.params)))
-  return points.every((p) => seen.has(key(p)))
+  return points.filter((p) => !seen.has(key(p)))
 }
 
 /**
  * A sampler that is a fixed list of points (grid, one-at-a-time sweep): every point is queued when the study is
- * created (`initialQueue`), each is claimed by one worker, and `isExhausted` ends the study once all were handed
- * out. Nothing is sampled jointly; subclasses say what a parameter outside the points gets (`sampleIndependent`).
+ * created or loaded without it (`pointsToQueue`), each is claimed by one worker, and `isExhausted` ends the study
+ * once all were handed out. Nothing is sampled jointly; subclasses say what a parameter outside the points gets
+ * (`sampleIndependent`).
  */
 export abstract class QueuedPointsSampler implements Sampler {
   abstract readonly name: string
@@ -33,12 +35,12 @@ export abstract class QueuedPointsSampler implements Sampler {
     return this.points.length
   }
 
-  initialQueue(): readonly ParamValues[] {
-    return this.points
+  pointsToQueue(history: readonly FrozenTrial[]): readonly ParamValues[] {
+    return pointsNotHandedOut(this.points, this.names, history)
   }
 
   isExhausted(history: readonly FrozenTrial[]): boolean {
-    return allPointsHandedOut(this.points, this.names, history)
+    return pointsNotHandedOut(this.points, this.names, history).length === 0
   }
 
   inferRelativeSpace(): SearchSpace {

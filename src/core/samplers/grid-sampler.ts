@@ -4,8 +4,8 @@ import {
   type ParamValue,
   type ParamValues,
   type SearchSpace,
-  snapToGrid,
 } from '../distributions/distribution.ts'
+import { evenlySpacedValues } from '../distributions/levels.ts'
 import { SearchSpaceError } from '../errors.ts'
 import { checkOptionNames, type OptionNames } from '../option-names.ts'
 import { QueuedPointsSampler } from './finite-points.ts'
@@ -66,11 +66,5 @@ function valuesOf(d: Distribution, levels: number): ParamValue[] {
   if (d.kind === 'categorical') return [...d.choices]
   const all = finiteValues(d)
   if (all !== undefined && all.length <= levels) return all
-  const lo = d.log ? Math.log(d.low) : d.low
-  const hi = d.log ? Math.log(d.high) : d.high
-  const raw = Array.from({ length: levels }, (_, i) =>
-    levels === 1 ? (lo + hi) / 2 : lo + ((hi - lo) * i) / (levels - 1),
-  )
-  const vals = raw.map((x) => snapToGrid(d, d.log ? Math.exp(x) : x))
-  return [...new Set(vals)]
+  return evenlySpacedValues(d, levels)
 }

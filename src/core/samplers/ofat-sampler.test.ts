@@ -29,7 +29,7 @@ test('sweeps each parameter alone: log-spaced levels, every choice, the baseline
   const s = new OfatSampler({ space, baseline, levels: 5 })
   // 1 + (5−1) lr + (3−1) batch + (3−1) epochs + (5−1) dropout
   assert.equal(s.size, 1 + 4 + 2 + 2 + 4)
-  const q = s.initialQueue()
+  const q = s.pointsToQueue([])
   assert.deepEqual(q[0], baseline)
   for (const p of q.slice(1)) {
     const changed = Object.keys(baseline).filter((k) => p[k] !== baseline[k as keyof typeof baseline])

@@ -5,8 +5,8 @@ import {
   type ParamValue,
   type ParamValues,
   type SearchSpace,
-  snapToGrid,
 } from '../distributions/distribution.ts'
+import { evenlySpacedValues } from '../distributions/levels.ts'
 import { samplePrior } from '../distributions/sample-prior.ts'
 import { SearchSpaceError } from '../errors.ts'
 import { checkOptionNames, type OptionNames } from '../option-names.ts'
@@ -97,16 +97,7 @@ export function sweepValues(d: Distribution, baseline: ParamValue, levels: numbe
   const all = finiteValues(d)
   if (all !== undefined && all.length <= levels) return all.filter((v) => v !== baseline)
   const t = (v: number) => (d.log ? Math.log(v) : v)
-  const lo = t(d.low)
-  const hi = t(d.high)
-  const grid = [
-    ...new Set(
-      Array.from({ length: levels }, (_, i) => {
-        const x = lo + ((hi - lo) * i) / (levels - 1)
-        return snapToGrid(d, d.log ? Math.exp(x) : x)
-      }),
-    ),
-  ]
+  const grid = evenlySpacedValues(d, levels)
   const b = t(baseline as number)
   let nearest = 0
   for (let i = 1; i < grid.length; i++) if (Math.abs(t(grid[i]) - b) < Math.abs(t(grid[nearest]) - b)) nearest = i

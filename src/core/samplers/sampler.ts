@@ -46,10 +46,12 @@ export interface Sampler {
   sampleIndependent(ctx: SamplingContext, param: string, distribution: Distribution): ParamValue
   afterTrial?(ctx: SamplingContext, finished: FrozenTrial): void
   /**
-   * Configurations to queue once, when the study is created (e.g. every point of a grid). A sampler that
-   * returns them is finite: `isExhausted` tells the study when nothing is left to hand out.
+   * Configurations the study should queue that no trial of `history` carries yet (e.g. every point of a grid when
+   * the study is created, the new points when its space grew, all of them for a study `winnow focus` made). Study
+   * creation and loading queue them. A sampler that returns them is finite: `isExhausted` tells the study when
+   * nothing is left to hand out.
    */
-  initialQueue?(): readonly ParamValues[]
+  pointsToQueue?(history: readonly FrozenTrial[]): readonly ParamValues[]
   /** True when a finite sampler has nothing left to propose. */
   isExhausted?(history: readonly FrozenTrial[]): boolean
 }

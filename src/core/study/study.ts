@@ -73,11 +73,12 @@ export class Study implements TrialHost {
     )
     if (!created) checkLoadedSetup(study, opts)
     const s = new Study(opts.storage, study, opts.sampler, opts.scheduler)
-    if (!created) return s
-    const baseline = opts.baseline
-    if (baseline !== undefined) await s.enqueue(baseline, { baseline: true })
-    for (const params of opts.sampler?.initialQueue?.() ?? [])
-      if (baseline === undefined || !sameConfiguration(params, baseline)) await s.enqueue(params)
+    if (created && opts.baseline !== undefined) await s.enqueue(opts.baseline, { baseline: true })
+    // A finite sampler's points (grid, sweep) that no trial carries: all of them for a new study (or one
+    // `winnow focus` created), the new ones when a continued study's space grew. Not safe against two processes
+    // loading such a study in the same instant (a point could be queued twice); creation itself is.
+    if (opts.sampler?.pointsToQueue !== undefined)
+      for (const params of opts.sampler.pointsToQueue(await s.trials())) await s.enqueue(params)
     return s
   }
 

@@ -13,6 +13,7 @@ test('legal transitions follow the documented state machine', () => {
     'RUNNING>PAUSED',
     'RUNNING>PRUNED',
     'RUNNING>WAITING',
+    'WAITING>PRUNED',
     'WAITING>RUNNING',
   ])
 })
@@ -22,5 +23,5 @@ test('a finished trial cannot change and the message says why', () => {
     () => assertTransition('#3 of study "lora"', 'COMPLETE', 'RUNNING'),
     /Trial #3 of study "lora" is COMPLETE and cannot become RUNNING\. Finished trials are immutable/,
   )
-  assert.throws(() => assertTransition('#1', 'WAITING', 'COMPLETE'), /From WAITING a trial may go to RUNNING/)
+  assert.throws(() => assertTransition('#1', 'WAITING', 'COMPLETE'), /From WAITING a trial may go to RUNNING, PRUNED/)
 })

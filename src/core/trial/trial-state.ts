@@ -5,9 +5,10 @@ import { TrialStateError } from '../errors.ts'
  *
  * ```
  * WAITING ──claim──> RUNNING ──> COMPLETE | PRUNED | FAIL
- *    ^                  │  └──> PAUSED ──> WAITING (promoted / resumed) | PRUNED | COMPLETE
+ *    ^  └──> PRUNED     │  └──> PAUSED ──> WAITING (promoted / resumed) | PRUNED | COMPLETE
  *    └──── requeue ─────┘  (stale heartbeat, retry)
  * ```
+ * WAITING → PRUNED withdraws a queued configuration that never ran (its space no longer allows it).
  * COMPLETE, PRUNED and FAIL are final: a finished trial never changes again.
  */
 export type TrialState = 'WAITING' | 'RUNNING' | 'PAUSED' | 'COMPLETE' | 'PRUNED' | 'FAIL'
@@ -18,7 +19,7 @@ export type FinishedState = 'COMPLETE' | 'PRUNED' | 'FAIL'
 export const TRIAL_STATES: readonly TrialState[] = ['WAITING', 'RUNNING', 'PAUSED', 'COMPLETE', 'PRUNED', 'FAIL']
 
 const allowed: Record<TrialState, readonly TrialState[]> = {
-  WAITING: ['RUNNING'],
+  WAITING: ['RUNNING', 'PRUNED'],
   RUNNING: ['COMPLETE', 'PRUNED', 'FAIL', 'PAUSED', 'WAITING'],
   PAUSED: ['WAITING', 'PRUNED', 'COMPLETE'],
   COMPLETE: [],
