@@ -55,6 +55,25 @@ export function registerCoordinationCases(fx: StorageContractFixture): void {
     assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected'])
   })
 
+  test('a queued trial is withdrawn (WAITING → PRUNED) or claimed, never both', async () => {
+    const s = fx.storage()
+    const st = await study()
+    const w = await s.createTrial(st.id, { state: 'WAITING', systemAttrs: { fixedParams: { x: 9 } } })
+    const [claim, withdraw] = await Promise.allSettled([
+      s.claimWaitingTrial(st.id),
+      s.setTrialState(w.id, 'PRUNED', { expectedState: 'WAITING', systemAttrs: { notRun: true } }),
+    ])
+    const claimed = claim.status === 'fulfilled' && claim.value !== undefined
+    assert.notEqual(claimed, withdraw.status === 'fulfilled', 'exactly one of the two wins')
+    const after = await s.getTrial(w.id)
+    assert.equal(after.state, claimed ? 'RUNNING' : 'PRUNED')
+    if (!claimed) {
+      assert.equal(after.startedAt, null)
+      assert.equal(after.systemAttrs.notRun, true)
+      assert.equal(await s.claimWaitingTrial(st.id), undefined, 'a withdrawn trial is not claimed')
+    }
+  })
+
   test('claimWaitingTrial hands each waiting trial to exactly one of many concurrent callers, oldest first', async () => {
     const s = fx.storage()
     const st = await study()
