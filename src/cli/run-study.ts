@@ -17,6 +17,7 @@ import { checkLaunchable } from './check-launchable.ts'
 import { memoryGateOptions } from './commands/memory-command.ts'
 import { checkContinuation, recordChangedSetup } from './continue-study.ts'
 import { hashRecordedInputs, type InputHashes } from './input-hashes.ts'
+import { schedulerJudgesFirstObjectiveOnly } from './run-warnings.ts'
 import { buildStrategies } from './strategies.ts'
 import { withdrawQueuedOutsideSpace } from './withdraw-queued.ts'
 
@@ -123,6 +124,8 @@ export async function runStudyFile(config: StudyConfig, o: RunOverrides = {}): P
       ...(existing !== undefined ? { earlier: earlierResults(stored, study.directions[0]) } : {}),
     })
     try {
+      const judged = schedulerJudgesFirstObjectiveOnly(config)
+      if (judged !== undefined) progress.onEvent({ type: 'warning', message: judged })
       if (existing !== undefined && !joining) {
         const withdrawn = await withdrawQueuedOutsideSpace(study, spaceDistributions(config.space))
         if (withdrawn.length > 0)
