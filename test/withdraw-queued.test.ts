@@ -40,4 +40,8 @@ test('queued sweep points outside a narrowed space are withdrawn, and the new po
     await storage.close()
   }
   assert.match(winnow(['trials', 'w', '--state', 'pruned'], dir).stdout, /not run: queued with lr=/)
+  // The same sweep read by PED-ANOVA: warned that its design misleads that method.
+  const imp = winnow(['importance', 'w', '-m', 'ped-anova'], dir)
+  assert.match(imp.stderr, /"w" is a one-at-a-time sweep, whose trials PED-ANOVA misreads/)
+  assert.doesNotMatch(winnow(['importance', 'w'], dir).stderr, /one-at-a-time/)
 })
