@@ -79,3 +79,19 @@ test('rejects bad options and an empty history with clear messages', () => {
   assert.throws(() => focusSpace(space, trials, [], { keep: 1, quantile: 0 }), /quantile must be in \(0, 1\]/)
   assert.throws(() => focusSpace(space, [], [], { keep: 1 }), /at least one COMPLETE trial/)
 })
+
+test('a continuous parameter tried on a grid is narrowed out to the levels beside the best ones', () => {
+  const lrs = [1e-4, 1e-3, 1e-2]
+  const grid = lrs.flatMap((lr, i) =>
+    [0.1, 0.2, 0.3, 0.4].map((dropout, j) => ({
+      ...randomTrials(space, f, { n: 1, seed: 1 })[0],
+      number: 4 * i + j,
+      params: { lr, dropout },
+      values: [(Math.log10(lr) + 3) ** 2 + dropout / 100],
+    })),
+  )
+  const s: SearchSpace = { lr: space.lr, dropout: { kind: 'float', low: 0, high: 0.5, log: false } }
+  const r = focusSpace(s, grid, [{ param: 'lr', importance: 1 }], { keep: 1, quantile: 0.2 })
+  // The top trials all hold lr = 1e-3; nothing between 1e-4 and 1e-2 was tried, so the range reaches them.
+  assert.deepEqual(r.space.lr, { kind: 'float', low: 1e-4, high: 1e-2, log: true })
+})

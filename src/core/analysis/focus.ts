@@ -95,7 +95,11 @@ export function focusSpace(
   for (const [name, d] of Object.entries(space)) {
     if (kept.includes(name)) {
       const values = top.filter((t) => Object.hasOwn(t.params, name)).map((t) => t.params[name])
-      out[name] = values.length === 0 ? d : narrow(d, values, opts.widen ?? 0.1, opts.margin ?? 0.02)
+      // A continuous range tried at a few levels only (grid, sweep); int and stepped ones have their own grid.
+      const continuous = d.kind === 'float' && d.step === undefined
+      const tried = done.filter((t) => Object.hasOwn(t.params, name)).map((t) => t.params[name])
+      const levels = continuous ? levelsTried(tried) : undefined
+      out[name] = values.length === 0 ? d : narrow(d, values, opts.widen ?? 0.1, opts.margin ?? 0.02, levels)
       validateDistribution(name, out[name])
       continue
     }
@@ -126,7 +130,27 @@ function single(d: Distribution, v: ParamValue): Distribution {
     : { kind: 'float', low: x, high: x, log: d.log, ...(d.step !== undefined ? { step: d.step } : {}) }
 }
 
-function narrow(d: Distribution, values: readonly ParamValue[], widen: number, margin: number): Distribution {
+/**
+ * The distinct numeric values tried when they repeat — levels of a grid or a one-at-a-time sweep (fewer distinct
+ * values than half the trials) — else undefined (random or model-based search, every value new).
+ */
+function levelsTried(tried: readonly ParamValue[]): number[] | undefined {
+  const levels = [...new Set(tried.filter((v): v is number => typeof v === 'number'))].sort((a, b) => a - b)
+  return levels.length > 0 && levels.length * 2 <= tried.length ? levels : undefined
+}
+
+/**
+ * The top values' range, widened; with `levels` (a grid or sweep), out to the neighbouring levels tried, since
+ * nothing between the best level and its neighbours was tried (an audit saw ±10 % around one grid level whose
+ * neighbours lay half a decade away).
+ */
+function narrow(
+  d: Distribution,
+  values: readonly ParamValue[],
+  widen: number,
+  margin: number,
+  levels?: readonly number[],
+): Distribution {
   if (d.kind === 'categorical') return { kind: 'categorical', choices: d.choices.filter((c) => values.includes(c)) }
   const t = (v: number) => (d.log ? Math.log(v) : v)
   const inv = (v: number) => (d.log ? Math.exp(v) : v)
@@ -136,6 +160,12 @@ function narrow(d: Distribution, values: readonly ParamValue[], widen: number, m
   const pad = widen * (hi - lo) + margin * (t(d.high) - t(d.low))
   let low = Math.max(d.low, inv(lo - pad))
   let high = Math.min(d.high, inv(hi + pad))
+  if (levels !== undefined) {
+    const below = levels.filter((v) => t(v) < lo).at(-1)
+    const above = levels.find((v) => t(v) > hi)
+    if (below !== undefined) low = Math.min(low, below)
+    if (above !== undefined) high = Math.max(high, above)
+  }
   const step = d.step ?? (d.kind === 'int' ? 1 : undefined)
   if (step !== undefined) {
     // Outward onto the grid, so every value that was in [low, high] still is; toPrecision drops float noise.
