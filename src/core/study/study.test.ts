@@ -83,6 +83,31 @@ describe('Study', () => {
     assert.equal((await study.trials()).filter((tr) => tr.systemAttrs.baseline === true).length, 2)
   })
 
+  test('tell(number) finishes the trial with that number in this study, not the one with that storage id', async () => {
+    const storage = new MemoryStorage()
+    await (await Study.create({ storage, name: 'other', seed: 1 })).ask() // shifts storage ids off trial numbers
+    const study = await Study.create({ storage, name: 's', seed: 1 })
+    const t0 = await study.ask()
+    const t1 = await study.ask()
+    assert.deepEqual([t0.number, t1.number], [0, 1])
+    assert.notEqual(t1.id, 1)
+    const done = await study.tell(1, 0.123)
+    assert.equal(done.number, 1)
+    assert.deepEqual(
+      (await study.trials()).map((t) => [t.number, t.state, t.values]),
+      [
+        [0, 'RUNNING', null],
+        [1, 'COMPLETE', [0.123]],
+      ],
+    )
+    await assert.rejects(
+      study.tell(t1.id + 5, 1),
+      new RegExp(`Study "s" has no trial #${t1.id + 5} \\(its trials are #0–#1, running: #0\\)`),
+    )
+    await study.tell(0, undefined, { state: 'PRUNED' })
+    assert.equal((await study.trials())[0].state, 'PRUNED')
+  })
+
   test('an enqueued value outside the space is refused with a clear error', async () => {
     const study = await newStudy()
     await study.enqueue({ lr: 5 })
@@ -254,7 +279,11 @@ describe('Study', () => {
       a.tell(tb, -100),
       /Trial #0 belongs to another study, not "a"\. Tell it on the study that asked it/,
     )
-    await assert.rejects(a.tell(tb.id, -100), /Trial id \d+ belongs to another study/)
+    // A number is the trial's number within the study (as in Optuna), so another study's trial cannot be meant.
+    await assert.rejects(
+      a.tell(tb.number, -100),
+      /Study "a" has no trial #0 \(it has no trials yet\)\. tell\(\) takes the Trial that ask\(\) returned or its number within the study \(trial\.number\), not its storage id/,
+    )
     assert.equal((await a.trials()).length, 0)
     assert.equal((await b.trials())[0].state, 'RUNNING')
     // Loading with other objectives would optimise the wrong way.

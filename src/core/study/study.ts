@@ -157,13 +157,15 @@ export class Study implements TrialHost {
 
   /**
    * Finishes a trial: COMPLETE with its values, or PRUNED / FAIL via `opts.state`. A NaN value fails the
-   * trial (as in Optuna) instead of poisoning the sampler.
+   * trial (as in Optuna) instead of poisoning the sampler. `trial` is the asked Trial or, as in Optuna, its
+   * number within this study (`trial.number`), never the storage id (`trial.id`).
    */
-  async tell(trial: Trial | TrialId, values?: ObjectiveResult, opts: TellOptions = {}): Promise<FrozenTrial> {
+  async tell(trial: Trial | number, values?: ObjectiveResult, opts: TellOptions = {}): Promise<FrozenTrial> {
     checkOptionNames('tell()', opts, TELL_OPTION_NAMES)
-    const id = trial instanceof Trial ? trial.id : trial
-    const label = trial instanceof Trial ? `#${trial.number}` : `id ${id}`
-    const studyId = trial instanceof Trial ? trial.frozen.studyId : (await this.storage.getTrial(id)).studyId
+    const frozen = trial instanceof Trial ? trial.frozen : await this.trialByNumber(trial)
+    const id = frozen.id
+    const label = `#${frozen.number}`
+    const studyId = frozen.studyId
     checkTell(this.info, { label, studyId, state: opts.state ?? 'COMPLETE', values, constraints: opts.constraints })
     if (trial instanceof Trial) await trial.flush()
     let state: FinishedState = opts.state ?? 'COMPLETE'
@@ -199,6 +201,22 @@ export class Study implements TrialHost {
       )
     }
     return finished
+  }
+
+  /** The trial numbered `n` in this study; a clear error for a number it does not have (e.g. a storage id). */
+  private async trialByNumber(n: number): Promise<FrozenTrial> {
+    const trials = await this.cache.refresh()
+    const found = Number.isInteger(n) ? trials.find((t) => t.number === n) : undefined
+    if (found !== undefined) return found
+    const running = trials.filter((t) => t.state === 'RUNNING').map((t) => `#${t.number}`)
+    const has =
+      trials.length === 0
+        ? 'it has no trials yet'
+        : `its trials are #0–#${Math.max(...trials.map((t) => t.number))}, running: ${running.length === 0 ? 'none' : running.slice(0, 20).join(', ')}${running.length > 20 ? ', …' : ''}`
+    throw new WinnowError(
+      'invalid_value',
+      `Study "${this.name}" has no trial #${n} (${has}). tell() takes the Trial that ask() returned or its number within the study (trial.number), not its storage id (trial.id).`,
+    )
   }
 
   /** Runs `trials` trials of an in-process objective, `concurrency` at a time (see `runOptimizeLoop`). */
