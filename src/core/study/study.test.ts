@@ -334,6 +334,17 @@ describe('Study', () => {
       /suggestFloat\("lr"\) has no option `lgo`\. Did you mean `log`\?/,
     )
     assert.throws(() => tc.suggestInt('r', 4, 64, { setp: 4 } as never), /suggestInt\("r"\) has no option `setp`/)
+    // Python's positional log flag would sample linearly: refused, nothing suggested.
+    assert.throws(
+      () => tc.suggestFloat('lr', 1e-5, 1e-3, true as never),
+      /suggestFloat\("lr"\) options must be an object like \{ log: true \} or \{ step: 4 \}, but got true\. A positional flag is not read as log: write suggestFloat\(name, low, high, \{ log: true \}\)/,
+    )
+    assert.throws(
+      () => tc.suggestInt('r', 4, 64, 4 as never),
+      /suggestInt\("r"\) options must be an object .* but got 4\./,
+    )
+    assert.throws(() => tc.suggestInt('r', 4, 64, null as never), /suggestInt\("r"\) options must be an object/)
+    assert.deepEqual(tc.suggested, {})
     // optimize(): bad counts, a misspelled enqueued parameter, a promotion-mode scheduler.
     await assert.rejects(
       a.optimize(() => 1, { trials: Number.NaN }),

@@ -10,9 +10,9 @@ import {
   sameDistribution,
   validateDistribution,
 } from '../distributions/distribution.ts'
-import { SearchSpaceError, TrialStateError } from '../errors.ts'
+import { SearchSpaceError, TrialStateError, WinnowError } from '../errors.ts'
 import type { Json } from '../json.ts'
-import { checkOptionNames, type OptionNames } from '../option-names.ts'
+import { checkOptionNames, describeValue, type OptionNames } from '../option-names.ts'
 import type { Sampler, SamplingContext } from '../samplers/sampler.ts'
 import type { Decision } from '../schedulers/scheduler.ts'
 import type { FrozenTrial, TrialId } from '../trial/frozen-trial.ts'
@@ -27,6 +27,20 @@ export interface TrialHost {
 
 /** The options of suggestFloat / suggestInt (a typo such as `lgo: true` would silently sample linearly). */
 const RANGE_OPTION_NAMES = { log: true, step: true } satisfies OptionNames<{ log?: boolean; step?: number }>
+
+/**
+ * The options of suggestFloat / suggestInt must be an object: Python's positional `suggest_float(name, low, high, True)`
+ * habit would otherwise be read as no options and sample linearly.
+ */
+function checkRangeOptions(method: 'suggestFloat' | 'suggestInt', name: string, opts: unknown): void {
+  const owner = `${method}("${name}")`
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts))
+    throw new WinnowError(
+      'invalid_config',
+      `${owner} options must be an object like { log: true } or { step: 4 }, but got ${describeValue(opts)}. A positional flag is not read as log: write ${method}(name, low, high, { log: true }).`,
+    )
+  checkOptionNames(owner, opts, RANGE_OPTION_NAMES)
+}
 
 /** Thrown by an objective to end its trial as PRUNED (`Study.optimize` records it, it is not a failure). */
 export class TrialPruned extends Error {
@@ -88,7 +102,7 @@ export class Trial {
 
   /** Suggests a float in [low, high]; `log` samples in log space, `step` discretises. */
   suggestFloat(name: string, low: number, high: number, opts: { log?: boolean; step?: number } = {}): number {
-    checkOptionNames(`suggestFloat("${name}")`, opts, RANGE_OPTION_NAMES)
+    checkRangeOptions('suggestFloat', name, opts)
     const d: Distribution = {
       kind: 'float',
       low,
@@ -101,7 +115,7 @@ export class Trial {
 
   /** Suggests an integer in [low, high]. */
   suggestInt(name: string, low: number, high: number, opts: { log?: boolean; step?: number } = {}): number {
-    checkOptionNames(`suggestInt("${name}")`, opts, RANGE_OPTION_NAMES)
+    checkRangeOptions('suggestInt', name, opts)
     return this.suggest(name, { kind: 'int', low, high, log: opts.log ?? false, step: opts.step ?? 1 }) as number
   }
 
