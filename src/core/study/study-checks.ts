@@ -1,4 +1,5 @@
 import { WinnowError } from '../errors.ts'
+import { describeValue } from '../option-names.ts'
 import type { StudyInfo } from '../storage.ts'
 import type { Direction, StudyId } from '../trial/frozen-trial.ts'
 import type { FinishedState } from '../trial/trial-state.ts'
@@ -27,7 +28,8 @@ export function checkLoadedSetup(info: StudyInfo, opts: RequestedSetup): void {
 
 /**
  * A tell must finish a trial of this study, and a PRUNED / FAIL trial takes no value: the first would write into
- * another study's results, the second would drop the value silently.
+ * another study's results, the second would drop the value silently. Values and constraints must be numbers (plain
+ * JavaScript can pass a metric still in text, or a lone constraint), named as such instead of failing further on.
  */
 export function checkTell(
   info: StudyInfo,
@@ -49,12 +51,26 @@ export function checkTell(
       'invalid_value',
       `A ${t.state} trial takes no objective value, but trial ${t.label} got ${JSON.stringify(t.values)}. Report it with trial.report(step, value) before telling ${t.state}, or tell it COMPLETE.`,
     )
-  if (
-    t.constraints !== undefined &&
-    (!Array.isArray(t.constraints) || t.constraints.some((c) => typeof c !== 'number'))
-  )
+  const isNumbers = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'number')
+  // Without this a string is counted by its characters ("has 1 objective(s) but trial got 18 value(s)").
+  if (t.values !== undefined && typeof t.values !== 'number' && !isNumbers(t.values))
+    throw new WinnowError(
+      'invalid_value',
+      `The value of trial ${t.label} must be a number or an array of numbers (one per objective), but got ${describeValue(t.values)}. ${hasString(t.values) ? 'Convert a metric read as text first, e.g. Number(text).' : 'Return the objective value itself, e.g. return loss or return [loss, latency].'}`,
+    )
+  if (t.constraints !== undefined && !Array.isArray(t.constraints))
+    throw new WinnowError(
+      'invalid_value',
+      `Constraints of trial ${t.label} must be an array of numbers, one per constraint (feasible when <= 0), but got ${describeValue(t.constraints)}. Wrap a single constraint in an array: constraints: ${JSON.stringify([t.constraints])}.`,
+    )
+  if (t.constraints?.some((c) => typeof c !== 'number'))
     throw new WinnowError(
       'invalid_value',
       `Constraints of trial ${t.label} must be numbers (feasible when <= 0, NaN when unknown), but got ${JSON.stringify(t.constraints)}.`,
     )
+}
+
+/** A string, or an array holding one: a metric read from a log or a file, not converted. */
+function hasString(v: unknown): boolean {
+  return typeof v === 'string' || (Array.isArray(v) && v.some((x) => typeof x === 'string'))
 }

@@ -169,6 +169,19 @@ describe('Study', () => {
     assert.deepEqual(states, ['FAIL', 'FAIL', 'FAIL'])
   })
 
+  test('an objective returning a string fails its trial with a message naming the type, not its length', async () => {
+    const study = await newStudy()
+    const expected =
+      /The value of trial #0 must be a number or an array of numbers \(one per objective\), but got "0\.123456789012345" \(a string\)/
+    await assert.rejects(
+      study.optimize(() => '0.123456789012345' as never, { trials: 1 }),
+      expected,
+    )
+    const [t] = await study.trials()
+    assert.equal(t.state, 'FAIL')
+    assert.match(String(t.systemAttrs.failReason), expected)
+  })
+
   test('multi-objective: Pareto front holds exactly the non-dominated trials', async () => {
     const study = await newStudy({ directions: ['minimize', 'minimize'] })
     const points = [
@@ -300,6 +313,20 @@ describe('Study', () => {
     await assert.rejects(
       b.tell(tb, 0.5, { constraints: ['1'] as unknown as number[] }),
       /Constraints of trial #0 must be numbers \(feasible when <= 0, NaN when unknown\), but got \["1"\]/,
+    )
+    // A string (a metric read from a log) or a scalar constraint: the type is named, not its length counted.
+    await assert.rejects(
+      b.tell(tb, '0.5' as never),
+      /The value of trial #0 must be a number or an array of numbers \(one per objective\), but got "0\.5" \(a string\)\. Convert a metric read as text first, e\.g\. Number\(text\)\./,
+    )
+    await assert.rejects(b.tell(tb, ['0.5'] as never), /must be a number or an array of numbers .* but got \["0\.5"\]/)
+    await assert.rejects(
+      b.tell(tb, null as never),
+      /must be a number or an array of numbers .* but got null\. Return the objective value/,
+    )
+    await assert.rejects(
+      b.tell(tb, 0.5, { constraints: -11.89 as never }),
+      /Constraints of trial #0 must be an array of numbers, one per constraint \(feasible when <= 0\), but got -11\.89\. Wrap a single constraint in an array: constraints: \[-11\.89\]\./,
     )
     await b.tell(tb, 0.5)
     assert.throws(
