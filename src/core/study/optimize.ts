@@ -13,7 +13,16 @@ export interface OptimizeOptions {
   readonly trials: number
   /** Trials in flight at once (useful when the objective awaits I/O or a subprocess). @default 1 */
   readonly concurrency?: number
-  /** Stop starting new trials after this many milliseconds. */
+  /**
+   * Stop starting new trials after this many seconds (Optuna's `timeout` unit); trials in flight still finish.
+   * Fractions are allowed (`0.5`).
+   */
+  readonly timeoutSeconds?: number
+  /**
+   * The same limit in **milliseconds**, kept for existing callers.
+   * @deprecated Use `timeoutSeconds`. Unlike Optuna's `timeout`, this one is in milliseconds: `timeout: 3600` (meant
+   * as an hour) stops after 3.6 s, usually after one trial.
+   */
   readonly timeout?: number
   /** Record an objective's exception as a FAIL trial and go on instead of rethrowing. @default false */
   readonly catchErrors?: boolean
@@ -27,6 +36,7 @@ export interface OptimizeOptions {
 const OPTIMIZE_OPTION_NAMES = {
   trials: true,
   concurrency: true,
+  timeoutSeconds: true,
   timeout: true,
   catchErrors: true,
   constraints: true,
@@ -50,7 +60,7 @@ export interface AskTellStudy {
  * Runs `opts.trials` trials of an in-process objective, `opts.concurrency` at a time: asks a trial, awaits
  * the objective and tells its result. An objective that throws `TrialPruned` ends its trial as PRUNED; any
  * other exception ends it as FAIL and, unless `catchErrors`, stops starting trials and is rethrown once
- * the trials in flight end. Stops starting trials once the sampler is exhausted or `timeout` has passed.
+ * the trials in flight end. Stops starting trials once the sampler is exhausted or `timeoutSeconds` has passed.
  */
 export async function runOptimizeLoop(
   study: AskTellStudy,
@@ -58,7 +68,8 @@ export async function runOptimizeLoop(
   opts: OptimizeOptions,
 ): Promise<void> {
   checkOptimizeOptions(opts)
-  const deadline = opts.timeout === undefined ? Number.POSITIVE_INFINITY : Date.now() + opts.timeout
+  const limitMs = opts.timeoutSeconds !== undefined ? opts.timeoutSeconds * 1000 : opts.timeout
+  const deadline = limitMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + limitMs
   let started = 0
   let firstError: unknown
   const worker = async () => {
@@ -93,7 +104,10 @@ export async function runOptimizeLoop(
   if (firstError !== undefined) throw firstError
 }
 
-/** `trials` a whole number >= 0 (or Infinity with a timeout), `concurrency` a whole number >= 1, `timeout` ms >= 0. */
+/**
+ * `trials` a whole number >= 0 (or Infinity with a time limit), `concurrency` a whole number >= 1, one time limit:
+ * `timeoutSeconds` or the older `timeout` (ms), >= 0.
+ */
 function checkOptimizeOptions(opts: OptimizeOptions): void {
   if (typeof opts !== 'object' || opts === null)
     throw new WinnowError(
@@ -106,12 +120,19 @@ function checkOptimizeOptions(opts: OptimizeOptions): void {
   const t = opts.trials
   if (typeof t !== 'number' || Number.isNaN(t) || t < 0 || (Number.isFinite(t) && !Number.isInteger(t)))
     throw bad('trials', t, 'a whole number >= 0 (e.g. 50)')
-  if (t === Number.POSITIVE_INFINITY && opts.timeout === undefined)
-    throw bad('trials', t, 'finite unless a timeout is given')
+  if (t === Number.POSITIVE_INFINITY && opts.timeout === undefined && opts.timeoutSeconds === undefined)
+    throw bad('trials', t, 'finite unless timeoutSeconds is given')
   const c = opts.concurrency
   if (c !== undefined && (typeof c !== 'number' || !Number.isInteger(c) || c < 1))
     throw bad('concurrency', c, 'a whole number >= 1')
-  const ms = opts.timeout
-  if (ms !== undefined && (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0))
-    throw bad('timeout', ms, 'milliseconds >= 0')
+  if (opts.timeout !== undefined && opts.timeoutSeconds !== undefined)
+    throw new WinnowError(
+      'invalid_config',
+      `optimize(): give one time limit, but got timeoutSeconds: ${opts.timeoutSeconds} and timeout: ${opts.timeout} (milliseconds). Keep timeoutSeconds.`,
+    )
+  const isDuration = (v: unknown) => typeof v === 'number' && !Number.isNaN(v) && v >= 0
+  if (opts.timeoutSeconds !== undefined && !isDuration(opts.timeoutSeconds))
+    throw bad('timeoutSeconds', opts.timeoutSeconds, 'seconds >= 0 (e.g. 3600 for an hour)')
+  if (opts.timeout !== undefined && !isDuration(opts.timeout))
+    throw bad('timeout', opts.timeout, 'milliseconds >= 0; timeoutSeconds takes seconds')
 }

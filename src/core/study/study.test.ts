@@ -11,7 +11,7 @@ import type { Scheduler } from '../schedulers/scheduler.ts'
 import { SuccessiveHalvingScheduler } from '../schedulers/successive-halving-scheduler.ts'
 import { reasonOf } from '../trial/frozen-trial.ts'
 import { Study } from './study.ts'
-import { TrialPruned } from './trial.ts'
+import { type Trial, TrialPruned } from './trial.ts'
 
 const newStudy = (opts: Partial<Parameters<typeof Study.create>[0]> = {}) =>
   Study.create({ storage: new MemoryStorage(), name: 's', seed: 1, ...opts })
@@ -180,6 +180,35 @@ describe('Study', () => {
     const [t] = await study.trials()
     assert.equal(t.state, 'FAIL')
     assert.match(String(t.systemAttrs.failReason), expected)
+  })
+
+  test("timeoutSeconds is in seconds (as Optuna's timeout); the older timeout stays milliseconds", async () => {
+    const slow = async (t: Trial) => {
+      await new Promise((r) => setTimeout(r, 30))
+      return t.suggestFloat('x', 0, 1)
+    }
+    const study = await newStudy()
+    const started = Date.now()
+    await study.optimize(slow, { trials: Number.POSITIVE_INFINITY, timeoutSeconds: 0.1 })
+    const n = (await study.trials()).length
+    // 30 ms trials, none started after 100 ms: at most 4 (fewer on a busy machine), and the limit was not 100 s.
+    assert.ok(n >= 1 && n <= 4, `${n} trials`)
+    assert.ok(Date.now() - started < 5000)
+    const legacy = await newStudy()
+    await legacy.optimize(slow, { trials: Number.POSITIVE_INFINITY, timeout: 100 })
+    assert.ok((await legacy.trials()).length <= 4)
+    await assert.rejects(
+      study.optimize(slow, { trials: 1, timeoutSeconds: 60, timeout: 60_000 }),
+      /optimize\(\): give one time limit, but got timeoutSeconds: 60 and timeout: 60000 \(milliseconds\)\. Keep timeoutSeconds\./,
+    )
+    await assert.rejects(
+      study.optimize(slow, { trials: 1, timeoutSeconds: '3600' as never }),
+      /optimize\(\): timeoutSeconds must be seconds >= 0 \(e\.g\. 3600 for an hour\), but got "3600" \(a string\)/,
+    )
+    await assert.rejects(
+      study.optimize(slow, { trials: Number.POSITIVE_INFINITY }),
+      /trials must be finite unless timeoutSeconds is given/,
+    )
   })
 
   test('multi-objective: Pareto front holds exactly the non-dominated trials', async () => {
