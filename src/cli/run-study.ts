@@ -94,13 +94,12 @@ export async function runStudyFile(config: StudyConfig, o: RunOverrides = {}): P
       scheduler: strategies.scheduler,
       seed,
       loadIfExists: true,
-      ...(config.baseline !== undefined ? { baseline: config.baseline } : {}),
+      // On load, a baseline re-queues one that failed: only the user's own `tune` (who fixed the setup) does that;
+      // workers joining the study leave it to that run.
+      ...(config.baseline !== undefined && !(joining && existing !== undefined) ? { baseline: config.baseline } : {}),
       systemAttrs: joining ? {} : studyRecord(config, strategies.description, inputHashes),
     })
     await recordRun(storage, study.info, dirname(config.file), stored.length)
-    // Only the user's own `tune` (who fixed the setup) re-queues; workers joining the study leave it to that run.
-    if (existing !== undefined && !joining && config.baseline !== undefined)
-      await requeueFailedBaseline(study, stored, config.baseline)
     if (existing !== undefined && !joining)
       await recordChangedSetup(
         storage,
@@ -275,18 +274,4 @@ function earlierResults(trials: readonly FrozenTrial[], direction: Direction) {
     t.state === 'COMPLETE' && t.values !== null && isFeasible(t) ? [[...t.values]] : [],
   )
   return { best: result(bestTrial(trials, direction)), baseline: result(findBaseline(trials)), points }
-}
-
-/**
- * A continued study whose baseline failed (a broken setup: "fix this and run the same command again") and has no
- * other baseline run queues it again, so the study gets its reference.
- */
-async function requeueFailedBaseline(
-  study: Study,
-  stored: readonly FrozenTrial[],
-  baseline: NonNullable<StudyConfig['baseline']>,
-): Promise<void> {
-  const baselines = stored.filter((t) => t.systemAttrs.baseline === true)
-  if (baselines.length > 0 && baselines.every((t) => t.state === 'FAIL'))
-    await study.enqueue(baseline, { baseline: true })
 }

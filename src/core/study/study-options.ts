@@ -30,7 +30,9 @@ export interface CreateStudyOptions {
   readonly loadIfExists?: boolean
   /**
    * The baseline configuration, queued on creation as trial #0 (before a grid's or a sweep's points; a point equal
-   * to it is not queued twice): every result is reported against it.
+   * to it is not queued twice): every result is reported against it. With `loadIfExists`, a study whose baseline
+   * trials all failed queues this one again (a fixed setup, or a corrected baseline, gets its reference); a process
+   * joining a study that another one set up (a worker) should leave it out, so it re-queues nothing.
    */
   readonly baseline?: ParamValues
   readonly userAttrs?: Readonly<Record<string, Json>>

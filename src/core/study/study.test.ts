@@ -108,6 +108,29 @@ describe('Study', () => {
     assert.equal((await study.trials())[0].state, 'PRUNED')
   })
 
+  test('loading a study whose baseline failed queues the given baseline again (once), as `winnow tune` does', async () => {
+    const storage = new MemoryStorage()
+    const objective = (t: Trial) => t.suggestFloat('lr', 1e-5, 1e-2, { log: true })
+    const first = await Study.create({ storage, name: 'b', seed: 1, baseline: { lr: 0.2 } })
+    await first.optimize(objective, { trials: 2, catchErrors: true })
+    assert.match(String((await first.trials())[0].systemAttrs.failReason), /Enqueued value 0\.2 for "lr"/)
+    const load = (baseline?: { lr: number }) =>
+      Study.create({ storage, name: 'b', loadIfExists: true, ...(baseline ? { baseline } : {}) })
+    await load() // no baseline given: nothing to queue
+    const fixed = await load({ lr: 0.0002 })
+    await load({ lr: 0.0002 }) // a second load finds the queued one
+    const queued = (await fixed.trials()).filter((t) => t.state === 'WAITING')
+    assert.deepEqual(
+      queued.map((t) => [t.systemAttrs.baseline, t.systemAttrs.fixedParams]),
+      [[true, { lr: 0.0002 }]],
+    )
+    await fixed.optimize(objective, { trials: 1 })
+    const rerun = (await fixed.trials()).find((t) => t.id === queued[0].id)
+    assert.deepEqual([rerun?.state, rerun?.params], ['COMPLETE', { lr: 0.0002 }])
+    await load({ lr: 0.0002 }) // a baseline that completed is not queued again
+    assert.equal((await fixed.trials()).filter((t) => t.state === 'WAITING').length, 0)
+  })
+
   test('an enqueued value outside the space is refused with a clear error', async () => {
     const study = await newStudy()
     await study.enqueue({ lr: 5 })

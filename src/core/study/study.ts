@@ -73,7 +73,11 @@ export class Study implements TrialHost {
     )
     if (!created) checkLoadedSetup(study, opts)
     const s = new Study(opts.storage, study, opts.sampler, opts.scheduler)
-    if (created && opts.baseline !== undefined) await s.enqueue(opts.baseline, { baseline: true })
+    const baseline = opts.baseline
+    if (baseline !== undefined) {
+      if (created) await s.enqueue(baseline, { baseline: true })
+      else await s.requeueFailedBaseline(baseline)
+    }
     // A finite sampler's points (grid, sweep) that no trial carries: all of them for a new study (or one
     // `winnow focus` created), the new ones when a continued study's space grew. Not safe against two processes
     // loading such a study in the same instant (a point could be queued twice); creation itself is.
@@ -263,6 +267,16 @@ export class Study implements TrialHost {
       userAttrs: opts.userAttrs,
       systemAttrs: { ...opts.systemAttrs, ...(opts.baseline ? { baseline: true } : {}), fixedParams: { ...params } },
     })
+  }
+
+  /**
+   * A loaded study whose baseline only ever failed (a broken setup, since fixed: "fix it and run the same script
+   * again") queues `baseline` again, so the study gets its reference instead of "Baseline #0: FAIL" for good.
+   */
+  private async requeueFailedBaseline(baseline: ParamValues): Promise<void> {
+    const baselines = (await this.trials()).filter((t) => t.systemAttrs.baseline === true)
+    if (baselines.length > 0 && baselines.every((t) => t.state === 'FAIL'))
+      await this.enqueue(baseline, { baseline: true })
   }
 
   /** The best COMPLETE trial (single objective); undefined before any completes. */
