@@ -84,3 +84,29 @@ test('without the baseline in the queue (winnow tune queues it), the sweep is on
     new OfatSampler({ space, baseline }).size - 1,
   )
 })
+
+test("the sweep's centre is the study's baseline (queued once) unless Study.create is given another", async () => {
+  const queued = async (sampler: OfatSampler, opts: { baseline?: Record<string, number> } = {}) => {
+    const study = await Study.create({ storage: new MemoryStorage(), name: 'ofat', sampler, seed: 1, ...opts })
+    return study.trials()
+  }
+  const sampler = new OfatSampler({ space, baseline, levels: 5 })
+  const own = await queued(sampler)
+  assert.equal(own.length, sampler.size, 'the centre is not queued twice')
+  assert.deepEqual(
+    own.filter((t) => t.systemAttrs.baseline === true).map((t) => [t.number, t.systemAttrs.fixedParams]),
+    [[0, baseline]],
+  )
+  // Another baseline given: it is the reference, and the centre is an ordinary point of the sweep.
+  const other = await queued(sampler, { baseline: { ...baseline, lr: 2e-4 } })
+  assert.equal(other.length, sampler.size + 1)
+  assert.deepEqual(
+    other.filter((t) => t.systemAttrs.baseline === true).map((t) => t.systemAttrs.fixedParams),
+    [{ ...baseline, lr: 2e-4 }],
+  )
+  // The same baseline given as well: still one trial for it.
+  assert.equal((await queued(sampler, { baseline })).length, sampler.size)
+  // A sweep that leaves its centre to the caller (winnow tune) marks nothing.
+  const bare = await queued(new OfatSampler({ space, baseline, includeBaseline: false }))
+  assert.equal(bare.filter((t) => t.systemAttrs.baseline === true).length, 0)
+})

@@ -24,7 +24,10 @@ export interface OfatSamplerOptions {
    * (log-spaced for log parameters). A finite parameter with fewer values, and a categorical, tries each. @default 5
    */
   readonly levels?: number
-  /** Queue the baseline itself (false when the caller queues it, as `winnow tune` does). @default true */
+  /**
+   * Queue the baseline itself, as the study's baseline unless `Study.create` is given another (false when the caller
+   * queues it, as `winnow tune` does). @default true
+   */
   readonly includeBaseline?: boolean
 }
 
@@ -44,13 +47,14 @@ const OPTION_NAMES = {
  *
  * @example
  * const sampler = new OfatSampler({ space, baseline: { lr: 2e-4, r: 16 }, levels: 5 })
- * const study = await Study.create({ storage, name: 'sweep', sampler })
+ * const study = await Study.create({ storage, name: 'sweep', sampler }) // trial #0, { lr: 2e-4, r: 16 }, is its baseline
  */
 export class OfatSampler extends QueuedPointsSampler {
   readonly name = 'ofat'
   protected readonly names: string[]
   protected readonly points: ParamValues[]
   private readonly baseline: ParamValues
+  private readonly includesBaseline: boolean
 
   constructor(opts: OfatSamplerOptions) {
     super()
@@ -70,10 +74,16 @@ export class OfatSampler extends QueuedPointsSampler {
           `OfatSampler baseline value ${JSON.stringify(opts.baseline[n])} of "${n}" is not a legal value of its distribution. Use a value inside the space.`,
         )
     this.baseline = Object.fromEntries(this.names.map((n) => [n, opts.baseline[n]]))
-    this.points = opts.includeBaseline === false ? [] : [this.baseline]
+    this.includesBaseline = opts.includeBaseline !== false
+    this.points = this.includesBaseline ? [this.baseline] : []
     for (const n of this.names)
       for (const v of sweepValues(opts.space[n], this.baseline[n], levels))
         this.points.push({ ...this.baseline, [n]: v })
+  }
+
+  /** The sweep's centre is the study's baseline, so gains are measured from it (when this sweep queues it). */
+  initialBaseline(): ParamValues | undefined {
+    return this.includesBaseline ? this.baseline : undefined
   }
 
   /**

@@ -52,6 +52,11 @@ export interface Sampler {
    * nothing is left to hand out.
    */
   pointsToQueue?(history: readonly FrozenTrial[]): readonly ParamValues[]
+  /**
+   * The point of `pointsToQueue` every other one is measured from (a one-at-a-time sweep's centre): `Study.create`
+   * queues it as the study's baseline when it is given no `baseline`, so results get their gains over it.
+   */
+  initialBaseline?(): ParamValues | undefined
   /** True when a finite sampler has nothing left to propose. */
   isExhausted?(history: readonly FrozenTrial[]): boolean
 }

@@ -48,7 +48,10 @@ export class Study implements TrialHost {
     this.cache = new TrialCache(storage, info.id)
   }
 
-  /** Creates a study (or loads it with `loadIfExists`); a finite sampler's points are queued on creation. */
+  /**
+   * Creates a study (or loads it with `loadIfExists`); a finite sampler's points are queued on creation, its
+   * `initialBaseline` (an OFAT sweep's centre) as the baseline when `opts.baseline` is not given.
+   */
   static async create(opts: CreateStudyOptions): Promise<Study> {
     checkOptionNames('Study.create', opts, CREATE_OPTION_NAMES)
     const directions = opts.directions ?? ['minimize']
@@ -73,7 +76,7 @@ export class Study implements TrialHost {
     )
     if (!created) checkLoadedSetup(study, opts)
     const s = new Study(opts.storage, study, opts.sampler, opts.scheduler)
-    const baseline = opts.baseline
+    const baseline = opts.baseline ?? opts.sampler?.initialBaseline?.()
     if (baseline !== undefined) {
       if (created) await s.enqueue(baseline, { baseline: true })
       else await s.requeueFailedBaseline(baseline)
