@@ -93,7 +93,10 @@ describe('winnow CLI', () => {
     assert.equal(best.length, 1)
     const csv = winnow(['export', 'cli-e2e', '-f', 'csv'], dir).stdout.trim().split('\n')
     assert.equal(csv.length, 6)
-    assert.match(csv[0], /^number,state,baseline,.*value_eval_loss,param_lr,step_1,step_2,step_3$/)
+    assert.match(
+      csv[0],
+      /^number,state,baseline,.*,steps,reason,value_eval_loss,metric_tokens,param_lr,step_1,step_2,step_3$/,
+    )
     const json = JSON.parse(winnow(['export', 'cli-e2e', '-f', 'json'], dir).stdout)
     assert.equal(json.trials[0].intermediate.length, 3)
     // An output path the file system refuses is the user's to fix: one line, exit 2.
