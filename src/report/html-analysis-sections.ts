@@ -1,3 +1,4 @@
+import { savedCell } from '../core/analysis/cost.ts'
 import { escapeHtml as h } from './escape.ts'
 import { count, hoursText, num } from './format.ts'
 import {
@@ -156,29 +157,28 @@ export function costSection(d: ReportData): string {
   const c = d.cost
   if (!c) return section('compute', 'Compute used and saved', '<p class="note">No trial recorded a resource yet.</p>')
   const rows: string[][] = [
-    [c.unit, count(c.resourceUsed), count(c.resourceFull), `${Math.round(c.savedFraction * 100)} %`],
+    [c.unit, count(c.resourceUsed), count(c.resourceFull), savedCell(c.resourceUsed, c.resourceFull)],
   ]
-  const saved = (used: number, full: number) => (full > 0 ? `${Math.round(Math.max(0, 1 - used / full) * 100)} %` : '–')
   if (c.gpuSeconds)
     rows.push([
       'GPU time',
       hoursText(c.gpuSeconds.used),
       hoursText(c.gpuSeconds.fullEstimate),
-      saved(c.gpuSeconds.used, c.gpuSeconds.fullEstimate),
+      savedCell(c.gpuSeconds.used, c.gpuSeconds.fullEstimate),
     ])
   if (c.wallSeconds)
     rows.push([
       'trial wall-clock time',
       hoursText(c.wallSeconds.used),
       hoursText(c.wallSeconds.fullEstimate),
-      saved(c.wallSeconds.used, c.wallSeconds.fullEstimate),
+      savedCell(c.wallSeconds.used, c.wallSeconds.fullEstimate),
     ])
   if (c.tokens)
     rows.push([
       'tokens',
       count(Math.round(c.tokens.used)),
       count(Math.round(c.tokens.fullEstimate)),
-      saved(c.tokens.used, c.tokens.fullEstimate),
+      savedCell(c.tokens.used, c.tokens.fullEstimate),
     ])
   const cpuOnly =
     c.gpuSeconds !== undefined && c.gpuSeconds.used === 0 ? ' The trials ran without GPUs, so their GPU time is 0.' : ''

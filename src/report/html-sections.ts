@@ -1,3 +1,4 @@
+import { savedCell } from '../core/analysis/cost.ts'
 import { escapeHtml as h } from './escape.ts'
 import { num, pct, quoteArg } from './format.ts'
 import { earlierFileLabel, type Lineage } from './lineage.ts'
@@ -37,7 +38,7 @@ export function headerSection(d: ReportData): string {
   else if (d.best.length > 1) cards.push(['Pareto front', `${d.best.length} trials`])
   if (gainRow?.gain !== undefined)
     cards.push(['gain vs baseline', pct(gainRow.gain), gainRow.gain > 0 ? 'good' : 'bad'])
-  if (d.cost) cards.push(['compute saved', `${Math.round(d.cost.savedFraction * 100)} %`])
+  if (d.cost) cards.push(['compute saved', savedCell(d.cost.resourceUsed, d.cost.resourceFull)])
   return `<header><h1>Winnow report: <span class="name">${h(d.study.name)}</span></h1>
 ${d.study.description ? `<p class="lede">${h(d.study.description)}</p>` : ''}
 <p class="meta">Objective: ${h(objective)} · ${total} trials: ${c.COMPLETE} complete${d.infeasible > 0 ? ` (${d.infeasible} breaking a constraint)` : ''}, ${c.PRUNED} pruned, ${c.FAIL} failed, ${c.PAUSED} paused, ${c.RUNNING} running, ${c.WAITING} waiting · created ${h(new Date(d.study.createdAt).toISOString().slice(0, 16).replace('T', ' '))} UTC · report generated ${h(d.generatedAt.slice(0, 16).replace('T', ' '))} UTC</p>

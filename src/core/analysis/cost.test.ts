@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { fixtureTrial } from '../schedulers/scheduler-fixtures.ts'
-import { computeCost, resourceUnit, totalUsage } from './cost.ts'
+import { computeCost, resourceUnit, savedCell, savedPhrase, totalUsage } from './cost.ts'
 
 describe('computeCost', () => {
   test('steps used vs every trial at full fidelity', () => {
@@ -65,6 +65,11 @@ describe('computeCost', () => {
     const c = computeCost([t], { fullResource: 130 })
     assert.equal(c.resourceUsed, 170)
     assert.equal(c.savedFraction, 0)
+    // More than full fidelity is said as such, not as "saved 0%" (status, report, dashboard share these words).
+    assert.match(c.message, /^Used 170 of 130 steps \(31% more than running every trial once to full fidelity\)/)
+    assert.equal(savedCell(170, 130), 'none (31 % more)')
+    assert.equal(savedCell(40, 130), '69 %')
+    assert.equal(savedPhrase(40, 130), 'saved 69%')
   })
 
   test('data fractions are counted in full-data trainings, every fraction a trial reported as one training', () => {

@@ -108,7 +108,7 @@ export function computeCost(trials: readonly FrozenTrial[], opts: CostOptions): 
     } else if (role === 'full') tokenless.add(t.number)
   }
   const savedFraction = resourceFull > 0 ? Math.max(0, 1 - used / resourceFull) : 0
-  const parts = [`Used ${num(used)} of ${num(resourceFull)} ${unit} (saved ${Math.round(savedFraction * 100)}%)`]
+  const parts = [`Used ${num(used)} of ${num(resourceFull)} ${unit} (${savedPhrase(used, resourceFull)})`]
   const gpuCost = gpu.trials > 0 ? gpu.result(full) : undefined
   const wallCost = wall.trials > 0 ? wall.result(full) : undefined
   const tokenCost =
@@ -130,6 +130,25 @@ export function computeCost(trials: readonly FrozenTrial[], opts: CostOptions): 
     ...(tokenCost ? { tokens: tokenCost } : {}),
     message: `${parts.join('; ')}${running > 0 ? ` (${running} unfinished trial${running === 1 ? '' : 's'} not counted yet)` : ''}.`,
   }
+}
+
+/**
+ * The saving against every trial once to full fidelity, in a sentence: "saved 66%", or, when retries, restarts from
+ * scratch or a population spent more, "7% more than running every trial once to full fidelity" (a clamped "saved 0%"
+ * hid the overspend). Status, the report, the dashboard and the end of `tune` all say it through here or `savedCell`.
+ */
+export function savedPhrase(used: number, full: number): string {
+  if (!(full > 0)) return 'saved 0%'
+  const saved = Math.round((1 - used / full) * 100)
+  if (saved >= 0) return `saved ${saved}%`
+  return `${-saved}% more than running every trial once to full fidelity`
+}
+
+/** The same for a table cell or a card: "66 %", "none (7 % more)" when more was spent, "–" when nothing ran. */
+export function savedCell(used: number, full: number): string {
+  if (!(full > 0)) return '–'
+  const saved = Math.round((1 - used / full) * 100)
+  return saved >= 0 ? `${saved} %` : `none (${-saved} % more)`
 }
 
 /** What a trial stands for in "every trial once at full fidelity". */

@@ -1,3 +1,4 @@
+import { savedCell } from '../../core/analysis/cost.ts'
 import { escapeHtml as h } from '../../report/escape.ts'
 import { num, pct } from '../../report/format.ts'
 import { analysisSections } from '../../report/html-analysis-sections.ts'
@@ -50,7 +51,7 @@ export function renderStudyFragment(v: StudyView): string {
       pct(s.gain),
       s.gain > 0 ? 'good' : s.gain < 0 ? 'bad' : '',
     ])
-  if (d.cost) cards.push(['compute saved', `${Math.round(d.cost.savedFraction * 100)} %`])
+  if (d.cost) cards.push(['compute saved', savedCell(d.cost.resourceUsed, d.cost.resourceFull)])
   const cardsHtml = cards
     .map(
       ([k, val, cls]) =>
