@@ -46,7 +46,7 @@ test('trials that all fail the same way stop the run after 3 with exit 1 and say
     r.stderr,
     /the first 3 trials all failed the same way, .*No module named peft\. Fix this and run the same command again; the study continues/,
   )
-  assert.match(r.stdout, /winnow trials gone --state fail --logs/)
+  assert.match(r.stdout, /winnow trials study\.yaml --state fail --logs/)
   assert.match(r.stdout, /3 trials — 0 complete/)
   assert.doesNotMatch(r.stdout, /budget reached/)
   // With the budget used up by the failures, "run again" alone would run nothing: it says how to go on.
@@ -99,7 +99,7 @@ test('trials says why each failed and --logs prints the output; a run where ever
   const r = winnow(['tune', 'study.yaml', '-q'], dir)
   assert.equal(r.code, 1, r.stderr)
   assert.match(r.stderr, /all 4 trials of this run failed; the summary below says how to see why/)
-  assert.match(r.stdout, /Why the failed trials failed: winnow trials bad --state fail --logs/)
+  assert.match(r.stdout, /Why the failed trials failed: winnow trials study\.yaml --state fail --logs/)
   const status = winnow(['status', 'bad'], dir).stdout
   assert.match(status, /Why the failed trials failed: winnow trials bad --state fail --logs/)
   // Nothing to save (every trial failed at start), but what the trials cost is still counted.
@@ -166,4 +166,22 @@ test('a baseline that failed (a broken setup, since fixed) is run again when the
   assert.equal(fixed.code, 0, fixed.stderr)
   assert.match(fixed.stdout, /Baseline #3: loss 0\.25/)
   assert.match(fixed.stdout, /Best +#\d+: loss .* vs baseline/)
+})
+
+test('the failure hint names the storage: the study file after tune, --storage after status when not the default', () => {
+  const dir = tempDir('winnow-failed-')
+  const script = 'console.error("boom " + process.argv[1]); process.exit(3)'
+  writeScriptStudy(dir, { name: 'elsewhere', script, fields: 'budget: {trials: 2}\nstorage: sqlite:runs/other.db' })
+  const hint = /Why the failed trials failed: winnow trials (.*) --state fail --logs$/m
+  const r = winnow(['tune', 'study.yaml', '-q'], dir)
+  assert.equal(hint.exec(r.stdout)?.[1], 'study.yaml', r.stdout)
+  const byName = winnow(['status', 'elsewhere', '--storage', 'sqlite:runs/other.db'], dir).stdout
+  assert.equal(hint.exec(byName)?.[1], 'elsewhere --storage sqlite:runs/other.db', byName)
+  assert.equal(hint.exec(winnow(['status', 'study.yaml'], dir).stdout)?.[1], 'study.yaml')
+  // Both commands it prints work from here (the bare name would look for ./winnow.db).
+  for (const args of ['study.yaml', 'elsewhere --storage sqlite:runs/other.db']) {
+    const logs = winnow(['trials', ...args.split(' '), '--state', 'fail', '--logs'], dir)
+    assert.equal(logs.code, 0, logs.stderr)
+    assert.match(logs.stdout, /boom/)
+  }
 })

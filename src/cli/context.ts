@@ -2,10 +2,24 @@ import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
 import { StudyNotFoundError, UsageError } from '../core/errors.ts'
 import type { Storage, StudyInfo } from '../core/storage.ts'
+import { quoteArg } from '../report/format.ts'
 import { openStorage, parseStorageUrl } from '../storage/open-storage.ts'
 
 /** The default storage when `--storage` is not given: a SQLite file in the working directory. */
 export const DEFAULT_STORAGE = 'sqlite:winnow.db'
+
+/**
+ * The arguments that name a study to another command (`winnow trials <these> --state fail --logs`) so that it finds
+ * the study from the working directory: the study file it came from, whose storage is read as `tune` reads it, else
+ * its name; `--storage` follows when the storage is not the one those imply (the name alone finds only the default
+ * `winnow.db` — "No Winnow storage at …/winnow.db" otherwise).
+ */
+export function studyArgs(o: { name: string; file?: string; storage: string; storageGiven?: boolean }): string {
+  const withStorage = (a: string) => `${a} --storage ${quoteArg(o.storage)}`
+  if (o.file !== undefined) return o.storageGiven ? withStorage(quoteArg(o.file)) : quoteArg(o.file)
+  const same = JSON.stringify(parseStorageUrl(o.storage)) === JSON.stringify(parseStorageUrl(DEFAULT_STORAGE))
+  return same ? quoteArg(o.name) : withStorage(quoteArg(o.name))
+}
 
 /** Adds the shared `--storage <url>` option to a command. */
 export function withStorageOption(cmd: Command): Command {

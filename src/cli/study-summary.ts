@@ -19,16 +19,19 @@ function resourceOf(info: StudyInfo): { kind: string; min?: number; max?: number
 /**
  * The plain-text summary shared by `winnow status` and the end of `winnow tune` / `winnow demo`: trial counts,
  * baseline vs best with the gain, compute used and saved, whether the low-fidelity ranking transfers, and the
- * links `winnow focus` made.
+ * links `winnow focus` made. `studyArg` names the study in the commands it suggests (see `studyArgs`).
  */
-export function summarizeStudy(info: StudyInfo, trials: readonly FrozenTrial[]): string[] {
+export function summarizeStudy(
+  info: StudyInfo,
+  trials: readonly FrozenTrial[],
+  studyArg: string = quoteArg(info.name),
+): string[] {
   const count = (s: string) => trials.filter((t) => t.state === s).length
   const infeasible = trials.filter(isInfeasibleResult).length
   const lines = [
     `Study "${info.name}": ${trials.length} trials — ${count('COMPLETE')} complete${infeasible > 0 ? ` (${infeasible} infeasible)` : ''}, ${count('PRUNED')} pruned, ${count('PAUSED')} paused, ${count('FAIL')} failed, ${count('RUNNING')} running, ${count('WAITING')} waiting.`,
   ]
-  if (count('FAIL') > 0)
-    lines.push(`Why the failed trials failed: winnow trials ${quoteArg(info.name)} --state fail --logs`)
+  if (count('FAIL') > 0) lines.push(`Why the failed trials failed: winnow trials ${studyArg} --state fail --logs`)
   const metric = info.metricNames[0]
   const extra = (t: FrozenTrial) => {
     const m = t.systemAttrs.metrics ?? t.systemAttrs.lastMetrics
@@ -52,8 +55,8 @@ export function summarizeStudy(info: StudyInfo, trials: readonly FrozenTrial[]):
         `Best     #${best.number}: ${metric} ${formatNumber(best.values![0])}${extra(best)}${gain !== undefined ? `  — ${formatGain(gain)} vs baseline` : ''}`,
       )
       lines.push(`  ${formatParams(best.params)}`)
-    } else lines.push(noBestReason(trials, whyHint(info)))
-  } else lines.push(...paretoLines(info, trials, baseline))
+    } else lines.push(noBestReason(trials, whyHint(studyArg)))
+  } else lines.push(...paretoLines(info, trials, baseline, studyArg))
   const resource = resourceOf(info)
   const maxSeen = Math.max(0, ...trials.map((t) => t.intermediate.at(-1)?.step ?? 0))
   const full = resource?.max ?? maxSeen
@@ -83,12 +86,17 @@ export function summarizeStudy(info: StudyInfo, trials: readonly FrozenTrial[]):
 }
 
 /** Where to see why the completed trials are infeasible. */
-function whyHint(info: StudyInfo): string {
-  return `winnow trials ${quoteArg(info.name)} says why`
+function whyHint(studyArg: string): string {
+  return `winnow trials ${studyArg} says why`
 }
 
 /** Several objectives: the baseline's values and the Pareto front (at most 10 trials shown). */
-function paretoLines(info: StudyInfo, trials: readonly FrozenTrial[], baseline: FrozenTrial | undefined): string[] {
+function paretoLines(
+  info: StudyInfo,
+  trials: readonly FrozenTrial[],
+  baseline: FrozenTrial | undefined,
+  studyArg: string,
+): string[] {
   const values = (t: FrozenTrial) =>
     info.metricNames.map((m, i) => `${m} ${formatNumber(t.values![i])} (${info.directions[i]})`).join(', ')
   const lines: string[] = []
@@ -97,7 +105,7 @@ function paretoLines(info: StudyInfo, trials: readonly FrozenTrial[], baseline: 
   const caveat = baselineCaveat(baseline)
   if (caveat !== undefined) lines.push(`  ${caveat}`)
   const front = paretoFront(trials, info.directions)
-  if (front.length === 0) return [...lines, noBestReason(trials, whyHint(info))]
+  if (front.length === 0) return [...lines, noBestReason(trials, whyHint(studyArg))]
   const constrained = trials.some(isInfeasibleResult)
   lines.push(
     `Pareto front: ${front.length} trial${front.length === 1 ? '' : 's'} no other ${constrained ? 'feasible ' : ''}trial beats on every objective`,

@@ -3,6 +3,7 @@ import type { Command } from 'commander'
 import { loadStudyFile } from '../../config/index.ts'
 import { writeReport } from '../../report/write-report.ts'
 import { openStorage } from '../../storage/open-storage.ts'
+import { studyArgs } from '../context.ts'
 import { runStudyFile } from '../run-study.ts'
 import { positiveInt } from './study-commands.ts'
 import { printResult } from './tune-commands.ts'
@@ -48,7 +49,7 @@ export function registerDemoCommand(program: Command): void {
           workDir: resolve('.winnow'),
         })
         const report = await writeReport(result.storage, config.name, process.cwd())
-        await printResult(result)
+        await printResult(result, studyArgs({ name: config.name, storage: flags.storage }))
         console.log(`Report: ${report.html} (and ${report.markdown})`)
         console.log(`Look closer: winnow trials ${config.name} --storage ${flags.storage}`)
       },

@@ -4,7 +4,7 @@ import { UsageError } from '../../core/errors.ts'
 import { trialsCounted } from '../../runner/budget.ts'
 import { DEFAULT_STALE_AFTER_SECONDS } from '../../runner/options.ts'
 import { trialsWithoutWorker } from '../../runner/recovery.ts'
-import { requireStudy, usingStorage, withStorageOption } from '../context.ts'
+import { requireStudy, studyArgs, usingStorage, withStorageOption } from '../context.ts'
 import { formatDuration } from '../format.ts'
 import { type RunOverrides, type RunResult, runStudyFile } from '../run-study.ts'
 import { summarizeStudy } from '../study-summary.ts'
@@ -34,7 +34,13 @@ export function registerTuneCommands(program: Command): void {
     .option('-q, --quiet', 'line-by-line progress even on a terminal')
     .action(async (file: string, flags: TuneFlags) => {
       const config = loadStudyFile(file)
-      await printResult(await runStudyFile(config, flags))
+      const ref = studyArgs({
+        name: config.name,
+        file,
+        storage: flags.storage ?? config.storage,
+        storageGiven: flags.storage !== undefined,
+      })
+      await printResult(await runStudyFile(config, flags), ref)
     })
 
   program
@@ -58,16 +64,25 @@ export function registerTuneCommands(program: Command): void {
           )
         return parseStudyFile(text, file)
       })
-      await printResult(await runStudyFile(config, { ...flags, fromStoredRecord: true }))
+      const ref = studyArgs({ name: flags.study, storage: flags.storage })
+      await printResult(await runStudyFile(config, { ...flags, fromStoredRecord: true }), ref)
     })
 
   withStorageOption(
     program.command('status <study>').description('progress, best vs baseline, compute saved, rank transfer'),
-  ).action(async (name: string, flags: { storage: string }) =>
+  ).action(async (name: string, flags: { storage: string }, cmd: Command) =>
     usingStorage(flags.storage, async (storage) => {
       const info = await requireStudy(storage, name)
       const { trials } = await storage.listTrials(info.id)
-      for (const line of summarizeStudy(info, trials)) console.log(line)
+      // `winnow status study.yaml` (see study-file-argument.ts) suggests commands with the file, as typed.
+      const typed = cmd.args[0]
+      const ref = studyArgs({
+        name,
+        ...(typed !== name ? { file: typed } : {}),
+        storage: flags.storage,
+        storageGiven: cmd.getOptionValueSource('storage') === 'cli',
+      })
+      for (const line of summarizeStudy(info, trials, ref)) console.log(line)
       const orphaned = trialsWithoutWorker(trials, DEFAULT_STALE_AFTER_SECONDS * 1000)
       if (orphaned.length > 0)
         console.log(
@@ -77,8 +92,11 @@ export function registerTuneCommands(program: Command): void {
   )
 }
 
-/** Prints the end-of-run summary and closes the storage. */
-export async function printResult(result: RunResult): Promise<void> {
+/**
+ * Prints the end-of-run summary and closes the storage. `studyArg` names the study in the commands it suggests (see
+ * `studyArgs`); by default its name, with `--storage` unless that is the default.
+ */
+export async function printResult(result: RunResult, studyArg?: string): Promise<void> {
   try {
     const { summary, study } = result
     console.log('')
@@ -105,7 +123,8 @@ export async function printResult(result: RunResult): Promise<void> {
       `Stopped: ${summary.stoppedBy}. This run: ${summary.attempts} attempt${summary.attempts === 1 ? '' : 's'} in ${formatDuration(summary.wallSeconds)} (${summary.completed} complete, ${summary.pruned} pruned, ${summary.paused} paused, ${summary.failed} failed, ${summary.requeued} re-queued).`,
     )
     const trials = await study.trials()
-    for (const line of summarizeStudy(study.info, trials)) console.log(line)
+    const ref = studyArg ?? studyArgs({ name: study.name, storage: result.storage.url })
+    for (const line of summarizeStudy(study.info, trials, ref)) console.log(line)
     if (summary.attempts === 0 && summary.stoppedBy === 'trials')
       console.log(
         `Nothing was run: the study already has ${trialsCounted(trials)} trials, which meets its trial budget (budget.trials and --trials count all the study's trials, not this run's). Pass --trials N with N > ${trialsCounted(trials)} to run more.`,
