@@ -141,11 +141,16 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
       if (finished.state !== 'COMPLETE')
         return done(finished.state, { reason: String(finished.systemAttrs.failReason ?? 'failed') })
       return done(finished.state, { values: finished.values ?? undefined, reason: c.reason, ...c.flag })
-    } else
+    } else {
+      // Only the objectives neither `complete` nor the last report carried (the test of `finalValues`).
+      const missing = ctx.metricNames.filter(
+        (n) => metricNumber(a.completeMetrics?.[n]) === undefined && metricNumber(a.lastMetrics?.[n]) === undefined,
+      )
       failure = {
         failure: 'no_metric',
-        failReason: `the trial exited without reporting ${ctx.metricNames.join(', ')}${a.otherMetricsNote()}; report it with the client (report / complete), a WINNOW line, or let Winnow read it from the output with metrics_from: {stdout_pattern: ${patternExample(ctx.metricNames[0])}} in the study file`,
+        failReason: `the trial exited without reporting ${missing.join(', ')}${a.otherMetricsNote(missing)}; report ${missing.length === 1 ? 'it' : 'them'} with the client (report / complete), a WINNOW line, or let Winnow read it from the output with metrics_from: {stdout_pattern: ${patternExample(missing[0])}} in the study file`,
       }
+    }
   } else if (exit.oom !== undefined) {
     failure = { failure: 'oom', infeasible: true, failReason: oomReason(exit.oom) }
   } else {

@@ -121,6 +121,31 @@ describe('runner with real trial processes', () => {
     )
   })
 
+  test('with several objectives, a missing one is named alone and what the trial did report includes complete', async () => {
+    const study = await Study.create({
+      storage: new MemoryStorage(),
+      name: 'mo',
+      metricNames: ['eval_loss', 'wall_seconds'],
+      directions: ['minimize', 'minimize'],
+      sampler: new RandomSampler(),
+    })
+    const lines = [
+      'WINNOW {"type":"report","step":1,"metrics":{"eval_loss":0.9,"tokens":100}}',
+      'WINNOW {"type":"complete","metrics":{"eval_loss":0.5,"wall_secs":12}}',
+    ]
+    const { runner } = testRunner(study, {
+      command: () => [process.execPath, '-e', `console.log(${JSON.stringify(lines.join('\n'))})`],
+      metricsFrom: { protocol: 'stdout' },
+    })
+    await runner.run()
+    const [t] = await study.trials()
+    assert.equal(t.state, 'FAIL')
+    assert.match(
+      String(t.systemAttrs.failReason),
+      /^the trial exited without reporting wall_seconds \(it reported eval_loss, tokens, wall_secs — did you mean wall_secs\?\); report it /,
+    )
+  })
+
   test('a pruned trial receives the decision and exits by itself', async () => {
     const study = await makeStudy({ scheduler: pruneAt(2) })
     const { runner, events } = testRunner(study, {

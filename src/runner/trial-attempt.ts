@@ -188,13 +188,17 @@ export class TrialAttempt {
   }
 
   /**
-   * What the trial reported instead of the objective, e.g. ` (it reported val_loss, tokens — did you mean val_loss?)`;
-   * empty when it reported no other metric.
+   * What the trial reported (reports and its `complete` message) instead of the `missing` objectives, e.g.
+   * ` (it reported val_loss, tokens — did you mean val_loss?)`; empty when it reported nothing. The guess is never an
+   * objective it did report (with several objectives, one found is not a misspelling of another).
    */
-  otherMetricsNote(): string {
-    const names = Object.keys(this.seenMetrics)
-    if (names.length === 0) return ''
-    const guess = didYouMean(this.ctx.metricNames[0], names)
+  otherMetricsNote(missing: readonly string[] = [this.ctx.metricNames[0]]): string {
+    const names = Object.keys({ ...this.seenMetrics, ...(this.completeMetrics ?? {}) })
+    if (names.length === 0 || missing.length === 0) return ''
+    const guess = didYouMean(
+      missing[0],
+      names.filter((n) => !this.ctx.metricNames.includes(n)),
+    )
     return ` (it reported ${names.join(', ')}${guess !== undefined ? ` — did you mean ${guess}?` : ''})`
   }
 
