@@ -64,7 +64,7 @@ describe('trial lifecycle', () => {
     const [t] = await study.trials()
     assert.equal(t.systemAttrs.resourceUsed, 3 + 6)
     const cost = computeCost([t], { fullResource: 6 })
-    assert.match(cost.message, /^Used 9 of 6 steps \(saved 0%\)/)
+    assert.match(cost.message, /^Used 9 of 6 steps \(50% more than running every trial once to full fidelity\)/)
     const warnings = events.flatMap((e) => (e.type === 'warning' ? [e.message] : []))
     assert.deepEqual(
       warnings.filter((w) => /without a checkpoint/.test(w)).map((w) => w.slice(0, 60)),
