@@ -9,6 +9,7 @@ import type { Scheduler } from '../core/schedulers/scheduler.ts'
 import { Study } from '../core/study/study.ts'
 import { MemoryStorage } from '../storage/memory/memory-storage.ts'
 import type { RunnerEvent } from './events.ts'
+import { GpuPool } from './gpus.ts'
 import { FIXTURES, isLive, liveGroupMembers, makeStudy, nodeArgv, PYTHON, testRunner } from './testing/harness.ts'
 
 /** Prunes every trial once it reports step >= `at`. */
@@ -144,6 +145,26 @@ describe('runner with real trial processes', () => {
       String(t.systemAttrs.failReason),
       /^the trial exited without reporting wall_seconds \(it reported eval_loss, tokens, wall_secs — did you mean wall_secs\?\); report it /,
     )
+  })
+
+  test('budget.gpu_hours on CPU trials warns once at the start that it will never stop the study', async () => {
+    const warningsOf = async (gpus: GpuPool | undefined) => {
+      const study = await makeStudy()
+      const { runner, events } = testRunner(study, {
+        command: () => nodeArgv('node-trial.ts', '1', '1'),
+        budget: { trials: 1, gpuHours: 1 },
+        ...(gpus !== undefined ? { gpus } : {}),
+      })
+      await runner.run()
+      return events.flatMap((e) => (e.type === 'warning' ? [e.message] : []))
+    }
+    const cpu = await warningsOf(undefined)
+    assert.equal(cpu.filter((w) => /gpu_hours/.test(w)).length, 1, cpu.join('\n'))
+    assert.match(
+      cpu[0],
+      /^budget\.gpu_hours counts GPU time but this run uses no GPU .*use budget\.wall_time or budget\.trials$/,
+    )
+    assert.deepEqual(await warningsOf(new GpuPool([{ index: 0 }], 1)), [])
   })
 
   test('a pruned trial receives the decision and exits by itself', async () => {

@@ -112,6 +112,15 @@ export class Runner {
       concurrency: this.concurrency,
       finishedBefore: before.filter((t) => isFinished(t.state)).length,
     })
+    // GPU time is counted from the GPUs trials hold: CPU trials (gpus: none, no GPU found, gpus_per_trial: 0) hold
+    // none, so the GPU budget would silently never stop the study.
+    if (this.o.budget?.gpuHours !== undefined && this.gpus.perTrial === 0)
+      this.emit({
+        type: 'warning',
+        once: 'gpu-hours-without-gpus',
+        message:
+          'budget.gpu_hours counts GPU time but this run uses no GPU (resources.gpus is none, gpus_per_trial is 0, or nvidia-smi found none); it will never stop the study — use budget.wall_time or budget.trials',
+      })
     const hbTimer = setInterval(() => void this.beat(), (this.o.heartbeatSeconds ?? 10) * 1000)
     let stoppedBy: StopReason = 'done'
     try {
