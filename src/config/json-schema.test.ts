@@ -23,3 +23,12 @@ test('the JSON Schema rejects unknown top-level keys and lists the documented fi
     assert.ok(key in schema.properties, key)
   assert.deepEqual([...schema.required].sort(), ['command', 'name', 'space'])
 })
+
+test('the budget fields say what they count: wall_time per run, trials and gpu_hours the whole study', () => {
+  const budget = (
+    studyJsonSchema() as { properties: Record<string, { properties: Record<string, { description?: string }> }> }
+  ).properties.budget.properties
+  assert.match(budget.wall_time.description ?? '', /^Per run/)
+  assert.match(budget.trials.description ?? '', /whole study/)
+  assert.match(budget.gpu_hours.description ?? '', /whole study/)
+})

@@ -200,11 +200,24 @@ export const studySchema = z.strictObject({
   fidelity: z.strictObject({ data_fraction: z.array(z.number().gt(0).max(1)).min(1) }).optional(),
   budget: z
     .strictObject({
-      trials: z.number().int().min(1).optional(),
-      wall_time: durationSchema.optional(),
-      gpu_hours: z.number().positive().optional(),
+      trials: z.number().int().min(1).optional().meta({
+        description:
+          'Trials in the whole study: every run and worker counts toward it (retries and queued trials that never started do not).',
+      }),
+      wall_time: durationSchema.optional().meta({
+        description:
+          'Per run: each `winnow tune` or `winnow worker` stops after this long (e.g. 8h); running again gets a new wall_time.',
+      }),
+      gpu_hours: z.number().positive().optional().meta({
+        description:
+          'GPU-hours of the whole study (every run and worker; wall × GPUs each trial holds). CPU trials hold none, so it never stops them.',
+      }),
     })
-    .prefault({}),
+    .prefault({})
+    .meta({
+      description:
+        'When to stop: trials and gpu_hours count the whole study across runs; wall_time counts each run on its own.',
+    }),
   resources: z
     .strictObject({
       concurrency: z.number().int().min(1).optional(),
