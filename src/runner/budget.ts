@@ -20,6 +20,20 @@ export function trialsCounted(trials: readonly FrozenTrial[]): number {
   ).length
 }
 
+/**
+ * Queued configurations that never started and are not retries or PBT replacements: the points a finite sampler
+ * (grid, OFAT) queued when the study was created and has not run yet.
+ */
+export function pointsNotRun(trials: readonly FrozenTrial[]): number {
+  return trials.filter(
+    (t) =>
+      t.state === 'WAITING' &&
+      t.startedAt === null &&
+      t.systemAttrs.retryOf === undefined &&
+      t.systemAttrs.pbt === undefined,
+  ).length
+}
+
 export class BudgetTracker {
   constructor(private readonly b: Budget) {}
 

@@ -131,7 +131,7 @@ export function applyEvent(s: ProgressState, e: RunnerEvent, direction: Directio
       s.study = e.study
       s.budget = e.budget
       s.finishedBefore = e.finishedBefore
-      return `winnow: study "${e.study}", ${e.concurrency} at a time${e.finishedBefore > 0 ? `, continuing after ${e.finishedBefore} finished trials` : ''}`
+      return `winnow: study "${e.study}", ${e.concurrency} at a time${e.finishedBefore > 0 ? `, continuing after ${e.finishedBefore} finished trials` : ''}${e.sweep !== undefined ? sweepNote(e.sweep, e.budget.trials) : ''}`
     case 'trials-recovered':
       return e.numbers.length === 1
         ? `recovered trial #${e.numbers[0]} of a dead worker; it resumes from its checkpoint`
@@ -249,4 +249,13 @@ function fmt(v: number): string {
 
 function id(s: string): string {
   return s
+}
+
+/** `, 18 sweep points to run`, and whether the trial budget stops before the last of them. */
+function sweepNote(sweep: { left: number; counted: number }, budget: number | undefined): string {
+  const points = `, ${sweep.left} sweep point${sweep.left === 1 ? '' : 's'} to run`
+  const end = sweep.counted + sweep.left
+  return budget !== undefined && budget < end
+    ? `${points} (the trial budget of ${budget} stops before the end; --trials ${end} runs them all)`
+    : points
 }

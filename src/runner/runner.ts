@@ -5,7 +5,7 @@ import type { Study } from '../core/study/study.ts'
 import type { Trial } from '../core/study/trial.ts'
 import type { FrozenTrial, TrialId } from '../core/trial/frozen-trial.ts'
 import { isFinished } from '../core/trial/trial-state.ts'
-import { BudgetTracker } from './budget.ts'
+import { BudgetTracker, pointsNotRun, trialsCounted } from './budget.ts'
 import type { RunnerEvent, RunSummary, StopReason } from './events.ts'
 import type { Executor } from './executor/executor.ts'
 import { LocalExecutor } from './executor/local-executor.ts'
@@ -111,6 +111,9 @@ export class Runner {
       budget: this.o.budget ?? {},
       concurrency: this.concurrency,
       finishedBefore: before.filter((t) => isFinished(t.state)).length,
+      ...(this.study.sampler.initialQueue !== undefined && pointsNotRun(before) > 0
+        ? { sweep: { left: pointsNotRun(before), counted: trialsCounted(before) } }
+        : {}),
     })
     // GPU time is counted from the GPUs trials hold: CPU trials (gpus: none, no GPU found, gpus_per_trial: 0) hold
     // none, so the GPU budget would silently never stop the study.

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { loadStudyFile, parseStudyFile } from '../../config/index.ts'
 import { UsageError } from '../../core/errors.ts'
-import { trialsCounted } from '../../runner/budget.ts'
+import { pointsNotRun, trialsCounted } from '../../runner/budget.ts'
 import { DEFAULT_STALE_AFTER_SECONDS } from '../../runner/options.ts'
 import { trialsWithoutWorker } from '../../runner/recovery.ts'
 import { requireStudy, studyArgs, usingStorage, withStorageOption } from '../context.ts'
@@ -128,6 +128,12 @@ export async function printResult(result: RunResult, studyArg?: string): Promise
     if (summary.attempts === 0 && summary.stoppedBy === 'trials')
       console.log(
         `Nothing was run: the study already has ${trialsCounted(trials)} trials, which meets its trial budget (budget.trials and --trials count all the study's trials, not this run's). Pass --trials N with N > ${trialsCounted(trials)} to run more.`,
+      )
+    // A grid or OFAT sweep larger than the trial budget: its queued points wait silently ("8 waiting") otherwise.
+    const left = pointsNotRun(trials)
+    if (summary.stoppedBy === 'trials' && study.sampler.initialQueue !== undefined && left > 0)
+      console.log(
+        `${left} sweep point${left === 1 ? '' : 's'} not run yet; run again with --trials ${trialsCounted(trials) + left} to finish the sweep.`,
       )
     const pausedTrials = trials.filter((t) => t.state === 'PAUSED')
     const paused = pausedTrials.length
