@@ -138,6 +138,7 @@ test('Ctrl-C ends the run with exit status 130, SIGTERM with 0, and the same com
   const out = tuner.output()
   assert.equal(code, 130, out)
   assert.match(out, /Stopped: aborted/)
+  assert.match(out, /^Run the same command again to continue\.$/m)
   // A supervisor's SIGTERM (systemd, Kubernetes, scancel) is the same clean stop, and a successful exit.
   const worker = winnowAsync(['tune', 'study.yaml', '-q'], dir)
   await worker.until((o) => /winnow: study/.test(o), 30_000)

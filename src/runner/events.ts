@@ -42,7 +42,12 @@ export type RunnerEvent =
       /** For a finite sampler (grid, OFAT): its queued points not run yet, and the trials counted so far. */
       readonly sweep?: { readonly left: number; readonly counted: number }
     }
-  | { readonly type: 'trials-recovered'; readonly numbers: readonly number[] }
+  | {
+      readonly type: 'trials-recovered'
+      readonly numbers: readonly number[]
+      /** Those of `numbers` that never sent a checkpoint: they start again from scratch. */
+      readonly fromScratch?: readonly number[]
+    }
   | {
       readonly type: 'trial-started'
       readonly number: number

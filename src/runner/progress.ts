@@ -133,9 +133,7 @@ export function applyEvent(s: ProgressState, e: RunnerEvent, direction: Directio
       s.finishedBefore = e.finishedBefore
       return `winnow: study "${e.study}", ${e.concurrency} at a time${e.finishedBefore > 0 ? `, continuing after ${e.finishedBefore} finished trials` : ''}${e.sweep !== undefined ? sweepNote(e.sweep, e.budget.trials) : ''}`
     case 'trials-recovered':
-      return e.numbers.length === 1
-        ? `recovered trial #${e.numbers[0]} of a dead worker; it resumes from its checkpoint`
-        : `recovered trials ${e.numbers.map((n) => `#${n}`).join(', ')} of a dead worker; they resume from their checkpoints`
+      return `recovered ${e.numbers.length === 1 ? 'trial' : 'trials'} ${e.numbers.map((n) => `#${n}`).join(', ')} of a dead worker; ${howTheyResume(e.numbers, e.fromScratch ?? [])}`
     case 'trial-started':
       s.running.add(e.number)
       return undefined
@@ -258,4 +256,18 @@ function sweepNote(sweep: { left: number; counted: number }, budget: number | un
   return budget !== undefined && budget < end
     ? `${points} (the trial budget of ${budget} stops before the end; --trials ${end} runs them all)`
     : points
+}
+
+/**
+ * How re-queued trials go on: "it resumes from its checkpoint", or "it starts again from scratch (no checkpoint)" for
+ * one whose script never sent one — saying it resumes would promise work kept that is lost.
+ */
+export function howTheyResume(numbers: readonly number[], fromScratch: readonly number[]): string {
+  const one = numbers.length === 1
+  if (fromScratch.length === 0) return one ? 'it resumes from its checkpoint' : 'they resume from their checkpoints'
+  if (fromScratch.length >= numbers.length)
+    return `${one ? 'it starts' : 'they start'} again from scratch (no checkpoint)`
+  const list = (ns: readonly number[]) => ns.map((n) => `#${n}`).join(', ')
+  const kept = numbers.filter((n) => !fromScratch.includes(n))
+  return `${list(kept)} ${kept.length === 1 ? 'resumes from its checkpoint' : 'resume from their checkpoints'}, ${list(fromScratch)} ${fromScratch.length === 1 ? 'starts' : 'start'} again from scratch (no checkpoint)`
 }

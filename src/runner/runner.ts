@@ -310,7 +310,11 @@ export class Runner {
     )
     if (requeued.length > 0) {
       this.counts.recovered += requeued.length
-      this.emit({ type: 'trials-recovered', numbers: requeued.map((t) => t.number) })
+      this.emit({
+        type: 'trials-recovered',
+        numbers: requeued.map((t) => t.number),
+        fromScratch: requeued.filter((t) => typeof t.systemAttrs.checkpoint !== 'string').map((t) => t.number),
+      })
     }
   }
 

@@ -277,6 +277,19 @@ describe('progress', () => {
     return { p, text: () => written }
   }
 
+  test('recovered trials resume from their checkpoint, or start again from scratch when they sent none', () => {
+    const { p, text } = plainProgress({})
+    p.onEvent({ type: 'trials-recovered', numbers: [0], fromScratch: [0] })
+    p.onEvent({ type: 'trials-recovered', numbers: [1], fromScratch: [] })
+    p.onEvent({ type: 'trials-recovered', numbers: [2, 3, 4], fromScratch: [3] })
+    assert.match(text(), /recovered trial #0 of a dead worker; it starts again from scratch \(no checkpoint\)/)
+    assert.match(text(), /recovered trial #1 of a dead worker; it resumes from its checkpoint/)
+    assert.match(
+      text(),
+      /recovered trials #2, #3, #4 of a dead worker; #2, #4 resume from their checkpoints, #3 starts again from scratch \(no checkpoint\)$/m,
+    )
+  })
+
   test("another worker's completed trials set the best and the baseline; the same trial is news once", () => {
     const { p, text } = plainProgress({})
     p.onEvent({ type: 'run-started', study: 's', budget: {}, concurrency: 1, finishedBefore: 0 })

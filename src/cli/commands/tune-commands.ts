@@ -3,6 +3,7 @@ import { loadStudyFile, parseStudyFile } from '../../config/index.ts'
 import { UsageError } from '../../core/errors.ts'
 import { pointsNotRun, trialsCounted } from '../../runner/budget.ts'
 import { DEFAULT_STALE_AFTER_SECONDS } from '../../runner/options.ts'
+import { howTheyResume } from '../../runner/progress.ts'
 import { trialsWithoutWorker } from '../../runner/recovery.ts'
 import { requireStudy, studyArgs, usingStorage, withStorageOption } from '../context.ts'
 import { formatDuration } from '../format.ts'
@@ -86,7 +87,10 @@ export function registerTuneCommands(program: Command): void {
       const orphaned = trialsWithoutWorker(trials, DEFAULT_STALE_AFTER_SECONDS * 1000)
       if (orphaned.length > 0)
         console.log(
-          `${orphaned.length === 1 ? `Running trial #${orphaned[0].number} has` : `Running trials ${orphaned.map((t) => `#${t.number}`).join(', ')} have`} no live worker (it died or stopped sending heartbeats): \`winnow tune\` with the study file, or \`winnow worker\`, re-queues ${orphaned.length === 1 ? 'it and resumes it from its checkpoint' : 'them and resumes them from their checkpoints'}.`,
+          `${orphaned.length === 1 ? `Running trial #${orphaned[0].number} has` : `Running trials ${orphaned.map((t) => `#${t.number}`).join(', ')} have`} no live worker (it died or stopped sending heartbeats): \`winnow tune\` with the study file, or \`winnow worker\`, re-queues ${orphaned.length === 1 ? 'it' : 'them'}; ${howTheyResume(
+            orphaned.map((t) => t.number),
+            orphaned.filter((t) => typeof t.systemAttrs.checkpoint !== 'string').map((t) => t.number),
+          )}.`,
         )
     }),
   )
@@ -149,6 +153,8 @@ export async function printResult(result: RunResult, studyArg?: string): Promise
         `${paused} trial${paused === 1 ? ' is' : 's are'} paused at a rung ${kept}: the best are resumed as more trials reach their rung. To go on, raise the trial budget (budget.trials, or --trials N with N > ${trialsCounted(trials)}) and run the same command again.`,
       )
     console.log(`Storage: ${result.storage.url}`)
+    // Ctrl-C ended and re-queued the running trials; the one thing to know is how to go on.
+    if (result.stoppedBy === 'SIGINT') console.log('Run the same command again to continue.')
   } finally {
     await result.storage.close()
   }
