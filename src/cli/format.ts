@@ -22,8 +22,10 @@ export function formatParams(p: ParamValues): string {
 /** A signed percentage such as `+31.2 %` (better) coloured green, worse red. */
 export function formatGain(g: number | undefined): string {
   if (g === undefined) return '-'
-  const s = `${g >= 0 ? '+' : ''}${(g * 100).toFixed(1)} %`
-  return g > 0 ? pc.green(s) : g < 0 ? pc.red(s) : s
+  // Rounded first: a gain of -0 or -0.00001 is no loss, and must not print as "-0.0 %".
+  const pct = Number((g * 100).toFixed(1))
+  const s = `${pct >= 0 ? '+' : ''}${pct.toFixed(1)} %`
+  return pct > 0 ? pc.green(s) : pct < 0 ? pc.red(s) : s
 }
 
 /** Renders rows as an aligned plain-text table. */
