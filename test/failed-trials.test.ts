@@ -127,6 +127,38 @@ test('trials --limit keeps the gain over the baseline when the baseline row is n
   assert.match(r.stdout, /#3\s+COMPLETE\s+\S+\s+[+-]\d+(\.\d+)? %/)
 })
 
+test('trials --sort value lists the best first (by the study direction); with --limit, the best n', () => {
+  const dir = tempDir('winnow-failed-')
+  writeNodeStudy(dir, { name: 'sorted', trials: 5, concurrency: 1, steps: 2, sleepMs: 1 })
+  assert.equal(winnow(['tune', 'study.yaml', '-q'], dir).code, 0)
+  const rows = (args: string[]) => {
+    const r = winnow(['trials', 'sorted', ...args], dir)
+    assert.equal(r.code, 0, r.stderr)
+    return r.stdout
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => ({ number: Number(/^#(\d+)/.exec(line)?.[1]), value: Number(line.split(/\s{2,}/)[2]) }))
+  }
+  const byNumber = rows([])
+  assert.deepEqual(
+    byNumber.map((r) => r.number),
+    [0, 1, 2, 3, 4],
+  )
+  const byValue = rows(['--sort', 'value'])
+  assert.deepEqual(
+    byValue.map((r) => r.value),
+    byNumber.map((r) => r.value).sort((a, b) => a - b),
+    'eval_loss is minimized: lowest first',
+  )
+  const best = JSON.parse(winnow(['best', 'sorted', '--json'], dir).stdout)[0].number
+  assert.deepEqual(
+    rows(['--sort', 'value', '--limit', '1']).map((r) => r.number),
+    [best],
+  )
+  assert.match(winnow(['trials', '--help'], dir).stdout, /several objectives, by the first one/)
+})
+
 test('Ctrl-C ends the run with exit status 130, SIGTERM with 0, and the same command continues it', async () => {
   const dir = tempDir('winnow-failed-')
   writeNodeStudy(dir, { name: 'int', trials: 3, concurrency: 1, steps: 30, sleepMs: 60 })

@@ -4,7 +4,7 @@ import { findBaseline, gainOver } from '../../core/analysis/baseline.ts'
 import { bestTrial, isInfeasibleResult, noBestReason, paretoFront } from '../../core/analysis/pareto.ts'
 import type { ParamValue } from '../../core/distributions/distribution.ts'
 import { UsageError } from '../../core/errors.ts'
-import { type FrozenTrial, reasonOf } from '../../core/trial/frozen-trial.ts'
+import { type FrozenTrial, reasonOf, sortTrials } from '../../core/trial/frozen-trial.ts'
 import { TRIAL_STATES, type TrialState } from '../../core/trial/trial-state.ts'
 import { trialsToCsv, trialsToJson } from '../../report/export.ts'
 import { shorten } from '../../report/format.ts'
@@ -47,32 +47,50 @@ export function registerStudyCommands(program: Command): void {
       `only trials in this state (${TRIAL_STATES.join(', ')}, or INFEASIBLE: complete but breaking a constraint; any case)`,
       parseState,
     )
-    .option('--limit <n>', 'show only the last n trials', (v) => positiveInt(v, '--limit'))
+    .addOption(
+      new Option(
+        '--sort <order>',
+        'number: in trial order; value: best first by the objective (with several objectives, by the first one; trials without a value last)',
+      )
+        .choices(['number', 'value'])
+        .default('number'),
+    )
+    .option('--limit <n>', 'show only the last n trials (with --sort value: the best n)', (v) =>
+      positiveInt(v, '--limit'),
+    )
     .option('--logs', "print the stored log tail of each failed trial shown (its output's last lines)")
-    .action(async (name: string, opts: StorageOpts & { state?: ShownState; limit?: number; logs?: boolean }) =>
-      usingStorage(opts.storage, async (storage) => {
-        const info = await requireStudy(storage, name)
-        const all = (await storage.listTrials(info.id)).trials
-        // The baseline is looked up among all trials, so "vs baseline" is filled when its row is filtered out.
-        const baseline = findBaseline(all)
-        const shown = (t: FrozenTrial) => (opts.state === 'INFEASIBLE' ? isInfeasibleResult(t) : t.state === opts.state)
-        let trials = opts.state ? all.filter(shown) : all
-        if (opts.limit) trials = trials.slice(-opts.limit)
-        const rows = trials.map((t) => [
-          `#${t.number}${t === baseline ? ' (baseline)' : ''}`,
-          t.state,
-          t.values ? t.values.map(formatNumber).join(', ') : lastValue(t),
-          t.values && baseline?.values && info.directions.length === 1
-            ? formatGain(gainOver(baseline.values[0], t.values[0], info.directions[0]))
-            : '-',
-          formatParams(shownParams(t)),
-          shorten((reasonOf(t) ?? '').replace(/\s+/g, ' '), 100),
-        ])
-        console.log(
-          table(['trial', 'state', info.metricNames.join(', '), 'vs baseline', 'params', 'why it ended'], rows),
-        )
-        if (opts.logs) printLogTails(trials)
-      }),
+    .action(
+      async (
+        name: string,
+        opts: StorageOpts & { state?: ShownState; sort: 'number' | 'value'; limit?: number; logs?: boolean },
+      ) =>
+        usingStorage(opts.storage, async (storage) => {
+          const info = await requireStudy(storage, name)
+          const all = (await storage.listTrials(info.id)).trials
+          // The baseline is looked up among all trials, so "vs baseline" is filled when its row is filtered out.
+          const baseline = findBaseline(all)
+          const shown = (t: FrozenTrial) =>
+            opts.state === 'INFEASIBLE' ? isInfeasibleResult(t) : t.state === opts.state
+          let trials = opts.state ? all.filter(shown) : all
+          if (opts.sort === 'value') {
+            trials = sortTrials(trials, 'value', info.directions[0] === 'minimize' ? 'asc' : 'desc')
+            if (opts.limit) trials = trials.slice(0, opts.limit)
+          } else if (opts.limit) trials = trials.slice(-opts.limit)
+          const rows = trials.map((t) => [
+            `#${t.number}${t === baseline ? ' (baseline)' : ''}`,
+            t.state,
+            t.values ? t.values.map(formatNumber).join(', ') : lastValue(t),
+            t.values && baseline?.values && info.directions.length === 1
+              ? formatGain(gainOver(baseline.values[0], t.values[0], info.directions[0]))
+              : '-',
+            formatParams(shownParams(t)),
+            shorten((reasonOf(t) ?? '').replace(/\s+/g, ' '), 100),
+          ])
+          console.log(
+            table(['trial', 'state', info.metricNames.join(', '), 'vs baseline', 'params', 'why it ended'], rows),
+          )
+          if (opts.logs) printLogTails(trials)
+        }),
     )
 
   withStorageOption(program.command('best <study>').description('show the best trial (or the Pareto front)'))

@@ -63,6 +63,27 @@ export function intermediateAt(t: FrozenTrial, step: number): number | undefined
   return undefined
 }
 
+/**
+ * Trials ordered by number or by their first objective's value, ascending or descending (best first is `asc` when
+ * minimizing); trials without a value come last either way, in number order. The dashboard's trials table and
+ * `winnow trials --sort` share it, so both list the same order.
+ */
+export function sortTrials(
+  trials: readonly FrozenTrial[],
+  sort: 'number' | 'value',
+  dir: 'asc' | 'desc',
+): FrozenTrial[] {
+  const sign = dir === 'asc' ? 1 : -1
+  const sorted = [...trials]
+  if (sort === 'number') return sorted.sort((a, b) => sign * (a.number - b.number))
+  return sorted.sort((a, b) => {
+    const x = a.values?.[0]
+    const y = b.values?.[0]
+    if (x === undefined || y === undefined) return x === y ? a.number - b.number : x === undefined ? 1 : -1
+    return sign * (x - y) || a.number - b.number
+  })
+}
+
 /** A human label for messages: `#12 of study "lora"`. */
 export function trialLabel(t: Pick<FrozenTrial, 'number'>, studyName?: string): string {
   return studyName === undefined ? `#${t.number}` : `#${t.number} of study "${studyName}"`

@@ -1,6 +1,6 @@
 import { UsageError } from '../../core/errors.ts'
 import type { Direction, FrozenTrial } from '../../core/trial/frozen-trial.ts'
-import { reasonOf } from '../../core/trial/frozen-trial.ts'
+import { reasonOf, sortTrials } from '../../core/trial/frozen-trial.ts'
 import { escapeHtml as h } from '../../report/escape.ts'
 import { hoursText, num } from '../../report/format.ts'
 import type { TrialOrder } from '../query.ts'
@@ -33,16 +33,7 @@ export function pageOfTrials(
   perPage = TRIALS_PER_PAGE,
 ): TrialsPage {
   const dir = order.dir ?? (order.sort === 'number' ? 'desc' : direction === 'minimize' ? 'asc' : 'desc')
-  const sign = dir === 'asc' ? 1 : -1
-  const sorted = [...trials]
-  if (order.sort === 'number') sorted.sort((a, b) => sign * (a.number - b.number))
-  else
-    sorted.sort((a, b) => {
-      const x = a.values?.[0]
-      const y = b.values?.[0]
-      if (x === undefined || y === undefined) return x === y ? a.number - b.number : x === undefined ? 1 : -1
-      return sign * (x - y) || a.number - b.number
-    })
+  const sorted = sortTrials(trials, order.sort, dir)
   const pages = Math.max(1, Math.ceil(sorted.length / perPage))
   if (page > pages)
     throw new UsageError(
