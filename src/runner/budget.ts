@@ -22,7 +22,7 @@ export function trialsCounted(trials: readonly FrozenTrial[]): number {
 
 /**
  * Queued configurations that never started and are not retries or PBT replacements: the points a finite sampler
- * (grid, OFAT) queued when the study was created and has not run yet.
+ * (grid, OFAT) queued and has not run yet.
  */
 export function pointsNotRun(trials: readonly FrozenTrial[]): number {
   return trials.filter(

@@ -111,7 +111,7 @@ export class Runner {
       budget: this.o.budget ?? {},
       concurrency: this.concurrency,
       finishedBefore: before.filter((t) => isFinished(t.state)).length,
-      ...(this.study.sampler.initialQueue !== undefined && pointsNotRun(before) > 0
+      ...(this.study.sampler.pointsToQueue !== undefined && pointsNotRun(before) > 0
         ? { sweep: { left: pointsNotRun(before), counted: trialsCounted(before) } }
         : {}),
     })

@@ -135,7 +135,7 @@ export async function printResult(result: RunResult, studyArg?: string): Promise
       )
     // A grid or OFAT sweep larger than the trial budget: its queued points wait silently ("8 waiting") otherwise.
     const left = pointsNotRun(trials)
-    if (summary.stoppedBy === 'trials' && study.sampler.initialQueue !== undefined && left > 0)
+    if (summary.stoppedBy === 'trials' && study.sampler.pointsToQueue !== undefined && left > 0)
       console.log(
         `${left} sweep point${left === 1 ? '' : 's'} not run yet; run again with --trials ${trialsCounted(trials) + left} to finish the sweep.`,
       )
