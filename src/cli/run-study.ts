@@ -94,6 +94,7 @@ export async function runStudyFile(config: StudyConfig, o: RunOverrides = {}): P
       scheduler: strategies.scheduler,
       seed,
       loadIfExists: true,
+      queueMissingPoints: !joining,
       // On load, a baseline re-queues one that failed: only the user's own `tune` (who fixed the setup) does that;
       // workers joining the study leave it to that run.
       ...(config.baseline !== undefined && !(joining && existing !== undefined) ? { baseline: config.baseline } : {}),

@@ -181,7 +181,12 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
         retryOf: a.trial.number,
         // The first trial of the chain: schedulers that group trials by number (Hyperband's brackets) keep a retry
         // with the trial it continues.
-        retryRoot: typeof prev.retryRoot === 'number' ? prev.retryRoot : a.trial.number,
+        retryRoot:
+          typeof prev.retryRoot === 'number'
+            ? prev.retryRoot
+            : typeof prev.retryOf === 'number'
+              ? prev.retryOf
+              : a.trial.number,
         retryCount: retryCount + 1,
         ...(key !== undefined ? { retryReason: key } : {}),
         ...(a.frozen.systemAttrs.baseline === true ? { baseline: true } : {}),

@@ -17,10 +17,10 @@ test('a grid study created elsewhere (as `winnow focus` does) gets its points qu
   const storage = new MemoryStorage()
   await storage.createStudy({ name: 'g', directions: ['minimize'], metricNames: ['value'] })
   const grid = new GridSampler({ grid: { lr: [1e-4, 1e-3], r: [8, 16] } })
-  const s = await Study.create({ storage, name: 'g', sampler: grid, loadIfExists: true })
+  const s = await Study.create({ storage, name: 'g', sampler: grid, loadIfExists: true, queueMissingPoints: true })
   assert.equal((await queued(s)).length, 4)
   // Loading again queues nothing more.
-  const again = await Study.create({ storage, name: 'g', sampler: grid, loadIfExists: true })
+  const again = await Study.create({ storage, name: 'g', sampler: grid, loadIfExists: true, queueMissingPoints: true })
   assert.equal((await queued(again)).length, 4)
 })
 
@@ -29,7 +29,7 @@ test('a continued grid study whose space grew queues only the new points', async
   const s = await Study.create({ storage, name: 'g', sampler: new GridSampler({ grid: { lr: [1e-3], r: [8, 16] } }) })
   for (let i = 0; i < 2; i++) await s.tell(await s.ask(space), i)
   const grown = new GridSampler({ grid: { lr: [1e-3], r: [8, 16, 32] } })
-  const s2 = await Study.create({ storage, name: 'g', sampler: grown, loadIfExists: true })
+  const s2 = await Study.create({ storage, name: 'g', sampler: grown, loadIfExists: true, queueMissingPoints: true })
   assert.deepEqual(await queued(s2), [{ lr: 1e-3, r: 32 }])
   const t = await s2.ask({
     lr: { kind: 'float', low: 1e-5, high: 1e-1, log: true },
@@ -57,11 +57,31 @@ test('an OFAT sweep made for a focused study is queued around its baseline', asy
   await storage.createStudy({ name: 'o', directions: ['minimize'], metricNames: ['value'] })
   const baseline = { lr: 1e-3, r: 16 }
   const ofat = new OfatSampler({ space, baseline, levels: 3, includeBaseline: false })
-  const s = await Study.create({ storage, name: 'o', sampler: ofat, baseline, loadIfExists: true })
+  const s = await Study.create({
+    storage,
+    name: 'o',
+    sampler: ofat,
+    baseline,
+    loadIfExists: true,
+    queueMissingPoints: true,
+  })
   // Loaded (not created): the baseline is the caller's to queue (winnow tune does); the sweep points are queued.
   assert.deepEqual(await queued(s), [
     { lr: 1e-5, r: 16 },
     { lr: 1e-1, r: 16 },
     { lr: 1e-3, r: 8 },
   ])
+})
+
+test('without queueMissingPoints a load queues nothing (a joining worker); a withdrawn point is queued again', async () => {
+  const storage = new MemoryStorage()
+  await storage.createStudy({ name: 'g', directions: ['minimize'], metricNames: ['value'] })
+  const grid = new GridSampler({ grid: { lr: [1e-4, 1e-3] } })
+  const worker = await Study.create({ storage, name: 'g', sampler: grid, loadIfExists: true })
+  assert.equal((await queued(worker)).length, 0)
+  const setUp = await Study.create({ storage, name: 'g', sampler: grid, loadIfExists: true, queueMissingPoints: true })
+  const [first] = await setUp.trials()
+  await storage.setTrialState(first.id, 'PRUNED', { expectedState: 'WAITING', systemAttrs: { notRun: true } })
+  const again = await Study.create({ storage, name: 'g', sampler: grid, loadIfExists: true, queueMissingPoints: true })
+  assert.deepEqual(await queued(again), [{ lr: 1e-3 }, { lr: 1e-4 }], 'the withdrawn 1e-4 point is queued again')
 })

@@ -35,6 +35,12 @@ export interface CreateStudyOptions {
    * joining a study that another one set up (a worker) should leave it out, so it re-queues nothing.
    */
   readonly baseline?: ParamValues
+  /**
+   * With `loadIfExists`: queue the points of a finite sampler (grid, sweep) the loaded study lacks — a study
+   * `winnow focus` made, or one whose space grew. Only for the process that sets the study up (`winnow tune` does,
+   * workers do not): two processes doing it at the same moment could queue a point twice. @default false
+   */
+  readonly queueMissingPoints?: boolean
   readonly userAttrs?: Readonly<Record<string, Json>>
   readonly systemAttrs?: Readonly<Record<string, Json>>
 }
@@ -73,6 +79,7 @@ export const CREATE_OPTION_NAMES = {
   seed: true,
   loadIfExists: true,
   baseline: true,
+  queueMissingPoints: true,
   userAttrs: true,
   systemAttrs: true,
 } satisfies OptionNames<CreateStudyOptions>

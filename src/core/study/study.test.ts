@@ -108,6 +108,22 @@ describe('Study', () => {
     assert.equal((await study.trials())[0].state, 'PRUNED')
   })
 
+  test('tell(number) writes what the asked trial suggested; a queued trial cannot be told', async () => {
+    const storage = new MemoryStorage()
+    const study = await Study.create({ storage, name: 's', seed: 1 })
+    const t = await study.ask()
+    const x = t.suggestFloat('x', 0, 1)
+    await study.tell(t.number, x)
+    const [done] = await study.trials()
+    assert.deepEqual(done.params, { x }, 'the buffered suggestion is stored')
+    await study.enqueue({ x: 0.5 })
+    await assert.rejects(
+      study.tell(1, undefined, { state: 'PRUNED' }),
+      /Trial #1 of study "s" is queued and has not run/,
+    )
+    assert.equal((await study.trials())[1].state, 'WAITING')
+  })
+
   test('loading a study whose baseline failed queues the given baseline again (once), as `winnow tune` does', async () => {
     const storage = new MemoryStorage()
     const objective = (t: Trial) => t.suggestFloat('lr', 1e-5, 1e-2, { log: true })

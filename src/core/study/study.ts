@@ -1,6 +1,6 @@
 import { bestTrial, isInfeasibleResult, paretoFront } from '../analysis/pareto.ts'
 import type { Distribution, ParamValues, SearchSpace } from '../distributions/distribution.ts'
-import { SamplerExhaustedError, StudyNotFoundError, WinnowError } from '../errors.ts'
+import { SamplerExhaustedError, StudyNotFoundError, TrialStateError, WinnowError } from '../errors.ts'
 import type { Json } from '../json.ts'
 import { checkOptionNames } from '../option-names.ts'
 import { createRng, deriveSeed } from '../rng.ts'
@@ -35,6 +35,8 @@ export class Study implements TrialHost {
   readonly sampler: Sampler
   readonly scheduler: Scheduler
   private readonly cache: TrialCache
+  /** Trials asked in this process and not told yet, by number (see `tell`). */
+  readonly #asked = new Map<number, Trial>()
 
   private constructor(
     readonly storage: Storage,
@@ -81,11 +83,10 @@ export class Study implements TrialHost {
       if (created) await s.enqueue(baseline, { baseline: true })
       else await s.requeueFailedBaseline(baseline)
     }
-    // A finite sampler's points (grid, sweep) that no trial carries: all of them for a new study (or one
-    // `winnow focus` created), the new ones when a continued study's space grew. Not safe against two processes
-    // loading such a study in the same instant (a point could be queued twice); creation itself is.
-    if (opts.sampler?.pointsToQueue !== undefined)
-      for (const params of opts.sampler.pointsToQueue(await s.trials())) await s.enqueue(params)
+    // A finite sampler's points (grid, sweep) that no trial carries: all of them for a new study; on load, when the
+    // caller set the study up (`queueMissingPoints`), those of a study `winnow focus` made or whose space grew.
+    if (opts.sampler?.pointsToQueue !== undefined && (created || opts.queueMissingPoints === true))
+      for (const params of opts.sampler.pointsToQueue(await s.sampled())) await s.enqueue(params)
     return s
   }
 
@@ -129,7 +130,7 @@ export class Study implements TrialHost {
    */
   async ask(space?: SearchSpace, opts: { readonly declared?: SearchSpace } = {}): Promise<Trial> {
     let frozen = await this.storage.claimWaitingTrial(this.id)
-    const history = (await this.cache.refresh()).filter((t) => t.id !== frozen?.id)
+    const history = (await this.sampled()).filter((t) => t.id !== frozen?.id)
     if (frozen === undefined) {
       if (this.sampler.isExhausted?.(history))
         throw new SamplerExhaustedError(
@@ -155,6 +156,7 @@ export class Study implements TrialHost {
     // Written at once so other workers see the sampler's tags (e.g. CMA-ES generations) while the trial runs.
     if (samplerAttrs !== undefined) await this.storage.setTrialAttrs(frozen.id, 'system', samplerAttrs)
     const trial = new Trial(this, ctx, fixed, free, relativeParams)
+    this.#asked.set(trial.number, trial)
     if (space !== undefined) {
       for (const [name, d] of Object.entries(space)) trial.suggest(name, d)
       await trial.flush()
@@ -169,12 +171,19 @@ export class Study implements TrialHost {
    */
   async tell(trial: Trial | number, values?: ObjectiveResult, opts: TellOptions = {}): Promise<FrozenTrial> {
     checkOptionNames('tell()', opts, TELL_OPTION_NAMES)
-    const frozen = trial instanceof Trial ? trial.frozen : await this.trialByNumber(trial)
+    // A number asked in this process is its live Trial: its buffered suggestions are written (Optuna's
+    // tell(number) after suggest_* must not store a trial without parameters).
+    const live = trial instanceof Trial ? trial : this.#asked.get(trial)
+    const frozen = live !== undefined ? live.frozen : await this.trialByNumber(trial as number)
+    if (live === undefined && frozen.state === 'WAITING')
+      throw new TrialStateError(
+        `Trial #${frozen.number} of study "${this.name}" is queued and has not run; tell() finishes a trial that ask() returned.`,
+      )
     const id = frozen.id
     const label = `#${frozen.number}`
     const studyId = frozen.studyId
     checkTell(this.info, { label, studyId, state: opts.state ?? 'COMPLETE', values, constraints: opts.constraints })
-    if (trial instanceof Trial) await trial.flush()
+    if (live !== undefined) await live.flush()
     let state: FinishedState = opts.state ?? 'COMPLETE'
     const systemAttrs: Record<string, Json> = { ...opts.systemAttrs }
     if (opts.constraints !== undefined) {
@@ -197,8 +206,15 @@ export class Study implements TrialHost {
         vals = undefined
       }
     }
-    const finished = await this.storage.setTrialState(id, state, { values: vals, systemAttrs })
-    if (trial instanceof Trial) trial.markTold()
+    // An asked trial is RUNNING: one re-queued meanwhile (a dead worker's, recovered) must not be finished from
+    // the queue (WAITING → PRUNED is for withdrawing unrun configurations only).
+    const expectedState =
+      state === 'PRUNED' && frozen.state === 'RUNNING' ? ({ expectedState: 'RUNNING' } as const) : {}
+    const finished = await this.storage.setTrialState(id, state, { values: vals, systemAttrs, ...expectedState })
+    if (live !== undefined) {
+      live.markTold()
+      this.#asked.delete(live.number)
+    }
     this.cache.put(finished)
     if (this.sampler.afterTrial) {
       const history = await this.cache.refresh()
@@ -208,6 +224,15 @@ export class Study implements TrialHost {
       )
     }
     return finished
+  }
+
+  /**
+   * The trials samplers and schedulers learn from: all but queued configurations withdrawn unrun (`notRun`, see
+   * cli/withdraw-queued.ts) — PRUNED without parameters, they would empty TPE's joint space and count as a pruned
+   * observation, and a withdrawn sweep point must be queued again if the space grows back.
+   */
+  private async sampled(): Promise<readonly FrozenTrial[]> {
+    return (await this.cache.refresh()).filter((t) => t.systemAttrs.notRun !== true)
   }
 
   /** The trial numbered `n` in this study; a clear error for a number it does not have (e.g. a storage id). */
@@ -326,7 +351,7 @@ export class Study implements TrialHost {
    * one that reported well and then crashed held the top of its rung and got every later trial pruned).
    */
   async schedulingContext(): Promise<SchedulingContext> {
-    const history = (await this.cache.refresh()).filter((t) => t.state !== 'FAIL' && !isInfeasibleResult(t))
+    const history = (await this.sampled()).filter((t) => t.state !== 'FAIL' && !isInfeasibleResult(t))
     return { study: this.info, history }
   }
 
