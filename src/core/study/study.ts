@@ -35,8 +35,11 @@ export class Study implements TrialHost {
   readonly sampler: Sampler
   readonly scheduler: Scheduler
   private readonly cache: TrialCache
-  /** Trials asked in this process and not told yet, by number (see `tell`). */
-  readonly #asked = new Map<number, Trial>()
+  /**
+   * Trials asked in this process and not told yet, by number (see `tell`). Weak: the runner never tells a trial it
+   * pauses or re-queues, and each Trial holds the history it was asked with.
+   */
+  readonly #asked = new Map<number, WeakRef<Trial>>()
 
   private constructor(
     readonly storage: Storage,
@@ -156,7 +159,7 @@ export class Study implements TrialHost {
     // Written at once so other workers see the sampler's tags (e.g. CMA-ES generations) while the trial runs.
     if (samplerAttrs !== undefined) await this.storage.setTrialAttrs(frozen.id, 'system', samplerAttrs)
     const trial = new Trial(this, ctx, fixed, free, relativeParams)
-    this.#asked.set(trial.number, trial)
+    this.#asked.set(trial.number, new WeakRef(trial))
     if (space !== undefined) {
       for (const [name, d] of Object.entries(space)) trial.suggest(name, d)
       await trial.flush()
@@ -173,7 +176,7 @@ export class Study implements TrialHost {
     checkOptionNames('tell()', opts, TELL_OPTION_NAMES)
     // A number asked in this process is its live Trial: its buffered suggestions are written (Optuna's
     // tell(number) after suggest_* must not store a trial without parameters).
-    const live = trial instanceof Trial ? trial : this.#asked.get(trial)
+    const live = trial instanceof Trial ? trial : this.#asked.get(trial)?.deref()
     const frozen = live !== undefined ? live.frozen : await this.trialByNumber(trial as number)
     if (live === undefined && frozen.state === 'WAITING')
       throw new TrialStateError(
