@@ -183,6 +183,29 @@ test('Ctrl-C ends the run with exit status 130, SIGTERM with 0, and the same com
   assert.match(again.stdout, /3 trials — 3 complete/)
 })
 
+test('a second Ctrl-C kills a trial that ignores SIGTERM at once and still re-queues it', async () => {
+  const dir = tempDir('winnow-failed-')
+  // The trial ignores SIGTERM: the first Ctrl-C would wait out the 30 s grace period.
+  writeScriptStudy(dir, {
+    name: 'stubborn',
+    script: 'process.on("SIGTERM", () => 0); console.log("started"); setInterval(() => 0, 1000)',
+    fields: 'metrics_from: {stdout_pattern: "loss=(?<loss>[0-9.eE+-]+)"}\nbudget: {trials: 2}',
+  })
+  const tuner = winnowAsync(['tune', 'study.yaml'], dir)
+  await tuner.until((out) => /winnow: study/.test(out), 30_000)
+  await new Promise((r) => setTimeout(r, 1000))
+  const t0 = Date.now()
+  tuner.child.kill('SIGINT')
+  await new Promise((r) => setTimeout(r, 500))
+  tuner.child.kill('SIGINT')
+  const code = await tuner.exited()
+  assert.equal(code, 130, tuner.output())
+  assert.ok(Date.now() - t0 < 15_000, `stopped in ${Date.now() - t0} ms, not after the 30 s grace period`)
+  assert.match(tuner.output(), /second Ctrl-C: killing the running trials now; they are re-queued/)
+  const status = winnow(['status', 'study.yaml'], dir)
+  assert.match(status.stdout, /0 running, 1 waiting/, status.stdout)
+})
+
 test('a baseline that failed (a broken setup, since fixed) is run again when the study continues', () => {
   const dir = tempDir('winnow-failed-')
   // Every trial fails until the file "ready" exists: the setup is broken, then fixed.

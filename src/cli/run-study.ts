@@ -111,9 +111,22 @@ export async function runStudyFile(config: StudyConfig, o: RunOverrides = {}): P
 
     const controller = new AbortController()
     const stop = (why: StopCause) => controller.abort(why)
-    const onInt = () => stop('SIGINT')
+    let runner: Runner | undefined
+    let interrupts = 0
+    // Ctrl-C stops gracefully (trials save and are re-queued); a second one kills the running trials at once (still
+    // re-queued, from their last checkpoint); a third quits on the spot (the next run recovers what was running).
+    const onInt = () => {
+      interrupts++
+      if (interrupts === 1) stop('SIGINT')
+      else if (interrupts === 2) {
+        ;(o.stream ?? process.stdout).write(
+          'winnow: second Ctrl-C: killing the running trials now; they are re-queued. Ctrl-C again quits at once.\n',
+        )
+        runner?.hurry()
+      } else process.exit(130)
+    }
     const onTerm = () => stop('SIGTERM')
-    process.once('SIGINT', onInt)
+    process.on('SIGINT', onInt)
     process.once('SIGTERM', onTerm)
     activeRuns.add(stop)
     const progress = createProgress({
@@ -134,7 +147,7 @@ export async function runStudyFile(config: StudyConfig, o: RunOverrides = {}): P
             message: `withdrew ${withdrawn.length} queued trial(s) the study's current space no longer allows (${withdrawn.map((t) => `#${t.number}`).join(', ')}); they are recorded as pruned, not run (see \`winnow trials --state pruned\`)`,
           })
       }
-      const runner = new Runner(runnerOptions(config, study, o, progress.onEvent, controller.signal))
+      runner = new Runner(runnerOptions(config, study, o, progress.onEvent, controller.signal))
       const summary = await runner.run()
       const stoppedBy = controller.signal.aborted ? (controller.signal.reason as StopCause) : undefined
       const trialBudget = o.trials ?? config.budget.trials

@@ -174,6 +174,15 @@ export class Runner {
     return summary
   }
 
+  /**
+   * Once the run is stopping (abort), ends the running trials now (SIGKILL to their process groups) instead of
+   * waiting for them to save and exit; they are still re-queued (or failed) as on any interrupt. For a second Ctrl-C.
+   */
+  hurry(): void {
+    if (!this.o.signal?.aborted) return
+    for (const { attempt } of this.running.values()) attempt.handle?.signal('SIGKILL')
+  }
+
   private stopReason(t0: number, trials: readonly FrozenTrial[]): StopReason | undefined {
     if (this.o.signal?.aborted) return 'aborted'
     if (this.failFast.reason() !== undefined) return 'failing'
