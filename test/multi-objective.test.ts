@@ -29,6 +29,13 @@ test('status of a two-objective study shows the baseline and the same Pareto fro
   assert.equal(front, best.length)
   assert.ok(front >= 1 && front < 8, `points with x > 1 are dominated by x = 1: front ${front} of 8`)
   for (const t of best.slice(0, 10)) assert.match(status, new RegExp(`^ {2}#${t.number}: loss `, 'm'))
+  // Each front trial and each row of `trials` against the baseline, one gain per objective: with loss = (x − 1)²
+  // and cost = x², a gain in one is paid in the other (x on [0, 1]).
+  const other = best.find((t) => t.number !== 0)
+  if (other !== undefined)
+    assert.match(status, new RegExp(`#${other.number}: .* — vs baseline: loss [+-]\\d+\\.\\d %, cost [+-]\\d+\\.\\d %`))
+  const rows = winnow(['trials', 'mo'], dir).stdout.split('\n')
+  assert.match(rows[1], /^#0 \(baseline\) +COMPLETE +0\.25, 0\.25 +\+0\.0 %, \+0\.0 %/)
 })
 
 test('with constraints the Pareto front holds feasible trials only; none feasible is said in plain words', () => {

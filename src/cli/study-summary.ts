@@ -110,7 +110,12 @@ function paretoLines(
   lines.push(
     `Pareto front: ${front.length} trial${front.length === 1 ? '' : 's'} no other ${constrained ? 'feasible ' : ''}trial beats on every objective`,
   )
-  for (const t of front.slice(0, 10)) lines.push(`  #${t.number}: ${values(t)}`)
+  // Each front trial against the baseline, objective by objective (a trade-off reads as one gain and one loss).
+  const gains = (t: FrozenTrial) =>
+    baseline?.values && t.number !== baseline.number
+      ? `  — vs baseline: ${info.metricNames.map((m, i) => `${m} ${formatGain(gainOver(baseline.values![i], t.values![i], info.directions[i]))}`).join(', ')}`
+      : ''
+  for (const t of front.slice(0, 10)) lines.push(`  #${t.number}: ${values(t)}${gains(t)}`)
   if (front.length > 10) lines.push(`  … ${front.length - 10} more: winnow best ${info.name}`)
   return lines
 }

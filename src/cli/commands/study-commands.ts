@@ -80,8 +80,9 @@ export function registerStudyCommands(program: Command): void {
             `#${t.number}${t === baseline ? ' (baseline)' : ''}`,
             t.state,
             t.values ? t.values.map(formatNumber).join(', ') : lastValue(t),
-            t.values && baseline?.values && info.directions.length === 1
-              ? formatGain(gainOver(baseline.values[0], t.values[0], info.directions[0]))
+            // One gain per objective, in the order of the values column.
+            t.values && baseline?.values
+              ? info.directions.map((d, i) => formatGain(gainOver(baseline.values![i], t.values![i], d))).join(', ')
               : '-',
             formatParams(shownParams(t)),
             shorten((reasonOf(t) ?? '').replace(/\s+/g, ' '), 100),
