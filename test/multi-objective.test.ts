@@ -36,6 +36,10 @@ test('status of a two-objective study shows the baseline and the same Pareto fro
     assert.match(status, new RegExp(`#${other.number}: .* — vs baseline: loss [+-]\\d+\\.\\d %, cost [+-]\\d+\\.\\d %`))
   const rows = winnow(['trials', 'mo'], dir).stdout.split('\n')
   assert.match(rows[1], /^#0 \(baseline\) +COMPLETE +0\.25, 0\.25 +\+0\.0 %, \+0\.0 %/)
+  assert.equal(winnow(['report', 'mo', '--out', dir], dir).code, 0)
+  const md = readFileSync(join(dir, 'mo-report.md'), 'utf8')
+  assert.match(md, /\| trial \| loss \| cost \| vs baseline \|/)
+  assert.match(md, /\| \\#0 \(baseline\) \| 0\.25 \| 0\.25 \| \+0\.0 %, \+0\.0 % \|/)
 })
 
 test('with constraints the Pareto front holds feasible trials only; none feasible is said in plain words', () => {

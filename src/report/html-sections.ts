@@ -2,7 +2,8 @@ import { savedCell } from '../core/analysis/cost.ts'
 import { escapeHtml as h } from './escape.ts'
 import { num, pct, quoteArg } from './format.ts'
 import { earlierFileLabel, type Lineage } from './lineage.ts'
-import type { ReportData, TrialBrief } from './report-data.ts'
+import { frontRows } from './pareto-data.ts'
+import type { ReportData } from './report-data.ts'
 import { describeGit, describeRun, runsShown } from './run-records.ts'
 
 /** A `<section>` with an id (for the table of contents), a heading and a body. */
@@ -126,14 +127,14 @@ export function comparisonSection(d: ReportData): string {
 }
 
 function paretoTable(d: ReportData): string {
-  const rows = d.best.slice(0, 20).map((t: TrialBrief) => [
-    `#${t.number}`,
-    ...d.study.metricNames.map((_, i) => num(t.values?.[i])),
-    Object.entries(t.params)
+  const front = frontRows(d)
+  const rows = front.rows.map(({ trial, cells }) => [
+    ...cells,
+    Object.entries(trial.params)
       .map(([k, v]) => `${k}=${typeof v === 'number' ? num(v) : String(v)}`)
       .join(' '),
   ])
-  return htmlTable(['trial', ...d.study.metricNames, 'params'], rows)
+  return htmlTable([...front.head, 'params'], rows)
 }
 
 /** Every trial in a collapsed table: state, value, parameters, and why it stopped. */

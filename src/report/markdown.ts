@@ -1,7 +1,7 @@
 import { escapeMarkdown as e, escapeHtml } from './escape.ts'
 import { count, hoursText, num, pct } from './format.ts'
 import { earlierFileLabel } from './lineage.ts'
-import { frontSummary } from './pareto-data.ts'
+import { frontRows, frontSummary } from './pareto-data.ts'
 import type { ReportData } from './report-data.ts'
 import { describeGit, describeRun, runsShown } from './run-records.ts'
 import { rungTable } from './rung-table.ts'
@@ -92,10 +92,11 @@ export function renderReportMarkdown(d: ReportData): string {
   } else if (d.best.length > 1 || (d.study.directions.length > 1 && d.best.length > 0)) {
     out.push(`Pareto front: ${d.best.length} trial${d.best.length === 1 ? '' : 's'}.`, '')
     if (d.baselineCaveat !== undefined) out.push(e(d.baselineCaveat), '')
+    const front = frontRows(d)
     out.push(
       table(
-        ['trial', ...d.study.metricNames],
-        d.best.slice(0, 20).map((t) => [`#${t.number}`, ...d.study.metricNames.map((_, i) => num(t.values?.[i]))]),
+        front.head,
+        front.rows.map((r) => r.cells),
       ),
       '',
     )

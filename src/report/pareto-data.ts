@@ -1,7 +1,9 @@
+import { gainOver } from '../core/analysis/baseline.ts'
 import { hypervolumeOf } from '../core/analysis/hypervolume.ts'
 import { isFeasible, isInfeasibleResult, paretoFront } from '../core/analysis/pareto.ts'
 import type { Direction, FrozenTrial } from '../core/trial/frozen-trial.ts'
-import type { ParetoData } from './report-data.ts'
+import { num, pct } from './format.ts'
+import type { ParetoData, ReportData, TrialBrief } from './report-data.ts'
 
 /**
  * The trade-off view of a multi-objective study: every feasible COMPLETE trial's objective values, which of them
@@ -43,4 +45,31 @@ export function frontSummary(p: ParetoData): string {
   const front = p.points.filter((x) => x.front).length
   if (p.infeasible === 0) return `${front} of ${p.points.length} complete trials are on the front`
   return `${front} of the ${p.points.length} feasible complete trials are on the front (${p.infeasible} more broke a constraint)`
+}
+
+/**
+ * The Pareto front as table rows for the report: the baseline first (when it has values and is not on the front
+ * itself), then up to 20 front trials, each with its objective values and its gain over the baseline per objective
+ * ("+20.6 %, −100.0 %": a trade-off reads as one gain and one loss).
+ */
+export function frontRows(d: ReportData): { head: string[]; rows: { trial: TrialBrief; cells: string[] }[] } {
+  const { metricNames, directions } = d.study
+  const base = d.baseline?.values ? d.baseline : undefined
+  const gains = (t: TrialBrief) =>
+    base === undefined || t.values === null
+      ? '–'
+      : directions.map((dir, i) => pct(gainOver(base.values![i], t.values![i], dir))).join(', ')
+  const shown = d.best.slice(0, 20)
+  const trials = base !== undefined && !shown.some((t) => t.number === base.number) ? [base, ...shown] : shown
+  return {
+    head: ['trial', ...metricNames, 'vs baseline'],
+    rows: trials.map((t) => ({
+      trial: t,
+      cells: [
+        `#${t.number}${t.number === base?.number ? ' (baseline)' : ''}`,
+        ...metricNames.map((_, i) => num(t.values?.[i])),
+        gains(t),
+      ],
+    })),
+  }
 }
