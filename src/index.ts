@@ -2,7 +2,18 @@
 
 export { findBaseline, gainOver } from './core/analysis/baseline.ts'
 export { type CostSummary, computeCost } from './core/analysis/cost.ts'
+export { type FocusOptions, type FocusResult, focusSpace } from './core/analysis/focus.ts'
 export { hypervolume, hypervolumeOf } from './core/analysis/hypervolume.ts'
+export {
+  fanovaImportance,
+  IMPORTANCE_METHODS,
+  type ImportanceMethod,
+  type ParamImportance,
+  paramImportance,
+  pedAnovaImportance,
+  type SensitivityResult,
+  sensitivity,
+} from './core/analysis/importance/index.ts'
 // Analysis
 export { bestTrial, dominates, paretoFront } from './core/analysis/pareto.ts'
 export { type RankTransfer, rankTransfer, rankTransferBetween } from './core/analysis/rank-transfer.ts'

@@ -38,3 +38,11 @@ test("the README's library example runs as it says (node --import tsx)", () => {
   const shown = /## Library[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1]
   assert.equal(shown, example.slice(example.indexOf('import {')).replace("'../../src/index.ts'", "'winnow'"))
 })
+
+test("the analysis functions the README names are exported from 'winnow'", async () => {
+  const winnow = await import('../src/index.ts')
+  for (const name of ['sensitivity', 'paramImportance', 'fanovaImportance', 'pedAnovaImportance', 'focusSpace'])
+    assert.equal(typeof (winnow as Record<string, unknown>)[name], 'function', name)
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+  assert.match(readme, /`sensitivity\(trials, baseline\)` \(exported from `'winnow'`/)
+})

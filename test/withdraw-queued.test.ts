@@ -2,6 +2,7 @@
 // queued: the stale points are withdrawn (PRUNED, not run, no budget used) and the sweep of the new space runs.
 import assert from 'node:assert/strict'
 import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { test } from 'node:test'
 import { Study } from '../src/core/study/study.ts'
 import { openStorage } from '../src/storage/open-storage.ts'
@@ -44,4 +45,9 @@ test('queued sweep points outside a narrowed space are withdrawn, and the new po
   const imp = winnow(['importance', 'w', '-m', 'ped-anova'], dir)
   assert.match(imp.stderr, /"w" is a one-at-a-time sweep, whose trials PED-ANOVA misreads/)
   assert.doesNotMatch(winnow(['importance', 'w'], dir).stderr, /one-at-a-time/)
+  // The sweep in the Markdown report: loss = (lr − 0.1)² + …, so of the levels run 0.15 is best; 0.2 the baseline.
+  assert.equal(winnow(['report', 'w', '--out', dir], dir).code, 0)
+  const md = readFileSync(join(dir, 'w-report.md'), 'utf8')
+  assert.match(md, /\| parameter \| objective range \| best level \(value\) \| baseline level \|/)
+  assert.match(md, /\| lr \| [0-9.]+ \| 0\.15 \([0-9.]+\) \| 0\.2 \|/)
 })

@@ -134,6 +134,8 @@ export function renderReportMarkdown(d: ReportData): string {
   if (d.importance.note) out.push(`> ${e(d.importance.note)}`, '')
 
   out.push('## Sensitivity', '')
+  if (d.sensitivity.kind === 'ofat' && d.sensitivity.params.length > 0)
+    out.push(table(['parameter', 'objective range', 'best level (value)', 'baseline level'], ofatRows(d)), '')
   out.push(`Slice plots of ${d.sensitivity.params.length} parameters are in the HTML report.`, '')
 
   if (d.pareto) {
@@ -207,4 +209,33 @@ function paramsText(p: Readonly<Record<string, unknown>>): string {
   return Object.entries(p)
     .map(([k, v]) => `${k}=${typeof v === 'number' ? num(v) : String(v)}`)
     .join(' ')
+}
+
+/**
+ * A one-at-a-time sweep per parameter, most sensitive first: how far the objective moved over its levels, the best
+ * level and the baseline's (what the HTML slice plots show, for a reader of the Markdown).
+ */
+function ofatRows(d: ReportData): string[][] {
+  const sign = d.study.directions[0] === 'maximize' ? -1 : 1
+  return d.sensitivity.params
+    .flatMap((p) => {
+      if (p.points.length === 0) return []
+      const ys = p.points.map((q) => q.y)
+      const best = p.points.reduce((a, b) => (sign * b.y < sign * a.y ? b : a))
+      const level = (x: number) => (p.categories ? String(p.categories[x]) : num(x))
+      const range = Math.max(...ys) - Math.min(...ys)
+      return [
+        {
+          range,
+          row: [
+            p.name,
+            num(range),
+            `${level(best.x)} (${num(best.y)})`,
+            p.baselineX === undefined ? '–' : level(p.baselineX),
+          ],
+        },
+      ]
+    })
+    .sort((a, b) => b.range - a.range)
+    .map((r) => r.row)
 }
