@@ -9,7 +9,12 @@ import { parseDocument } from 'yaml'
 import type { SpaceConfig } from '../../config/index.ts'
 import { type FocusResult, focusSpace } from '../../core/analysis/focus.ts'
 import { type ImportanceMethod, paramImportance } from '../../core/analysis/importance/index.ts'
-import { type Distribution, describeDistribution, type SearchSpace } from '../../core/distributions/distribution.ts'
+import {
+  type Distribution,
+  describeDistribution,
+  isSingleValued,
+  type SearchSpace,
+} from '../../core/distributions/distribution.ts'
 import { NotEnoughTrialsError } from '../../core/errors.ts'
 import type { Json } from '../../core/json.ts'
 import { coveringSearchSpace } from '../../core/search-space/covering.ts'
@@ -120,7 +125,13 @@ export function printRanges(info: StudyInfo, r: FocusResult, ranked: Ranked, fla
   console.log(
     table(
       ['kept', 'importance', 'from', 'to'],
-      r.narrowed.map((n) => [n.param, pct(n.param), describeDistribution(n.from), describeDistribution(n.to)]),
+      // A kept parameter the top trials all set alike is narrowed to one value: say it is fixed by that.
+      r.narrowed.map((n) => [
+        n.param,
+        pct(n.param),
+        describeDistribution(n.from),
+        `${describeDistribution(n.to)}${isSingleValued(n.to) ? ' (the top trials all used it: fixed)' : ''}`,
+      ]),
     ),
   )
   const fixed = Object.entries(r.fixed)
