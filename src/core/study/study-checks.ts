@@ -74,3 +74,11 @@ export function checkTell(
 function hasString(v: unknown): boolean {
   return typeof v === 'string' || (Array.isArray(v) && v.some((x) => typeof x === 'string'))
 }
+
+/** `constraint 1 is 0.5 > 0, constraint 3 is NaN (not checked)` for the broken ones; undefined when all hold. */
+export function brokenConstraints(values: readonly number[]): string | undefined {
+  const broken = values.flatMap((v, i) =>
+    Number.isNaN(v) ? [`constraint ${i + 1} is NaN (not checked)`] : v > 0 ? [`constraint ${i + 1} is ${v} > 0`] : [],
+  )
+  return broken.length > 0 ? `infeasible: ${broken.join(', ')}` : undefined
+}

@@ -10,8 +10,9 @@ import { type Decision, noScheduler, type Scheduler, type SchedulingContext } fr
 import type { Storage, StudyInfo } from '../storage.ts'
 import type { Direction, FrozenTrial, TrialId } from '../trial/frozen-trial.ts'
 import type { FinishedState } from '../trial/trial-state.ts'
+import { baselineOnlyFailed, existingBaseline } from './baseline-queue.ts'
 import { type ObjectiveResult, type OptimizeOptions, runOptimizeLoop } from './optimize.ts'
-import { checkLoadedSetup, checkTell } from './study-checks.ts'
+import { brokenConstraints, checkLoadedSetup, checkTell } from './study-checks.ts'
 import {
   CREATE_OPTION_NAMES,
   type CreateStudyOptions,
@@ -84,7 +85,7 @@ export class Study implements TrialHost {
     const baseline = opts.baseline ?? opts.sampler?.initialBaseline?.()
     if (baseline !== undefined) {
       if (created) await s.enqueue(baseline, { baseline: true })
-      else await s.requeueFailedBaseline(baseline)
+      else if (baselineOnlyFailed(await s.trials())) await s.enqueue(baseline, { baseline: true })
     }
     // A finite sampler's points (grid, sweep) that no trial carries: all of them for a new study; on load, when the
     // caller set the study up (`queueMissingPoints`), those of a study `winnow focus` made or whose space grew.
@@ -282,32 +283,14 @@ export class Study implements TrialHost {
     } = {},
   ) {
     if (opts.baseline) {
-      // One reference per study: running the same script again must not train the baseline twice.
-      const live = (await this.trials()).filter((t) => t.systemAttrs.baseline === true && t.state !== 'FAIL')
-      const configOf = (t: FrozenTrial) => (t.systemAttrs.fixedParams as ParamValues | undefined) ?? t.params
-      const same = live.find((t) => sameConfiguration(configOf(t), params))
+      const same = existingBaseline(this.name, await this.trials(), params)
       if (same !== undefined) return same
-      if (live.length > 0)
-        throw new WinnowError(
-          'invalid_config',
-          `Study "${this.name}" already has baseline #${live[0].number} (${JSON.stringify(configOf(live[0]))}); a study has one baseline. Enqueue ${JSON.stringify(params)} without { baseline: true } to try it as a configuration.`,
-        )
     }
     return this.storage.createTrial(this.id, {
       state: 'WAITING',
       userAttrs: opts.userAttrs,
       systemAttrs: { ...opts.systemAttrs, ...(opts.baseline ? { baseline: true } : {}), fixedParams: { ...params } },
     })
-  }
-
-  /**
-   * A loaded study whose baseline only ever failed (a broken setup, since fixed: "fix it and run the same script
-   * again") queues `baseline` again, so the study gets its reference instead of "Baseline #0: FAIL" for good.
-   */
-  private async requeueFailedBaseline(baseline: ParamValues): Promise<void> {
-    const baselines = (await this.trials()).filter((t) => t.systemAttrs.baseline === true)
-    if (baselines.length > 0 && baselines.every((t) => t.state === 'FAIL'))
-      await this.enqueue(baseline, { baseline: true })
   }
 
   /** The best COMPLETE trial (single objective); undefined before any completes. */
@@ -362,18 +345,4 @@ export class Study implements TrialHost {
   async setUserAttrs(trial: TrialId, attrs: Readonly<Record<string, Json>>) {
     await this.storage.setTrialAttrs(trial, 'user', attrs)
   }
-}
-
-/** `constraint 1 is 0.5 > 0, constraint 3 is NaN (not checked)` for the broken ones; undefined when all hold. */
-function brokenConstraints(values: readonly number[]): string | undefined {
-  const broken = values.flatMap((v, i) =>
-    Number.isNaN(v) ? [`constraint ${i + 1} is NaN (not checked)`] : v > 0 ? [`constraint ${i + 1} is ${v} > 0`] : [],
-  )
-  return broken.length > 0 ? `infeasible: ${broken.join(', ')}` : undefined
-}
-
-/** Two queued configurations with the same parameters and values. */
-function sameConfiguration(a: ParamValues, b: ParamValues): boolean {
-  const keys = Object.keys(a)
-  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k])
 }
