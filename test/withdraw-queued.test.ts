@@ -41,6 +41,7 @@ test('queued sweep points outside a narrowed space are withdrawn, and the new po
     await storage.close()
   }
   assert.match(winnow(['trials', 'w', '--state', 'pruned'], dir).stdout, /not run: queued with lr=/)
+  assert.match(winnow(['status', 'w'], dir).stdout, /9 trials — 7 complete, 2 pruned \(2 withdrawn unrun\),/)
   // The same sweep read by PED-ANOVA: warned that its design misleads that method.
   const imp = winnow(['importance', 'w', '-m', 'ped-anova'], dir)
   assert.match(imp.stderr, /"w" is a one-at-a-time sweep, whose trials PED-ANOVA misreads/)

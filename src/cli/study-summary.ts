@@ -28,8 +28,10 @@ export function summarizeStudy(
 ): string[] {
   const count = (s: string) => trials.filter((t) => t.state === s).length
   const infeasible = trials.filter(isInfeasibleResult).length
+  // Queued configurations withdrawn before they ran (their space was narrowed) are PRUNED, but never trained.
+  const notRun = trials.filter((t) => t.systemAttrs.notRun === true).length
   const lines = [
-    `Study "${info.name}": ${trials.length} trials — ${count('COMPLETE')} complete${infeasible > 0 ? ` (${infeasible} infeasible)` : ''}, ${count('PRUNED')} pruned, ${count('PAUSED')} paused, ${count('FAIL')} failed, ${count('RUNNING')} running, ${count('WAITING')} waiting.`,
+    `Study "${info.name}": ${trials.length} trials — ${count('COMPLETE')} complete${infeasible > 0 ? ` (${infeasible} infeasible)` : ''}, ${count('PRUNED')} pruned${notRun > 0 ? ` (${notRun} withdrawn unrun)` : ''}, ${count('PAUSED')} paused, ${count('FAIL')} failed, ${count('RUNNING')} running, ${count('WAITING')} waiting.`,
   ]
   if (count('FAIL') > 0) lines.push(`Why the failed trials failed: winnow trials ${studyArg} --state fail --logs`)
   const metric = info.metricNames[0]
