@@ -12,7 +12,15 @@ import type { Storage, StudyInfo } from '../../core/storage.ts'
 import { followUps } from '../../report/lineage.ts'
 import { requireStudy, usingStorage, withStorageOption } from '../context.ts'
 import { focusInPlace } from './focus-in-place.ts'
-import { type FocusFlags, focusDetails, focusedStudyFile, focusOf, printRanges, type Ranked } from './focus-shared.ts'
+import {
+  type FocusFlags,
+  focusDetails,
+  focusedStudyFile,
+  focusOf,
+  printRanges,
+  type Ranked,
+  sameAsBest,
+} from './focus-shared.ts'
 import { positiveInt } from './study-commands.ts'
 
 /**
@@ -89,7 +97,11 @@ async function focus(storage: Storage, name: string, flags: FocusFlags): Promise
     // The best configuration runs first, as the new study's baseline: the reference its gains are measured from.
     await storage.createTrial(study.id, {
       state: 'WAITING',
-      systemAttrs: { baseline: true, fixedParams: { ...result.best.params }, focusedFromTrial: result.best.number },
+      systemAttrs: {
+        baseline: true,
+        fixedParams: { ...result.start },
+        ...(sameAsBest(result) ? { focusedFromTrial: result.best.number } : {}),
+      },
     })
   }
   // A name focused into before (and deleted since) is listed once.
@@ -117,7 +129,10 @@ function printFocus(
     return
   }
   const storageFlag = fileStorage === url ? '' : ` --storage ${url}`
-  console.log(`Wrote ${relative(process.cwd(), path) || path}; the best configuration is queued as its baseline.`)
+  const start = sameAsBest(r)
+    ? `the best configuration (#${r.best.number}) is queued as its baseline`
+    : `the best trial (#${r.best.number}) with the fixed parameters at their best sweep levels is queued as its baseline`
+  console.log(`Wrote ${relative(process.cwd(), path) || path}; ${start}.`)
   console.log(`Run it: winnow tune ${relative(process.cwd(), path) || path}${storageFlag}`)
 }
 

@@ -11,7 +11,7 @@ import { UsageError } from '../../core/errors.ts'
 import type { Storage, StudyInfo } from '../../core/storage.ts'
 import { type FrozenTrial, lastSignOfLife } from '../../core/trial/frozen-trial.ts'
 import { DEFAULT_STALE_AFTER_SECONDS } from '../../runner/options.ts'
-import { type FocusFlags, focusDetails, focusedStudyFile, focusOf, printRanges } from './focus-shared.ts'
+import { type FocusFlags, focusDetails, focusedStudyFile, focusOf, printRanges, sameAsBest } from './focus-shared.ts'
 
 /**
  * `winnow focus <study> --continue`: narrows the study's own study file (the one on disk, as the next `winnow tune`
@@ -52,7 +52,10 @@ export async function focusInPlace(storage: Storage, info: StudyInfo, flags: Foc
   // The file's baseline must lie in the narrowed space for the file to load, so it becomes the best trial; it is
   // used only when a study is created, and this study keeps its first baseline trial as the reference of its gains.
   const reference = findBaseline(trials)
-  const baselineNote = `trial #${result.best.number}, so the file loads in the narrowed space; gains stay measured against ${reference ? `baseline trial #${reference.number}` : 'the first baseline'}`
+  const start = sameAsBest(result)
+    ? `trial #${result.best.number}`
+    : `trial #${result.best.number} with the fixed parameters at their best sweep levels`
+  const baselineNote = `${start}, so the file loads in the narrowed space; gains stay measured against ${reference ? `baseline trial #${reference.number}` : 'the first baseline'}`
   const narrowed = focusedStudyFile(text, config.space, info.name, note, result, baselineNote)
   parseStudyFile(narrowed, filePath) // the written file must load; a ConfigError here is a bug worth reporting
   const backup = freeBackupPath(filePath)

@@ -7,19 +7,22 @@
 
 import { parseDocument } from 'yaml'
 import type { SpaceConfig } from '../../config/index.ts'
+import { findBaseline } from '../../core/analysis/baseline.ts'
 import { type FocusResult, focusSpace } from '../../core/analysis/focus.ts'
-import { type ImportanceMethod, paramImportance } from '../../core/analysis/importance/index.ts'
+import { type ImportanceMethod, paramImportance, sensitivity } from '../../core/analysis/importance/index.ts'
 import {
   type Distribution,
   describeDistribution,
   isSingleValued,
+  type ParamValue,
+  type ParamValues,
   type SearchSpace,
 } from '../../core/distributions/distribution.ts'
 import { NotEnoughTrialsError } from '../../core/errors.ts'
 import type { Json } from '../../core/json.ts'
 import { coveringSearchSpace } from '../../core/search-space/covering.ts'
 import type { StudyInfo } from '../../core/storage.ts'
-import type { FrozenTrial } from '../../core/trial/frozen-trial.ts'
+import type { Direction, FrozenTrial } from '../../core/trial/frozen-trial.ts'
 import { formatNumber, formatParam, table } from '../format.ts'
 
 /** The flags of `winnow focus`. */
@@ -50,8 +53,36 @@ export function focusOf(trials: readonly FrozenTrial[], space: SearchSpace, info
   const covering = coveringSearchSpace(trials)
   const rankSpace = Object.fromEntries(Object.keys(space).flatMap((k) => (covering[k] ? [[k, covering[k]]] : [])))
   const ranked = paramImportance(flags.method, trials, { direction, space: rankSpace })
-  const result = focusSpace(space, trials, ranked, { keep: flags.keep, quantile: flags.quantile, direction })
+  const levels = info.systemAttrs.sampler === 'ofat' ? bestSweepLevels(trials, direction) : undefined
+  const result = focusSpace(space, trials, ranked, {
+    keep: flags.keep,
+    quantile: flags.quantile,
+    direction,
+    ...(levels !== undefined ? { baseline: levels } : {}),
+  })
   return { ranked, result }
+}
+
+/**
+ * For a one-at-a-time sweep: each parameter's best level in its own sweep (the baseline's value when no other level
+ * beat it). The best single trial changes one parameter from the baseline and keeps the others at the baseline's
+ * values; fixing the unimportant ones there ignored what their own sweeps showed (an audit: lora_r fixed at 16
+ * although its sweep found 32 better).
+ */
+function bestSweepLevels(trials: readonly FrozenTrial[], direction: Direction): ParamValues | undefined {
+  const baseline = findBaseline(trials)
+  if (baseline?.state !== 'COMPLETE') return undefined
+  const sign = direction === 'maximize' ? -1 : 1
+  const levels: Record<string, ParamValue> = {}
+  for (const s of sensitivity(trials, baseline.params)) {
+    // Ties keep the baseline's value: a level that did no better than it is no reason to move.
+    const best = s.points.reduce<(typeof s.points)[number] | undefined>(
+      (a, b) => (a === undefined || sign * b.objective < sign * a.objective ? b : a),
+      s.points.find((p) => p.isBaseline),
+    )
+    if (best !== undefined) levels[s.param] = best.value
+  }
+  return levels
 }
 
 /** Completed trials focus needs before it narrows anything. */
@@ -95,11 +126,11 @@ export function focusedStudyFile(
   }
   const spaceNode = doc.get('space', true) as { commentBefore?: string | null } | undefined
   if (spaceNode)
-    spaceNode.commentBefore = ` ${note}: ${r.narrowed.map((n) => n.param).join(', ')} narrowed around the top trials; the rest fixed at trial #${r.best.number}.`
+    spaceNode.commentBefore = ` ${note}: ${r.narrowed.map((n) => n.param).join(', ')} narrowed around the top trials; the rest fixed at ${sameAsBest(r) ? `trial #${r.best.number}` : "each one's best level in the sweep"}.`
   const baseline = Object.fromEntries(
     Object.keys(space)
-      .filter((k) => Object.hasOwn(r.best.params, k))
-      .map((k) => [k, r.best.params[k]]),
+      .filter((k) => Object.hasOwn(r.start, k))
+      .map((k) => [k, r.start[k]]),
   )
   const baselineNode = doc.createNode(baseline, { flow: true })
   if (baselineNote !== undefined) baselineNode.comment = ` ${baselineNote}`
@@ -136,4 +167,9 @@ export function printRanges(info: StudyInfo, r: FocusResult, ranked: Ranked, fla
   )
   const fixed = Object.entries(r.fixed)
   if (fixed.length > 0) console.log(`Fixed: ${fixed.map(([k, v]) => `${k}=${formatParam(v)} (${pct(k)})`).join(', ')}`)
+}
+
+/** Whether the focused search starts from the best trial itself (else from it with other fixed values). */
+export function sameAsBest(r: FocusResult): boolean {
+  return Object.entries(r.start).every(([k, v]) => r.best.params[k] === v)
 }

@@ -44,8 +44,13 @@ export interface FocusResult {
   readonly fixed: ParamValues
   /** The kept parameters, most important first, with their old and new ranges. */
   readonly narrowed: readonly NarrowedParam[]
-  /** The best COMPLETE trial (its values are inside the new space). */
+  /** The best COMPLETE trial (its kept parameters are inside the new space). */
   readonly best: FrozenTrial
+  /**
+   * The configuration to start the focused search from, inside the new space: the best trial's parameters with the
+   * fixed ones at their fixed values (the same as the best trial's unless `baseline` gave others).
+   */
+  readonly start: ParamValues
   /** The top-quantile trials the ranges were taken from. */
   readonly top: readonly FrozenTrial[]
 }
@@ -112,7 +117,7 @@ export function focusSpace(
     }
   }
   for (const name of kept) narrowed.push({ param: name, from: space[name], to: out[name] })
-  return { space: out, fixed, narrowed, best, top }
+  return { space: out, fixed, narrowed, best, top, start: { ...best.params, ...fixed } }
 }
 
 function outward(v: number, round: (x: number) => number): number {
