@@ -7,6 +7,7 @@ import type { RunnerEvent } from './events.ts'
 import type { ExitInfo } from './executor/executor.ts'
 import { oomReason } from './executor/oom.ts'
 import { gpuSeconds } from './gpus.ts'
+import { measuredMetric, type TrialCosts } from './measured-metrics.ts'
 import { evaluateConstraints, type MetricConstraint } from './metric-constraints.ts'
 import { type Metrics, metricNumber } from './protocol/messages.ts'
 import type { TrialAttempt } from './trial-attempt.ts'
@@ -112,7 +113,7 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
     return done('PRUNED', { reason })
   }
   if (a.stop?.kind === 'plateau') {
-    const values = finalValues(a, ctx.metricNames, true)
+    const values = finalValues(a, ctx.metricNames, true, costsOf(costs))
     const reason = a.stop.decision.action === 'prune' ? a.stop.decision.reason : 'early stopping'
     if (values !== undefined) {
       const c = completionAttrs(a, ctx)
@@ -132,7 +133,7 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
     }
   else if (exit.code === 0 || a.completeMetrics !== undefined) {
     const unreadable = unreadableObjective(a.completeMetrics, ctx.metricNames)
-    const values = unreadable === undefined ? finalValues(a, ctx.metricNames, false) : undefined
+    const values = unreadable === undefined ? finalValues(a, ctx.metricNames, false, costsOf(costs)) : undefined
     if (unreadable !== undefined) failure = { failure: 'bad_metric', failReason: unreadable }
     else if (values !== undefined) {
       const c = completionAttrs(a, ctx)
@@ -144,7 +145,10 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
     } else {
       // Only the objectives neither `complete` nor the last report carried (the test of `finalValues`).
       const missing = ctx.metricNames.filter(
-        (n) => metricNumber(a.completeMetrics?.[n]) === undefined && metricNumber(a.lastMetrics?.[n]) === undefined,
+        (n) =>
+          metricNumber(a.completeMetrics?.[n]) === undefined &&
+          metricNumber(a.lastMetrics?.[n]) === undefined &&
+          measuredMetric(n, costsOf(costs)) === undefined,
       )
       failure = {
         failure: 'no_metric',
@@ -256,16 +260,27 @@ function unreadableObjective(metrics: Metrics | undefined, names: readonly strin
 }
 
 /** Objective values from `complete` metrics, falling back to the last report (or the best, after a plateau). */
-function finalValues(a: TrialAttempt, names: readonly string[], preferBest: boolean): number[] | undefined {
+function finalValues(
+  a: TrialAttempt,
+  names: readonly string[],
+  preferBest: boolean,
+  costs: TrialCosts,
+): number[] | undefined {
   const out: number[] = []
   for (const [i, name] of names.entries()) {
     let v = metricNumber(a.completeMetrics?.[name])
     if (v === undefined && i === 0 && preferBest) v = a.tracker.bestValue
     if (v === undefined) v = metricNumber(a.lastMetrics?.[name])
+    if (v === undefined) v = measuredMetric(name, costs)
     if (v === undefined) return undefined
     out.push(v)
   }
   return out
+}
+
+/** The trial's time so far (this attempt included) from the costs about to be stored. */
+function costsOf(costs: Readonly<Record<string, Json>>): TrialCosts {
+  return { wallSeconds: num(costs.wallSeconds), gpuSeconds: num(costs.gpuSeconds) }
 }
 
 /** A trial's stored costs with one more attempt of `wall` / `gpu` seconds (a finished attempt, or one a dead worker lost). */

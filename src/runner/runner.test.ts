@@ -126,13 +126,13 @@ describe('runner with real trial processes', () => {
     const study = await Study.create({
       storage: new MemoryStorage(),
       name: 'mo',
-      metricNames: ['eval_loss', 'wall_seconds'],
+      metricNames: ['eval_loss', 'latency_ms'],
       directions: ['minimize', 'minimize'],
       sampler: new RandomSampler(),
     })
     const lines = [
       'WINNOW {"type":"report","step":1,"metrics":{"eval_loss":0.9,"tokens":100}}',
-      'WINNOW {"type":"complete","metrics":{"eval_loss":0.5,"wall_secs":12}}',
+      'WINNOW {"type":"complete","metrics":{"eval_loss":0.5,"latency":12}}',
     ]
     const { runner } = testRunner(study, {
       command: () => [process.execPath, '-e', `console.log(${JSON.stringify(lines.join('\n'))})`],
@@ -143,8 +143,31 @@ describe('runner with real trial processes', () => {
     assert.equal(t.state, 'FAIL')
     assert.match(
       String(t.systemAttrs.failReason),
-      /^the trial exited without reporting wall_seconds \(it reported eval_loss, tokens, wall_secs — did you mean wall_secs\?\); report it /,
+      /^the trial exited without reporting latency_ms \(it reported eval_loss, tokens, latency — did you mean latency\?\); report it /,
     )
+  })
+
+  test('wall_seconds / gpu_hours objectives a trial does not report are measured by Winnow, over all attempts', async () => {
+    const study = await Study.create({
+      storage: new MemoryStorage(),
+      name: 'cost',
+      metricNames: ['eval_loss', 'wall_seconds', 'gpu_hours'],
+      directions: ['minimize', 'minimize', 'minimize'],
+      sampler: new RandomSampler(),
+    })
+    const script = 'setTimeout(() => console.log(\'WINNOW {"type":"complete","metrics":{"eval_loss":0.5}}\'), 300)'
+    const { runner } = testRunner(study, {
+      command: () => [process.execPath, '-e', script],
+      metricsFrom: { protocol: 'stdout' },
+    })
+    await runner.run()
+    const [t] = await study.trials()
+    assert.equal(t.state, 'COMPLETE', String(t.systemAttrs.failReason))
+    const [loss, wall, gpuHours] = t.values!
+    assert.equal(loss, 0.5)
+    assert.equal(wall, t.systemAttrs.wallSeconds, 'the wall time Winnow stored for the trial')
+    assert.ok(wall >= 0.3, String(wall))
+    assert.equal(gpuHours, (t.systemAttrs.gpuSeconds as number) / 3600)
   })
 
   test('budget.gpu_hours on CPU trials warns once at the start that it will never stop the study', async () => {
