@@ -201,6 +201,7 @@ test('a second Ctrl-C kills a trial that ignores SIGTERM at once and still re-qu
   const code = await tuner.exited()
   assert.equal(code, 130, tuner.output())
   assert.ok(Date.now() - t0 < 15_000, `stopped in ${Date.now() - t0} ms, not after the 30 s grace period`)
+  assert.match(tuner.output(), /stopping: the running trials get up to 30 s to save and exit, then are re-queued/)
   assert.match(tuner.output(), /second Ctrl-C: killing the running trials now; they are re-queued/)
   const status = winnow(['status', 'study.yaml'], dir)
   assert.match(status.stdout, /0 running, 1 waiting/, status.stdout)

@@ -117,11 +117,16 @@ export async function runStudyFile(config: StudyConfig, o: RunOverrides = {}): P
     // re-queued, from their last checkpoint); a third quits on the spot (the next run recovers what was running).
     const onInt = () => {
       interrupts++
-      if (interrupts === 1) stop('SIGINT')
-      else if (interrupts === 2) {
-        ;(o.stream ?? process.stdout).write(
-          'winnow: second Ctrl-C: killing the running trials now; they are re-queued. Ctrl-C again quits at once.\n',
-        )
+      const say = (line: string) => (o.stream ?? process.stdout).write(`winnow: ${line}\n`)
+      if (interrupts === 1) {
+        // Said at once, even with -q: a trial may take the whole grace period, and the user should know why.
+        if (runner?.runningCount)
+          say(
+            `stopping: the running trials get up to ${config.trial.grace_period} s to save and exit, then are re-queued; Ctrl-C again kills them now.`,
+          )
+        stop('SIGINT')
+      } else if (interrupts === 2) {
+        say('second Ctrl-C: killing the running trials now; they are re-queued. Ctrl-C again quits at once.')
         runner?.hurry()
       } else process.exit(130)
     }

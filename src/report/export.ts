@@ -58,8 +58,8 @@ export function trialRecords(
       // wall_seconds / gpu_seconds add up every attempt.
       duration_s: t.startedAt !== null && t.finishedAt !== null ? (t.finishedAt - t.startedAt) / 1000 : null,
       attempts: typeof t.systemAttrs.attempts === 'number' ? t.systemAttrs.attempts : t.startedAt === null ? 0 : 1,
-      wall_seconds: num(t.systemAttrs.wallSeconds),
-      gpu_seconds: num(t.systemAttrs.gpuSeconds),
+      wall_seconds: milli(num(t.systemAttrs.wallSeconds)),
+      gpu_seconds: milli(num(t.systemAttrs.gpuSeconds)),
       tokens: num(t.systemAttrs.tokens),
       steps: t.intermediate.length > 0 ? t.intermediate[t.intermediate.length - 1].step : null,
       reason: reasonOf(t) ?? null,
@@ -78,6 +78,11 @@ export function trialRecords(
     return row
   })
   return { columns, rows }
+}
+
+/** Seconds to the millisecond: sums of attempts read 39.785000000000004 otherwise. */
+function milli(v: number | null): number | null {
+  return v === null ? null : Math.round(v * 1000) / 1000
 }
 
 function num(v: unknown): number | null {

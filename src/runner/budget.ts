@@ -25,13 +25,18 @@ export function trialsCounted(trials: readonly FrozenTrial[]): number {
  * (grid, OFAT) queued and has not run yet.
  */
 export function pointsNotRun(trials: readonly FrozenTrial[]): number {
+  return pointsWaiting(trials).filter((t) => t.startedAt === null).length
+}
+
+/** The queued points (never started, or re-queued after an interrupted run): what a sweep has left to run. */
+export function pointsToRun(trials: readonly FrozenTrial[]): number {
+  return pointsWaiting(trials).length
+}
+
+function pointsWaiting(trials: readonly FrozenTrial[]): FrozenTrial[] {
   return trials.filter(
-    (t) =>
-      t.state === 'WAITING' &&
-      t.startedAt === null &&
-      t.systemAttrs.retryOf === undefined &&
-      t.systemAttrs.pbt === undefined,
-  ).length
+    (t) => t.state === 'WAITING' && t.systemAttrs.retryOf === undefined && t.systemAttrs.pbt === undefined,
+  )
 }
 
 export class BudgetTracker {

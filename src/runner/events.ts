@@ -39,8 +39,8 @@ export type RunnerEvent =
       readonly concurrency: number
       /** Trials already finished in the study (a continued run). */
       readonly finishedBefore: number
-      /** For a finite sampler (grid, OFAT): its queued points not run yet, and the trials counted so far. */
-      readonly sweep?: { readonly left: number; readonly counted: number }
+      /** For a finite sampler (grid, OFAT): its queued points (re-queued ones too), and the trial budget that runs them all. */
+      readonly sweep?: { readonly left: number; readonly end: number }
     }
   | {
       readonly type: 'trials-recovered'

@@ -250,9 +250,9 @@ function id(s: string): string {
 }
 
 /** `, 18 sweep points to run`, and whether the trial budget stops before the last of them. */
-function sweepNote(sweep: { left: number; counted: number }, budget: number | undefined): string {
+function sweepNote(sweep: { left: number; end: number }, budget: number | undefined): string {
   const points = `, ${sweep.left} sweep point${sweep.left === 1 ? '' : 's'} to run`
-  const end = sweep.counted + sweep.left
+  const end = sweep.end
   return budget !== undefined && budget < end
     ? `${points} (the trial budget of ${budget} stops before the end; --trials ${end} runs them all)`
     : points

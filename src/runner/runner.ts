@@ -5,7 +5,7 @@ import type { Study } from '../core/study/study.ts'
 import type { Trial } from '../core/study/trial.ts'
 import type { FrozenTrial, TrialId } from '../core/trial/frozen-trial.ts'
 import { isFinished } from '../core/trial/trial-state.ts'
-import { BudgetTracker, pointsNotRun, trialsCounted } from './budget.ts'
+import { BudgetTracker, pointsNotRun, pointsToRun, trialsCounted } from './budget.ts'
 import type { RunnerEvent, RunSummary, StopReason } from './events.ts'
 import type { Executor } from './executor/executor.ts'
 import { LocalExecutor } from './executor/local-executor.ts'
@@ -110,9 +110,10 @@ export class Runner {
       study: this.study.name,
       budget: this.o.budget ?? {},
       concurrency: this.concurrency,
-      finishedBefore: before.filter((t) => isFinished(t.state)).length,
-      ...(this.study.sampler.pointsToQueue !== undefined && pointsNotRun(before) > 0
-        ? { sweep: { left: pointsNotRun(before), counted: trialsCounted(before) } }
+      // Withdrawn queued trials (PRUNED, never run) are not results the run continues after.
+      finishedBefore: before.filter((t) => isFinished(t.state) && t.systemAttrs.notRun !== true).length,
+      ...(this.study.sampler.pointsToQueue !== undefined && pointsToRun(before) > 0
+        ? { sweep: { left: pointsToRun(before), end: trialsCounted(before) + pointsNotRun(before) } }
         : {}),
     })
     // GPU time is counted from the GPUs trials hold: CPU trials (gpus: none, no GPU found, gpus_per_trial: 0) hold
@@ -172,6 +173,11 @@ export class Runner {
     }
     this.emit({ type: 'run-finished', summary })
     return summary
+  }
+
+  /** Trials running here now. */
+  get runningCount(): number {
+    return this.running.size
   }
 
   /**

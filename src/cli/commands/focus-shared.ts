@@ -121,7 +121,7 @@ export function focusedStudyFile(
   for (const [param, p] of Object.entries(space)) {
     const d = r.space[param]
     const node = doc.createNode({ ...paramConfig(d), ...(p.when ? { when: p.when } : {}) }, { flow: true })
-    if (Object.hasOwn(r.fixed, param)) node.comment = ' fixed (unimportant)'
+    if (Object.hasOwn(r.fixed, param)) node.comment = ' fixed (not among the --keep most important)'
     doc.setIn(['space', param], node)
   }
   const spaceNode = doc.get('space', true) as { commentBefore?: string | null } | undefined

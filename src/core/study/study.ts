@@ -37,10 +37,11 @@ export class Study implements TrialHost {
   readonly scheduler: Scheduler
   private readonly cache: TrialCache
   /**
-   * Trials asked in this process and not told yet, by number (see `tell`). Weak: the runner never tells a trial it
-   * pauses or re-queues, and each Trial holds the history it was asked with.
+   * Trials asked in this process without a space (their suggestions buffered until told) and not told yet, by number
+   * (see `tell`). A trial asked with a space has everything written at ask: the runner's, which it may pause and
+   * never tell, are not kept.
    */
-  readonly #asked = new Map<number, WeakRef<Trial>>()
+  readonly #asked = new Map<number, Trial>()
 
   private constructor(
     readonly storage: Storage,
@@ -160,7 +161,7 @@ export class Study implements TrialHost {
     // Written at once so other workers see the sampler's tags (e.g. CMA-ES generations) while the trial runs.
     if (samplerAttrs !== undefined) await this.storage.setTrialAttrs(frozen.id, 'system', samplerAttrs)
     const trial = new Trial(this, ctx, fixed, free, relativeParams)
-    this.#asked.set(trial.number, new WeakRef(trial))
+    if (space === undefined) this.#asked.set(trial.number, trial)
     if (space !== undefined) {
       for (const [name, d] of Object.entries(space)) trial.suggest(name, d)
       await trial.flush()
@@ -177,7 +178,7 @@ export class Study implements TrialHost {
     checkOptionNames('tell()', opts, TELL_OPTION_NAMES)
     // A number asked in this process is its live Trial: its buffered suggestions are written (Optuna's
     // tell(number) after suggest_* must not store a trial without parameters).
-    const live = trial instanceof Trial ? trial : this.#asked.get(trial)?.deref()
+    const live = trial instanceof Trial ? trial : this.#asked.get(trial)
     const frozen = live !== undefined ? live.frozen : await this.trialByNumber(trial as number)
     if (live === undefined && frozen.state === 'WAITING')
       throw new TrialStateError(

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { type FrozenTrial, reasonOf, type StudyId, type TrialId } from './frozen-trial.ts'
+import { fixtureTrial } from '../schedulers/scheduler-fixtures.ts'
+import { type FrozenTrial, reasonOf, type StudyId, sortTrials, type TrialId } from './frozen-trial.ts'
 import type { TrialState } from './trial-state.ts'
 
 const trial = (state: TrialState, systemAttrs: FrozenTrial['systemAttrs']): FrozenTrial => ({
@@ -34,5 +35,22 @@ test('reasonOf explains the present state only, not what an earlier attempt left
   assert.equal(
     reasonOf(trial('PAUSED', { rung: 0, exit: { killedBecause: 'did not exit within 30s of its pause decision' } })),
     'paused at rung 0 (did not exit within 30s of its pause decision)',
+  )
+})
+
+test('sorting by value: best first, infeasible results after every feasible one, unfinished last', () => {
+  const trials = [
+    fixtureTrial({ number: 0, state: 'COMPLETE', value: 0.3 }),
+    fixtureTrial({ number: 1, state: 'COMPLETE', value: 0.9, systemAttrs: { constraints: [1] } }),
+    fixtureTrial({ number: 2, state: 'RUNNING' }),
+    fixtureTrial({ number: 3, state: 'COMPLETE', value: 0.5 }),
+  ]
+  assert.deepEqual(
+    sortTrials(trials, 'value', 'desc').map((t) => t.number),
+    [3, 0, 1, 2],
+  )
+  assert.deepEqual(
+    sortTrials(trials, 'value', 'asc').map((t) => t.number),
+    [0, 3, 1, 2],
   )
 })

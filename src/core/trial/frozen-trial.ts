@@ -1,3 +1,4 @@
+import { isInfeasibleResult } from '../analysis/pareto.ts'
 import type { Distribution, ParamValues } from '../distributions/distribution.ts'
 import type { Json } from '../json.ts'
 import type { TrialState } from './trial-state.ts'
@@ -76,11 +77,13 @@ export function sortTrials(
   const sign = dir === 'asc' ? 1 : -1
   const sorted = [...trials]
   if (sort === 'number') return sorted.sort((a, b) => sign * (a.number - b.number))
+  // An infeasible result is never the best: it ranks after every feasible one, whatever its value.
+  const infeasible = (t: FrozenTrial) => (isInfeasibleResult(t) ? 1 : 0)
   return sorted.sort((a, b) => {
     const x = a.values?.[0]
     const y = b.values?.[0]
     if (x === undefined || y === undefined) return x === y ? a.number - b.number : x === undefined ? 1 : -1
-    return sign * (x - y) || a.number - b.number
+    return infeasible(a) - infeasible(b) || sign * (x - y) || a.number - b.number
   })
 }
 
