@@ -3,6 +3,7 @@ import type { Json } from '../core/json.ts'
 import type { Study } from '../core/study/study.ts'
 import type { TrialState } from '../core/trial/trial-state.ts'
 import { removeTrialCheckpoints, resumeStep, trialCheckpointDir } from './checkpoints.ts'
+import { errorLine } from './error-line.ts'
 import type { RunnerEvent } from './events.ts'
 import type { ExitInfo } from './executor/executor.ts'
 import { oomReason } from './executor/oom.ts'
@@ -159,7 +160,7 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
     failure = { failure: 'oom', infeasible: true, failReason: oomReason(exit.oom) }
   } else {
     const how = exit.signal !== null ? `signal ${exit.signal}` : `exit code ${exit.code}`
-    const last = [...exit.logTail].reverse().find((l) => l.trim() !== '')
+    const last = errorLine(exit.logTail)
     failure = {
       failure: 'error',
       failReason: `trial exited with ${how}${last ? `: ${last.trim().slice(0, 300)}` : ''}`,
