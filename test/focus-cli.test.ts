@@ -29,8 +29,15 @@ test('focus writes a linked follow-up study; --continue narrows the same study f
   assert.equal(winnow(['tune', 'study.yaml', '-q'], dir).code, 0)
   const original = readFileSync(file, 'utf8')
 
+  // A comment added on disk after the run: the follow-up comes from the file the study ran with, and says so.
+  writeFileSync(file, `${original}# edited after the run\n`)
   const follow = winnow(['focus', 'f', '--keep', '1'], dir)
   assert.equal(follow.code, 0, follow.stderr)
+  assert.match(
+    follow.stderr,
+    /study\.yaml changed since the study last ran; the follow-up is written from the version it ran with/,
+  )
+  writeFileSync(file, original)
   assert.match(follow.stdout, /Focused study "f-focused" from "f"/)
   assert.match(follow.stdout, /kept +importance[\s\S]*\n *lr +/, 'the one parameter that matters is kept')
   const followFile = parse(readFileSync(join(dir, 'f-focused.yaml'), 'utf8'))

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { type Command, Option } from 'commander'
 import { parseStudyFile, spaceDistributions } from '../../config/index.ts'
@@ -60,6 +60,11 @@ async function focus(storage: Storage, name: string, flags: FocusFlags): Promise
   const filePath = info.systemAttrs.studyFile
   const fromFile = typeof fileText === 'string' && typeof filePath === 'string'
   const parent = fromFile ? parseStudyFile(fileText, filePath) : undefined
+  // The follow-up is written from the file the study ran with; edits made on disk since have not run.
+  if (fromFile && existsSync(filePath) && readFileSync(filePath, 'utf8') !== fileText)
+    process.stderr.write(
+      `Warning: ${filePath} changed since the study last ran; the follow-up is written from the version it ran with (stored with the study). Run \`winnow tune\` on the edited file first to focus from it.\n`,
+    )
   const space: SearchSpace = parent ? spaceDistributions(parent.space) : coveringSearchSpace(trials)
   const { ranked, result } = focusOf(trials, space, info, flags)
 
