@@ -49,6 +49,7 @@ test('queued sweep points outside a narrowed space are withdrawn, and the new po
   // The sweep in the Markdown report: loss = (lr − 0.1)² + …, so of the levels run 0.15 is best; 0.2 the baseline.
   assert.equal(winnow(['report', 'w', '--out', dir], dir).code, 0)
   const md = readFileSync(join(dir, 'w-report.md'), 'utf8')
+  assert.match(md, /9 trials: 7 complete, 2 pruned \(2 withdrawn unrun\)/)
   assert.match(md, /\| parameter \| objective range \| best level \(value\) \| baseline level \|/)
   assert.match(md, /\| lr \| [0-9.]+ \| 0\.15 \([0-9.]+\) \| 0\.2 \|/)
 })

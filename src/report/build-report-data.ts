@@ -59,6 +59,7 @@ export function buildReportData(
     generatedAt: generatedAt.toISOString(),
     counts,
     infeasible: trials.filter(isInfeasibleResult).length,
+    withdrawn: trials.filter((t) => t.systemAttrs.notRun === true).length,
     setup: {
       ...optional('studyFile', str(attrs.studyFile)),
       ...optional('studyFileText', studyFileText),

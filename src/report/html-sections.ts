@@ -42,7 +42,7 @@ export function headerSection(d: ReportData): string {
   if (d.cost) cards.push(['compute saved', savedCell(d.cost.resourceUsed, d.cost.resourceFull)])
   return `<header><h1>Winnow report: <span class="name">${h(d.study.name)}</span></h1>
 ${d.study.description ? `<p class="lede">${h(d.study.description)}</p>` : ''}
-<p class="meta">Objective: ${h(objective)} · ${total} trials: ${c.COMPLETE} complete${d.infeasible > 0 ? ` (${d.infeasible} breaking a constraint)` : ''}, ${c.PRUNED} pruned, ${c.FAIL} failed, ${c.PAUSED} paused, ${c.RUNNING} running, ${c.WAITING} waiting · created ${h(new Date(d.study.createdAt).toISOString().slice(0, 16).replace('T', ' '))} UTC · report generated ${h(d.generatedAt.slice(0, 16).replace('T', ' '))} UTC</p>
+<p class="meta">Objective: ${h(objective)} · ${total} trials: ${c.COMPLETE} complete${d.infeasible > 0 ? ` (${d.infeasible} breaking a constraint)` : ''}, ${c.PRUNED} pruned${d.withdrawn > 0 ? ` (${d.withdrawn} withdrawn unrun)` : ''}, ${c.FAIL} failed, ${c.PAUSED} paused, ${c.RUNNING} running, ${c.WAITING} waiting · created ${h(new Date(d.study.createdAt).toISOString().slice(0, 16).replace('T', ' '))} UTC · report generated ${h(d.generatedAt.slice(0, 16).replace('T', ' '))} UTC</p>
 <div class="cards">${cards.map(([k, v, cls]) => `<div class="card ${h(cls ?? '')}"><div class="k">${h(k)}</div><div class="v">${h(v)}</div></div>`).join('')}</div></header>`
 }
 

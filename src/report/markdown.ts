@@ -29,7 +29,7 @@ export function renderReportMarkdown(d: ReportData): string {
   out.push(`# Winnow report: ${e(d.study.name)}`, '')
   if (d.study.description) out.push(e(d.study.description), '')
   out.push(
-    `Objective: ${e(d.study.metricNames.map((m, i) => `${m} (${d.study.directions[i]})`).join(', '))}. ${total} trials: ${c.COMPLETE} complete${d.infeasible > 0 ? ` (${d.infeasible} breaking a constraint)` : ''}, ${c.PRUNED} pruned, ${c.FAIL} failed, ${c.PAUSED} paused, ${c.RUNNING} running, ${c.WAITING} waiting. Generated ${d.generatedAt}.`,
+    `Objective: ${e(d.study.metricNames.map((m, i) => `${m} (${d.study.directions[i]})`).join(', '))}. ${total} trials: ${c.COMPLETE} complete${d.infeasible > 0 ? ` (${d.infeasible} breaking a constraint)` : ''}, ${c.PRUNED} pruned${d.withdrawn > 0 ? ` (${d.withdrawn} withdrawn unrun)` : ''}, ${c.FAIL} failed, ${c.PAUSED} paused, ${c.RUNNING} running, ${c.WAITING} waiting. Generated ${d.generatedAt}.`,
     '',
   )
 

@@ -24,6 +24,8 @@ export interface ReportData {
   readonly counts: Readonly<Record<TrialState, number>>
   /** COMPLETE trials that break a constraint (counted in `counts.COMPLETE` too). */
   readonly infeasible: number
+  /** Queued trials withdrawn before they ran (counted in `counts.PRUNED` too). */
+  readonly withdrawn: number
   readonly setup: {
     readonly studyFile?: string
     readonly studyFileText?: string
