@@ -85,9 +85,15 @@ test('with retries, a failure a retry reproduced word for word is not retried ag
   const r = winnow(['tune', 'study.yaml', '-q', '-j', '1'], dir)
   assert.equal(r.code, 1, r.stderr)
   assert.match(r.stderr, /failed the same way, .*No module named peft/)
-  // The baseline, its one retry (which reproduced the failure), then two trials not retried: 4 attempts, not 9.
+  // The baseline and its one retry (which reproduced the failure: that chain stops), trial #2 and its retry (the
+  // second configuration to reproduce it: the reason is no longer transient), then #4, not retried: 5 attempts, not
+  // 9 — and one unlucky double failure of a flaky error does not switch retries off for the run.
   const rows = winnow(['trials', 'broken'], dir).stdout.trim().split('\n').slice(1)
-  assert.equal(rows.length, 4, rows.join('\n'))
+  assert.equal(rows.length, 5, rows.join('\n'))
+  const x = rows.map((r) => /x=([0-9.e-]+)/.exec(r)?.[1])
+  assert.equal(x[1], x[0], '#1 retries the baseline')
+  assert.equal(x[3], x[2], '#3 retries #2')
+  assert.notEqual(x[4], x[2], '#4 is a new configuration, not retried')
 })
 
 test('trials says why each failed and --logs prints the output; a run where every trial failed exits 1', () => {

@@ -31,10 +31,13 @@ export interface OutcomeContext {
   readonly metricNames: readonly string[]
   readonly retries: number
   /**
-   * Failure reasons a retry reproduced word for word in this run: not transient, so later failures with them are
-   * not retried (a broken setup would otherwise run every trial retries + 1 times before the fail-fast stop).
+   * Failure reasons a retry reproduced word for word in this run, with how many retry chains (configurations) did.
+   * A chain that reproduced its failure is not retried again; a reason two chains reproduced is not transient, so
+   * later failures with it are not retried at all (a broken setup would otherwise run every trial retries + 1 times
+   * before the fail-fast stop). Two, not one: a flaky error (an NCCL timeout) that strikes a trial and its retry by
+   * bad luck must not switch retries off for the rest of the run.
    */
-  readonly reproducedFailures?: Set<string>
+  readonly reproducedFailures?: Map<string, number>
   readonly deleteOnPrune: boolean
   /** Bounds on reported metrics, checked when a trial completes (see metric-constraints.ts). */
   readonly constraints?: readonly MetricConstraint[]
@@ -170,13 +173,15 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
   const retryCount = num(prev.retryCount)
   const reason = String(failure.failReason)
   const key = failureKey(String(failure.failure), reason)
-  if (key !== undefined && prev.retryOf !== undefined && prev.retryReason === key) ctx.reproducedFailures?.add(key)
-  // A retry would fail the same way: out of memory, a script that does not report a readable objective, or a
-  // failure a retry already reproduced.
+  const reproducedHere = key !== undefined && prev.retryOf !== undefined && prev.retryReason === key
+  if (reproducedHere) ctx.reproducedFailures?.set(key, (ctx.reproducedFailures.get(key) ?? 0) + 1)
+  // A retry would fail the same way: out of memory, a script that does not report a readable objective, this
+  // configuration's failure reproduced by its retry, or a failure two configurations' retries reproduced.
   const retried =
     !NOT_RETRIED.has(String(failure.failure)) &&
     retryCount < ctx.retries &&
-    !(key !== undefined && ctx.reproducedFailures?.has(key))
+    !reproducedHere &&
+    !(key !== undefined && (ctx.reproducedFailures?.get(key) ?? 0) >= 2)
   // The retry resumes from the failed attempt's last checkpoint (a flaky NCCL error at hour 5 of 6 must not cost
   // 5 hours again); it stays in the failed trial's folder, which the retry's own retention never deletes.
   const resume = a.checkpoints.at(-1)

@@ -61,7 +61,7 @@ export class Runner {
   private lastStaleCheck = 0
   private readonly failFast = new FailFast()
   /** Failure reasons a retry reproduced (see `OutcomeContext.reproducedFailures`). */
-  private readonly reproducedFailures = new Set<string>()
+  private readonly reproducedFailures = new Map<string, number>()
   /** Kinds of warnings said once per run (see the `once` of a warning event). */
   private readonly saidOnce = new Set<string>()
 
