@@ -3,7 +3,7 @@ import { computeCost, totalUsage } from '../core/analysis/cost.ts'
 import { bestTrial, isInfeasibleResult, noBestReason, paretoFront } from '../core/analysis/pareto.ts'
 import { rankTransferToHighest } from '../core/analysis/rank-transfer.ts'
 import type { StudyInfo } from '../core/storage.ts'
-import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
+import { type FrozenTrial, isWithdrawn } from '../core/trial/frozen-trial.ts'
 import { quoteArg } from '../report/format.ts'
 import { lineageOf } from '../report/lineage.ts'
 import { formatDuration, formatGain, formatNumber, formatParams } from './format.ts'
@@ -29,7 +29,7 @@ export function summarizeStudy(
   const count = (s: string) => trials.filter((t) => t.state === s).length
   const infeasible = trials.filter(isInfeasibleResult).length
   // Queued configurations withdrawn before they ran (their space was narrowed) are PRUNED, but never trained.
-  const notRun = trials.filter((t) => t.systemAttrs.notRun === true).length
+  const notRun = trials.filter(isWithdrawn).length
   const lines = [
     `Study "${info.name}": ${trials.length} trials — ${count('COMPLETE')} complete${infeasible > 0 ? ` (${infeasible} infeasible)` : ''}, ${count('PRUNED')} pruned${notRun > 0 ? ` (${notRun} withdrawn unrun)` : ''}, ${count('PAUSED')} paused, ${count('FAIL')} failed, ${count('RUNNING')} running, ${count('WAITING')} waiting.`,
   ]

@@ -6,7 +6,7 @@ import { rungOccupancy } from '../core/analysis/rung-occupancy.ts'
 import { type Distribution, type ParamValue, sameDistribution } from '../core/distributions/distribution.ts'
 import type { Json } from '../core/json.ts'
 import type { StudyInfo } from '../core/storage.ts'
-import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
+import { type FrozenTrial, isWithdrawn } from '../core/trial/frozen-trial.ts'
 import { TRIAL_STATES, type TrialState } from '../core/trial/trial-state.ts'
 import { importanceFor, sensitivityFor } from './importance-data.ts'
 import { type Lineage, lineageOf } from './lineage.ts'
@@ -59,7 +59,7 @@ export function buildReportData(
     generatedAt: generatedAt.toISOString(),
     counts,
     infeasible: trials.filter(isInfeasibleResult).length,
-    withdrawn: trials.filter((t) => t.systemAttrs.notRun === true).length,
+    withdrawn: trials.filter(isWithdrawn).length,
     setup: {
       ...optional('studyFile', str(attrs.studyFile)),
       ...optional('studyFileText', studyFileText),

@@ -1,4 +1,4 @@
-import type { FrozenTrial } from '../core/trial/frozen-trial.ts'
+import { type FrozenTrial, isWithdrawn } from '../core/trial/frozen-trial.ts'
 import type { Budget } from './options.ts'
 
 /**
@@ -15,7 +15,7 @@ export function trialsCounted(trials: readonly FrozenTrial[]): number {
     (t) =>
       t.systemAttrs.retryOf === undefined &&
       t.systemAttrs.pbt === undefined &&
-      t.systemAttrs.notRun !== true &&
+      !isWithdrawn(t) &&
       (t.state !== 'WAITING' || t.startedAt !== null),
   ).length
 }

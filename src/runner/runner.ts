@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path'
 import { WinnowError } from '../core/errors.ts'
 import type { Study } from '../core/study/study.ts'
 import type { Trial } from '../core/study/trial.ts'
-import type { FrozenTrial, TrialId } from '../core/trial/frozen-trial.ts'
+import { type FrozenTrial, isWithdrawn, type TrialId } from '../core/trial/frozen-trial.ts'
 import { isFinished } from '../core/trial/trial-state.ts'
 import { BudgetTracker, pointsNotRun, pointsToRun, trialsCounted } from './budget.ts'
 import type { RunnerEvent, RunSummary, StopReason } from './events.ts'
@@ -111,7 +111,7 @@ export class Runner {
       budget: this.o.budget ?? {},
       concurrency: this.concurrency,
       // Withdrawn queued trials (PRUNED, never run) are not results the run continues after.
-      finishedBefore: before.filter((t) => isFinished(t.state) && t.systemAttrs.notRun !== true).length,
+      finishedBefore: before.filter((t) => isFinished(t.state) && !isWithdrawn(t)).length,
       ...(this.study.sampler.pointsToQueue !== undefined && pointsToRun(before) > 0
         ? { sweep: { left: pointsToRun(before), end: trialsCounted(before) + pointsNotRun(before) } }
         : {}),

@@ -8,7 +8,7 @@ import { AutoSampler } from '../samplers/auto-sampler.ts'
 import type { Sampler, SamplingContext } from '../samplers/sampler.ts'
 import { type Decision, noScheduler, type Scheduler, type SchedulingContext } from '../schedulers/scheduler.ts'
 import type { Storage, StudyInfo } from '../storage.ts'
-import type { Direction, FrozenTrial, TrialId } from '../trial/frozen-trial.ts'
+import { type Direction, type FrozenTrial, isWithdrawn, type TrialId } from '../trial/frozen-trial.ts'
 import type { FinishedState } from '../trial/trial-state.ts'
 import { baselineOnlyFailed, existingBaseline } from './baseline-queue.ts'
 import { type ObjectiveResult, type OptimizeOptions, runOptimizeLoop } from './optimize.ts'
@@ -237,7 +237,7 @@ export class Study implements TrialHost {
    * observation, and a withdrawn sweep point must be queued again if the space grows back.
    */
   private async sampled(): Promise<readonly FrozenTrial[]> {
-    return (await this.cache.refresh()).filter((t) => t.systemAttrs.notRun !== true)
+    return (await this.cache.refresh()).filter((t) => !isWithdrawn(t))
   }
 
   /** The trial numbered `n` in this study; a clear error for a number it does not have (e.g. a storage id). */

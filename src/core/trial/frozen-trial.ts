@@ -87,6 +87,14 @@ export function sortTrials(
   })
 }
 
+/**
+ * A queued configuration withdrawn before it ran (PRUNED with `notRun`, see cli/withdraw-queued.ts): never trained,
+ * so no result, no sample for a sampler, and no trial against a budget.
+ */
+export function isWithdrawn(t: FrozenTrial): boolean {
+  return t.systemAttrs.notRun === true
+}
+
 /** A human label for messages: `#12 of study "lora"`. */
 export function trialLabel(t: Pick<FrozenTrial, 'number'>, studyName?: string): string {
   return studyName === undefined ? `#${t.number}` : `#${t.number} of study "${studyName}"`
