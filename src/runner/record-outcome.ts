@@ -148,12 +148,7 @@ export async function recordOutcome(a: TrialAttempt, exit: ExitInfo, ctx: Outcom
       return done(finished.state, { values: finished.values ?? undefined, reason: c.reason, ...c.flag })
     } else {
       // Only the objectives neither `complete` nor the last report carried (the test of `finalValues`).
-      const missing = ctx.metricNames.filter(
-        (n) =>
-          metricNumber(a.completeMetrics?.[n]) === undefined &&
-          metricNumber(a.lastMetrics?.[n]) === undefined &&
-          measuredMetric(n, costsOf(costs)) === undefined,
-      )
+      const missing = ctx.metricNames.filter((n) => finalValue(a, n, costsOf(costs)) === undefined)
       failure = {
         failure: 'no_metric',
         failReason: `the trial exited without reporting ${missing.join(', ')}${a.otherMetricsNote(missing)}; report ${missing.length === 1 ? 'it' : 'them'} with the client (report / complete), a WINNOW line, or let Winnow read it from the output with metrics_from: {stdout_pattern: ${patternExample(missing[0])}} in the study file`,
@@ -274,14 +269,17 @@ function finalValues(
 ): number[] | undefined {
   const out: number[] = []
   for (const [i, name] of names.entries()) {
-    let v = metricNumber(a.completeMetrics?.[name])
-    if (v === undefined && i === 0 && preferBest) v = a.tracker.bestValue
-    if (v === undefined) v = metricNumber(a.lastMetrics?.[name])
-    if (v === undefined) v = measuredMetric(name, costs)
+    const best = i === 0 && preferBest ? a.tracker.bestValue : undefined
+    const v = metricNumber(a.completeMetrics?.[name]) ?? best ?? finalValue(a, name, costs)
     if (v === undefined) return undefined
     out.push(v)
   }
   return out
+}
+
+/** One objective's final value: from `complete`, else the last report, else what Winnow measured (a cost). */
+function finalValue(a: TrialAttempt, name: string, costs: TrialCosts): number | undefined {
+  return metricNumber(a.completeMetrics?.[name]) ?? metricNumber(a.lastMetrics?.[name]) ?? measuredMetric(name, costs)
 }
 
 /** The trial's time so far (this attempt included) from the costs about to be stored. */
